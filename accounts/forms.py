@@ -1,0 +1,71 @@
+import zoneinfo
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+
+from accounts.models import Coach, User
+
+
+def timezone_choices():
+    zones = sorted(z for z in zoneinfo.available_timezones() if "/" in z and not z.startswith("Etc/"))
+    return [("UTC", "UTC"), *[(z, z.replace("_", " ")) for z in zones]]
+
+
+class TimezoneSelect(forms.Select):
+    def __init__(self, attrs=None):
+        super().__init__({"data-detect-timezone": "true", **(attrs or {})})
+
+
+class SignupForm(UserCreationForm):
+    timezone = forms.ChoiceField(choices=timezone_choices, widget=TimezoneSelect)
+    is_coach = forms.BooleanField(
+        required=False,
+        label="I want to offer coaching on the platform",
+        help_text="You get a coach profile and access to the coach admin.",
+    )
+
+    class Meta:
+        model = User
+        fields = ("email", "first_name", "last_name", "timezone")
+        field_classes: dict = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["first_name"].required = True
+        self.fields["last_name"].required = True
+        self.fields["email"].widget.attrs.update(autocomplete="email", autofocus=True)
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError("An account with this email address already exists.")
+        return email
+
+
+class EmailAuthenticationForm(AuthenticationForm):
+    username = forms.EmailField(
+        label="Email", widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})
+    )
+
+
+class ProfileForm(forms.ModelForm):
+    timezone = forms.ChoiceField(
+        choices=timezone_choices, help_text="Every date and time on the site is shown in this zone."
+    )
+
+    class Meta:
+        model = User
+        fields = ("first_name", "last_name", "timezone")
+
+
+class CoachProfileForm(forms.ModelForm):
+    class Meta:
+        model = Coach
+        fields = ("headline", "bio", "hourly_rate", "currency", "calendar_visibility", "is_listed")
+        widgets = {"bio": forms.Textarea(attrs={"rows": 5})}
+
+    def clean_hourly_rate(self):
+        rate = self.cleaned_data["hourly_rate"]
+        if rate is not None and rate < 0:
+            raise forms.ValidationError("The hourly rate cannot be negative.")
+        return rate

@@ -1,0 +1,117 @@
+import zoneinfo
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.functions import Lower
+
+
+def validate_timezone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"“{value}” is not a known time zone.")
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.update(is_staff=True, is_superuser=True, role=User.Role.STAFF)
+        return self._create_user(email, password, **extra_fields)
+
+    def get_by_natural_key(self, username):
+        return self.get(email__iexact=username)
+
+
+class User(AbstractUser):
+    """A person on the platform. Signs in with their email address."""
+
+    class Role(models.TextChoices):
+        CLIENT = "client", "Client"
+        COACH = "coach", "Coach"
+        STAFF = "staff", "Staff"
+
+    username = None
+    email = models.EmailField("email address", unique=True)
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.CLIENT)
+    timezone = models.CharField(
+        max_length=64, default=settings.DEFAULT_USER_TIMEZONE, validators=[validate_timezone]
+    )
+    stripe_customer_id = models.CharField(max_length=255, blank=True, db_index=True)
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = UserManager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(Lower("email"), name="user_email_ci_unique")]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.email
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.email.split("@")[0]
+
+    @property
+    def is_coach(self) -> bool:
+        return self.role == self.Role.COACH
+
+    @property
+    def sees_everything(self) -> bool:
+        """Platform staff see every object in the admin; coaches only their own."""
+        return self.is_superuser or self.role == self.Role.STAFF
+
+    @property
+    def tzinfo(self) -> zoneinfo.ZoneInfo:
+        try:
+            return zoneinfo.ZoneInfo(self.timezone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return zoneinfo.ZoneInfo(settings.DEFAULT_USER_TIMEZONE)
+
+
+class Coach(models.Model):
+    """A coach's public profile and business settings (one per coach user)."""
+
+    class CalendarVisibility(models.TextChoices):
+        PUBLIC = "public", "Everyone"
+        CONNECTED = "connected", "Connected clients only"
+        PRIVATE = "private", "Nobody (private)"
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="coach_profile")
+    headline = models.CharField(max_length=160, blank=True)
+    bio = models.TextField(blank=True)
+    hourly_rate = models.DecimalField(max_digits=10, decimal_places=2, default=0)
+    currency = models.CharField(max_length=3, default="CHF")
+    stripe_account_id = models.CharField("Stripe Connect account id", max_length=255, blank=True)
+    calendar_visibility = models.CharField(
+        max_length=10, choices=CalendarVisibility.choices, default=CalendarVisibility.PUBLIC
+    )
+    is_listed = models.BooleanField(default=True, help_text="Shown in the public coach directory.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["user__first_name", "user__last_name"]
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+    @property
+    def is_payment_ready(self) -> bool:
+        return bool(self.stripe_account_id)

@@ -1,0 +1,43 @@
+import factory
+from django.contrib.auth import get_user_model
+
+from accounts.models import Coach
+from accounts.roles import make_coach
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@example.com")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    timezone = "Europe/Zurich"
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class CoachFactory(factory.django.DjangoModelFactory):
+    """A coach user with profile, staff flag and the Coaches admin group."""
+
+    class Meta:
+        model = Coach
+        django_get_or_create = ("user",)
+
+    user = factory.SubFactory(UserFactory)
+    headline = "Leadership and career coach"
+    hourly_rate = "150.00"
+    currency = "CHF"
+    stripe_account_id = factory.Sequence(lambda n: f"acct_test{n:08d}")
+
+    @factory.post_generation
+    def _role(obj, create, extracted, **kwargs):
+        if create:
+            make_coach(obj.user)

@@ -1,0 +1,260 @@
+"""One settings module, driven by the environment (django-environ).
+
+With no environment variables at all the project runs on embedded defaults: SQLite under
+var/, the in-memory channel layer, Celery tasks executed in-process, email written to files
+under var/mail/ and Stripe's API served by localstripe on 127.0.0.1. Set DATABASE_URL /
+REDIS_URL to use PostgreSQL / Redis (channel layer + Celery broker with a real worker), and
+DJANGO_ENV=production for the production checks (see _check_production below).
+"""
+
+import os
+from decimal import Decimal
+from pathlib import Path
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(environ.Env().str("VAR_DIR", default=str(BASE_DIR / "var")))
+
+env = environ.Env()
+# A developer may keep local overrides in .env; it is never required and never committed.
+environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+DJANGO_ENV = env.str("DJANGO_ENV", default="local")  # local | production
+IS_PRODUCTION = DJANGO_ENV == "production"
+
+LOCAL_SECRET_KEY = "local-dev-only-not-secret-0b8f9c2e7a41d6f3c5e8b1a9d7f2e4c6a8b0d3f5e7a9c1b3"
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="" if IS_PRODUCTION else LOCAL_SECRET_KEY)
+DEBUG = env.bool("DJANGO_DEBUG", default=not IS_PRODUCTION)
+ALLOWED_HOSTS = env.list(
+    "DJANGO_ALLOWED_HOSTS", default=[] if IS_PRODUCTION else ["127.0.0.1", "localhost", "[::1]"]
+)
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
+
+INSTALLED_APPS = [
+    "daphne",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_htmx",
+    "template_partials",
+    "channels",
+    "anymail",
+    "core",
+    "accounts",
+    "payments",
+    "webinars",
+    "bookings",
+    "notifications",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "accounts.middleware.UserTimezoneMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+ASGI_APPLICATION = "config.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "core.context_processors.site",
+            ],
+        },
+    }
+]
+
+# --- Database -------------------------------------------------------------------------------
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Concurrent readers while a writer holds the lock (runserver threads, the worker).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
+    )
+    # File-based test database (one per test process) so that a daphne/Channels live server
+    # in another thread or process sees the same data as the test.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
+DATABASES["default"]["ATOMIC_REQUESTS"] = False
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=0)
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Auth -----------------------------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "core:home"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# --- I18N / time ----------------------------------------------------------------------------
+LANGUAGE_CODE = "en"
+TIME_ZONE = "UTC"  # storage and server time; each viewer sees their own zone (accounts middleware)
+USE_I18N = True
+USE_TZ = True
+DEFAULT_USER_TIMEZONE = env.str("DEFAULT_USER_TIMEZONE", default="Europe/Zurich")
+
+# --- Static and media -----------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
+MEDIA_URL = "/media/"  # never served publicly: materials go through a permission-checked view
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if IS_PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+
+# --- Redis, Channels, Celery ----------------------------------------------------------------
+REDIS_URL = env.str("REDIS_URL", default="")
+if REDIS_URL:
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [env.str("CHANNELS_REDIS_URL", default=REDIS_URL)]},
+        }
+    }
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
+CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=REDIS_URL or "cache+memory://")
+# Without a broker the embedded default runs every task in-process, synchronously.
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_TIME_LIMIT = 120
+CELERY_TIMEZONE = "UTC"
+CELERY_BEAT_SCHEDULE: dict = {}  # filled by the apps (see config/celery.py)
+
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
+# --- Email ----------------------------------------------------------------------------------
+if env.str("EMAIL_URL", default=""):
+    vars().update(env.email_url("EMAIL_URL"))
+else:
+    # Embedded default: every email is written as a file under var/mail/.
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = str(VAR_DIR / "mail")
+    Path(EMAIL_FILE_PATH).mkdir(parents=True, exist_ok=True)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Coaching Platform <hello@coaching.local>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+ANYMAIL = {k: v for k, v in {"POSTMARK_SERVER_TOKEN": env.str("POSTMARK_SERVER_TOKEN", default="")}.items() if v}
+
+# --- Stripe ---------------------------------------------------------------------------------
+# Local mode: no real key configured -> talk to localstripe (see payments/localstripe.py).
+LOCALSTRIPE_PORT = env.int("LOCALSTRIPE_PORT", default=8420)
+LOCAL_STRIPE_SECRET_KEY = "sk_test_localstripe"
+LOCAL_STRIPE_WEBHOOK_SECRET = "whsec_localstripe_coaching_platform"
+STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="" if IS_PRODUCTION else LOCAL_STRIPE_SECRET_KEY)
+STRIPE_PUBLISHABLE_KEY = env.str(
+    "STRIPE_PUBLISHABLE_KEY", default="" if IS_PRODUCTION else "pk_test_localstripe"
+)
+STRIPE_WEBHOOK_SECRET = env.str(
+    "STRIPE_WEBHOOK_SECRET", default="" if IS_PRODUCTION else LOCAL_STRIPE_WEBHOOK_SECRET
+)
+STRIPE_API_BASE = env.str(
+    "STRIPE_API_BASE",
+    default="" if IS_PRODUCTION else f"http://127.0.0.1:{LOCALSTRIPE_PORT}",
+).rstrip("/")
+STRIPE_LOCAL_MODE = bool(STRIPE_API_BASE)
+STRIPE_JS_URL = f"{STRIPE_API_BASE}/js.stripe.com/v3/" if STRIPE_LOCAL_MODE else "https://js.stripe.com/v3/"
+
+# --- Business defaults ----------------------------------------------------------------------
+DEFAULT_CURRENCY = "CHF"
+DEFAULT_VAT_RATE = Decimal(env.str("DEFAULT_VAT_RATE", default="8.1"))
+DEFAULT_PLATFORM_FEE_PERCENT = Decimal(env.str("DEFAULT_PLATFORM_FEE_PERCENT", default="15"))
+SEAT_HOLD_MINUTES = env.int("SEAT_HOLD_MINUTES", default=15)
+
+# --- Security -------------------------------------------------------------------------------
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+if IS_PRODUCTION:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+
+# --- Logging --------------------------------------------------------------------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+
+def _check_production() -> None:
+    """Refuse to start in production with a missing or unsafe setting, naming the variable."""
+    problems = []
+    if not SECRET_KEY or SECRET_KEY == LOCAL_SECRET_KEY or len(SECRET_KEY) < 50:
+        problems.append("DJANGO_SECRET_KEY must be set to a random value of at least 50 characters")
+    if not ALLOWED_HOSTS:
+        problems.append("DJANGO_ALLOWED_HOSTS must list the site's host names")
+    if not STRIPE_SECRET_KEY.startswith(("sk_live_", "sk_test_", "rk_live_", "rk_test_")) or (
+        STRIPE_SECRET_KEY == LOCAL_STRIPE_SECRET_KEY
+    ):
+        problems.append("STRIPE_SECRET_KEY must be a real Stripe secret key (sk_live_... or sk_test_...)")
+    if not STRIPE_PUBLISHABLE_KEY.startswith("pk_") or STRIPE_PUBLISHABLE_KEY == "pk_test_localstripe":
+        problems.append("STRIPE_PUBLISHABLE_KEY must be a real Stripe publishable key (pk_...)")
+    if not STRIPE_WEBHOOK_SECRET.startswith("whsec_") or (
+        STRIPE_WEBHOOK_SECRET == LOCAL_STRIPE_WEBHOOK_SECRET
+    ):
+        problems.append("STRIPE_WEBHOOK_SECRET must be the endpoint's signing secret (whsec_...)")
+    if not env.str("DATABASE_URL", default=""):
+        problems.append("DATABASE_URL must point at PostgreSQL")
+    if not REDIS_URL:
+        problems.append("REDIS_URL must point at Redis (channel layer and Celery broker)")
+    if problems:
+        raise ImproperlyConfigured("Production settings incomplete:\n  - " + "\n  - ".join(problems))
+
+
+if IS_PRODUCTION:
+    _check_production()

@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "Coaching Platform admin"
+admin.site.site_title = "Coaching Platform"
+admin.site.index_title = "Run your coaching business"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("accounts/", include("accounts.urls")),
+    path("webinars/", include("webinars.urls")),
+    path("payments/", include("payments.urls")),
+    path("notifications/", include("notifications.urls")),
+    path("", include("bookings.urls")),
+    path("", include("core.urls")),
+]

@@ -1,0 +1,95 @@
+"""Fixtures shared by every test layer.
+
+Layers (see scripts/test): the default run (unit + integration), `-m websocket` (async
+Channels tests) and `-m browser` (Playwright + Debian's Chromium) run as separate pytest
+processes because pytest-asyncio and pytest-playwright cannot share one event loop.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parent
+HAS_REDIS = bool(os.environ.get("REDIS_URL"))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_http(url: str, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            requests.get(url, timeout=1)
+            return
+        except requests.RequestException:
+            time.sleep(0.1)
+    raise RuntimeError(f"{url} did not come up within {timeout}s")
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path):
+    """Emails land in django.core.mail.outbox; media files in a throwaway folder."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(autouse=True)
+def _celery_eager_by_default(request, settings):
+    """Task effects are asserted synchronously in the default layer; tests marked
+    `realservices` run tasks through the real Redis broker and a real worker instead."""
+    from config.celery import app
+
+    eager = "realservices" not in request.keywords
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = eager
+    app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture(scope="session")
+def localstripe_server(tmp_path_factory):
+    """A private localstripe for this test process, started through our launcher."""
+    port = free_port()
+    var_dir = tmp_path_factory.mktemp("localstripe")
+    webhook_url = os.environ.get("TEST_WEBHOOK_URL", "")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "payments.localstripe", "--port", str(port), "--var-dir", str(var_dir),
+         "--from-scratch", *(["--webhook-url", webhook_url] if webhook_url else [])],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for_http(f"{base}/js.stripe.com/v3/")
+        yield {"base": base, "port": port, "var_dir": var_dir, "process": proc}
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@pytest.fixture
+def localstripe(localstripe_server, settings):
+    """Point the Stripe gateway at the test localstripe, with an empty store."""
+    base = localstripe_server["base"]
+    requests.delete(f"{base}/_config/data", timeout=5)
+    settings.STRIPE_API_BASE = base
+    settings.STRIPE_LOCAL_MODE = True
+    settings.STRIPE_SECRET_KEY = "sk_test_localstripe"
+    settings.STRIPE_JS_URL = f"{base}/js.stripe.com/v3/"
+    return localstripe_server

@@ -1,0 +1,20 @@
+class PaymentError(Exception):
+    """A payment problem a person can act on; `message` is safe to show."""
+
+    status_code = 400
+
+    def __init__(self, message: str, *, code: str = "payment_error", decline_code: str = ""):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.decline_code = decline_code
+
+
+class CardDeclined(PaymentError):
+    status_code = 402
+
+
+class GatewayUnavailable(PaymentError):
+    """Stripe could not be reached or answered with a server error."""
+
+    status_code = 503

@@ -1,0 +1,99 @@
+"""Run localstripe (the Stripe API emulator) the way this project needs it.
+
+The stock `localstripe` command listens on every interface and pickles its store into the
+system temp folder. This launcher binds 127.0.0.1 only, keeps the store under var/, registers
+our webhook endpoint with the configured signing secret, and writes var/localstripe.json so
+the app can check at start that it signs with the secret we verify (payments/checks.py).
+
+    python -m payments.localstripe --port 8420 --webhook-url http://127.0.0.1:8000/payments/stripe/webhook/
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import pickle
+import socket
+import sys
+from pathlib import Path
+
+STATE_FILE_NAME = "localstripe.json"
+
+
+def _point_store_at(path: Path) -> None:
+    """Redirect localstripe's pickle file from /tmp to `path` (methods replaced on the class)."""
+    from localstripe import resources
+
+    def try_load_from_disk(self):
+        try:
+            with open(path, "rb") as f:
+                old = pickle.load(f)
+        except (FileNotFoundError, EOFError, pickle.UnpicklingError):
+            return
+        self.clear()
+        self.update(old)
+
+    def dump_to_disk(self):
+        tmp = path.with_suffix(".tmp")
+        with open(tmp, "wb") as f:
+            pickle.dump(self, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+
+    resources.Store.try_load_from_disk = try_load_from_disk
+    resources.Store.dump_to_disk = dump_to_disk
+
+
+def write_state(var_dir: Path, *, port: int, webhook_url: str, webhook_secret: str) -> Path:
+    state = var_dir / STATE_FILE_NAME
+    state.write_text(
+        json.dumps(
+            {"api_base": f"http://127.0.0.1:{port}", "webhook_url": webhook_url,
+             "webhook_secret": webhook_secret, "pid": os.getpid()},
+            indent=2,
+        )
+    )
+    return state
+
+
+def serve(*, port: int, var_dir: Path, webhook_url: str, webhook_secret: str, from_scratch: bool) -> None:
+    from aiohttp import web
+    from localstripe.server import app
+    from localstripe.webhooks import register_webhook
+
+    var_dir.mkdir(parents=True, exist_ok=True)
+    _point_store_at(var_dir / "localstripe.pickle")
+    from localstripe.resources import store
+
+    if not from_scratch:
+        store.try_load_from_disk()
+    if webhook_url:
+        register_webhook("coaching", webhook_url, webhook_secret, None)
+    write_state(var_dir, port=port, webhook_url=webhook_url, webhook_secret=webhook_secret)
+
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", port))
+    logging.basicConfig(level=logging.INFO, format="localstripe %(levelname)s %(message)s")
+    print(f"localstripe listening on http://127.0.0.1:{port} (store: {var_dir})", flush=True)
+    web.run_app(app, sock=sock, print=None, access_log=logging.getLogger("localstripe.access"))
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, default=int(os.environ.get("LOCALSTRIPE_PORT", 8420)))
+    parser.add_argument("--var-dir", type=Path, default=Path(os.environ.get("VAR_DIR", "var")))
+    parser.add_argument("--webhook-url", default="", help="Where localstripe posts signed events.")
+    parser.add_argument(
+        "--webhook-secret",
+        default=os.environ.get("STRIPE_WEBHOOK_SECRET", "whsec_localstripe_coaching_platform"),
+    )
+    parser.add_argument("--from-scratch", action="store_true", help="Start with an empty store.")
+    args = parser.parse_args(argv)
+    serve(port=args.port, var_dir=args.var_dir.resolve(), webhook_url=args.webhook_url,
+          webhook_secret=args.webhook_secret, from_scratch=args.from_scratch)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

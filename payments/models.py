@@ -1,0 +1,135 @@
+from django.conf import settings
+from django.db import models
+
+
+class Payment(models.Model):
+    """One payment a client makes to a coach through Stripe (statuses as seed 001).
+
+    What it pays for points here: `webinars.Registration.payment` or `bookings.Booking.payment`.
+    Amounts are Decimal in the currency's unit; `price_snapshot` freezes the breakdown the
+    client was quoted and never changes after creation.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PENDING = "pending", "Pending"
+        PROCESSING = "processing", "Processing"
+        COMPLETED = "completed", "Completed"
+        FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Cancelled"
+        REFUNDED = "refunded", "Refunded"
+        PARTIALLY_REFUNDED = "partially_refunded", "Partially refunded"
+        DISPUTED = "disputed", "Disputed"
+
+    class Purpose(models.TextChoices):
+        WEBINAR_REGISTRATION = "webinar_registration", "Webinar registration"
+        SESSION_BOOKING = "session_booking", "1:1 session booking"
+
+    payer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="payments")
+    coach = models.ForeignKey("accounts.Coach", on_delete=models.PROTECT, related_name="payments_received")
+    purpose = models.CharField(max_length=32, choices=Purpose.choices)
+    status = models.CharField(max_length=24, choices=Status.choices, default=Status.DRAFT, db_index=True)
+
+    currency = models.CharField(max_length=3, default="CHF")
+    amount_total = models.DecimalField(max_digits=12, decimal_places=2, help_text="What the client pays.")
+    amount_net = models.DecimalField(max_digits=12, decimal_places=2, help_text="Total less VAT.")
+    vat_rate = models.DecimalField(max_digits=5, decimal_places=2)
+    vat_amount = models.DecimalField(max_digits=12, decimal_places=2)
+    vat_included = models.BooleanField(default=True)
+    platform_fee = models.DecimalField(max_digits=12, decimal_places=2)
+    coach_share = models.DecimalField(max_digits=12, decimal_places=2)
+    amount_refunded = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    price_snapshot = models.JSONField(default=dict, help_text="The quoted breakdown, frozen.")
+
+    stripe_payment_intent_id = models.CharField(max_length=255, unique=True, null=True, blank=True)
+    stripe_charge_id = models.CharField(max_length=255, blank=True)
+    stripe_customer_id = models.CharField(max_length=255, blank=True)
+    stripe_payment_method_id = models.CharField(max_length=255, blank=True)
+    capture_method = models.CharField(max_length=16, default="automatic")
+
+    error_code = models.CharField(max_length=64, blank=True)
+    error_message = models.TextField(blank=True)
+    decline_code = models.CharField(max_length=64, blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "created_at"])]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount_total__gte=0), name="payment_total_non_negative"),
+            models.CheckConstraint(
+                condition=models.Q(amount_refunded__lte=models.F("amount_total")),
+                name="payment_refund_within_total",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.currency} {self.amount_total} {self.get_purpose_display()} ({self.status})"
+
+    @property
+    def refundable_amount(self):
+        return self.amount_total - self.amount_refunded
+
+
+class Transaction(models.Model):
+    """Append-only ledger: every charge, refund and fee as its own row. Never updated."""
+
+    class Kind(models.TextChoices):
+        CHARGE = "charge", "Charge"
+        REFUND = "refund", "Refund"
+        FEE = "fee", "Platform fee"
+
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="transactions")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    currency = models.CharField(max_length=3)
+    stripe_object_id = models.CharField(max_length=255, blank=True, help_text="Charge or refund id.")
+    note = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            # One ledger row per Stripe object and kind: a replayed webhook cannot book twice.
+            models.UniqueConstraint(
+                fields=["kind", "stripe_object_id"],
+                condition=~models.Q(stripe_object_id=""),
+                name="transaction_unique_stripe_object",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.currency} {self.amount}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Ledger rows are append-only.")
+        super().save(*args, **kwargs)
+
+
+class WebhookEvent(models.Model):
+    """Inbox of Stripe events. The unique event id makes each event take effect once."""
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", "Received"
+        PROCESSED = "processed", "Processed"
+        IGNORED = "ignored", "Ignored (type not handled)"
+        FAILED = "failed", "Failed"
+
+    stripe_event_id = models.CharField(max_length=255, unique=True)
+    type = models.CharField(max_length=100, db_index=True)
+    payload = models.JSONField()
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.RECEIVED)
+    attempts = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+
+    def __str__(self) -> str:
+        return f"{self.type} {self.stripe_event_id} ({self.status})"

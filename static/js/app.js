@@ -1,0 +1,42 @@
+// Small progressive enhancements; every page works without this file.
+(function () {
+  "use strict";
+
+  // Pre-select the browser's time zone on signup forms (the user can still change it).
+  function detectTimezone(root) {
+    (root || document).querySelectorAll("select[data-detect-timezone]").forEach(function (select) {
+      if (select.dataset.detected) return;
+      select.dataset.detected = "1";
+      try {
+        var tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
+        if (tz && select.querySelector('option[value="' + tz + '"]') && !select.closest("form").dataset.bound) {
+          select.value = tz;
+        }
+      } catch (e) { /* older browsers: keep the default */ }
+    });
+  }
+
+  // Close a modal with Escape or a click on its backdrop.
+  function closeModal() {
+    var root = document.getElementById("modal-root");
+    if (root) root.innerHTML = "";
+  }
+  document.addEventListener("keydown", function (e) { if (e.key === "Escape") closeModal(); });
+  document.addEventListener("click", function (e) {
+    if (e.target.classList && e.target.classList.contains("modal-backdrop")) closeModal();
+    if (e.target.closest && e.target.closest("[data-close-modal]")) { e.preventDefault(); closeModal(); }
+  });
+
+  // Toasts removed after a while; pushed ones arrive via hx-ws out-of-band swaps.
+  function expireToasts() {
+    document.querySelectorAll("#toasts .toast:not([data-timer])").forEach(function (t) {
+      t.dataset.timer = "1";
+      setTimeout(function () { t.remove(); }, 8000);
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { detectTimezone(); expireToasts(); });
+  document.addEventListener("htmx:afterSettle", function (e) { detectTimezone(e.target); expireToasts(); });
+  document.addEventListener("htmx:wsAfterMessage", expireToasts);
+  window.coaching = { closeModal: closeModal, expireToasts: expireToasts };
+})();
