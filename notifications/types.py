@@ -1,0 +1,41 @@
+"""Every kind of notification the platform sends (the seeds' NotificationTypes).
+
+Producers call `notifications.services.notify(recipient=..., type=NotificationType.X,
+target=<model instance>, context={...})`; the notifications app owns titles, bodies, email
+templates, categories, priorities and which channels each type uses.
+"""
+
+from django.db import models
+
+
+class NotificationCategory(models.TextChoices):
+    BOOKING = "booking", "Bookings and webinars"
+    PAYMENT = "payment", "Payments and refunds"
+    REMINDER = "reminder", "Reminders"
+    ACCOUNT = "account", "Account and connections"
+
+
+class NotificationType(models.TextChoices):
+    # Webinars (seed 000)
+    WEBINAR_BOOKING_CONFIRMED = "webinar_booking_confirmed", "Webinar booking confirmed"
+    WEBINAR_NEW_ATTENDEE = "webinar_new_attendee", "New webinar attendee"
+    WEBINAR_BOOKING_FAILED_FULL = "webinar_booking_failed_full", "Webinar full, payment refunded"
+    WEBINAR_CANCELLED = "webinar_cancelled", "Webinar cancelled"
+    # Payments (seed 001)
+    PAYMENT_RECEIVED = "payment_received", "Payment received"
+    PAYMENT_FAILED = "payment_failed", "Payment failed"
+    PAYMENT_REFUNDED = "payment_refunded", "Payment refunded"
+    # Reminders
+    SESSION_REMINDER = "session_reminder", "Reminder before a session"
+    # 1:1 bookings (seed 002)
+    BOOKING_REQUESTED = "booking_requested", "Booking request received"
+    BOOKING_CONFIRMED = "booking_confirmed", "Booking confirmed"
+    BOOKING_ACCEPTED = "booking_accepted", "Booking request accepted"
+    BOOKING_DECLINED = "booking_declined", "Booking request declined"
+    BOOKING_TIME_SUGGESTED = "booking_time_suggested", "Alternative time suggested"
+    BOOKING_CANCELLED_BY_CLIENT = "booking_cancelled_by_client", "Booking cancelled by client"
+    BOOKING_CANCELLED_BY_COACH = "booking_cancelled_by_coach", "Booking cancelled by coach"
+    BOOKING_RESCHEDULED = "booking_rescheduled", "Booking rescheduled"
+    # Connections (seed 002 calendar visibility)
+    CONNECTION_REQUESTED = "connection_requested", "Connection request"
+    CONNECTION_ACCEPTED = "connection_accepted", "Connection accepted"
