@@ -49,6 +49,30 @@ def _test_settings(settings, tmp_path):
     }
 
 
+def missing_real_services() -> list[str]:
+    """What a `realservices` test lacks here: Redis (REDIS_URL) and PostgreSQL (DATABASE_URL)."""
+    missing = []
+    if not HAS_REDIS:
+        missing.append("REDIS_URL (Redis)")
+    if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
+        missing.append("DATABASE_URL=postgres://... (PostgreSQL)")
+    return missing
+
+
+@pytest.fixture(autouse=True)
+def _real_services_or_skip(request):
+    """`realservices` tests skip on embedded defaults, or fail with REQUIRE_REAL_SERVICES=1 (CI)."""
+    if "realservices" not in request.keywords:
+        return
+    missing = missing_real_services()
+    if not missing:
+        return
+    reason = f"needs real services, missing {' and '.join(missing)}"
+    if os.environ.get("REQUIRE_REAL_SERVICES") == "1":
+        pytest.fail(f"{reason}; REQUIRE_REAL_SERVICES=1 makes this a failure", pytrace=False)
+    pytest.skip(reason)
+
+
 @pytest.fixture(autouse=True)
 def _celery_eager_by_default(request, settings):
     """Task effects are asserted synchronously in the default layer; tests marked

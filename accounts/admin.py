@@ -8,23 +8,43 @@ from accounts.models import Coach, User
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     ordering = ("email",)
-    list_display = ("email", "first_name", "last_name", "role", "timezone", "is_active", "date_joined")
+    list_display = (
+        "email",
+        "first_name",
+        "last_name",
+        "role",
+        "timezone",
+        "is_active",
+        "date_joined",
+    )
     list_filter = ("role", "is_staff", "is_active")
     search_fields = ("email", "first_name", "last_name")
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         ("Personal info", {"fields": ("first_name", "last_name", "timezone")}),
         ("Role", {"fields": ("role", "stripe_customer_id")}),
-        ("Permissions", {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
+        (
+            "Permissions",
+            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+        ),
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )
-    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2", "role")}),)
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("email", "password1", "password2", "role")}),
+    )
 
 
 @admin.register(Coach)
 class CoachAdmin(OwnedByCoachAdminMixin, admin.ModelAdmin):
     coach_lookup = "pk"
-    list_display = ("user", "headline", "hourly_rate", "currency", "calendar_visibility", "is_listed")
+    list_display = (
+        "user",
+        "headline",
+        "hourly_rate",
+        "currency",
+        "calendar_visibility",
+        "is_listed",
+    )
     list_select_related = ("user",)
     search_fields = ("user__email", "user__first_name", "user__last_name", "headline")
 

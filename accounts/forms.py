@@ -7,7 +7,9 @@ from accounts.models import Coach, User
 
 
 def timezone_choices():
-    zones = sorted(z for z in zoneinfo.available_timezones() if "/" in z and not z.startswith("Etc/"))
+    zones = sorted(
+        z for z in zoneinfo.available_timezones() if "/" in z and not z.startswith("Etc/")
+    )
     return [("UTC", "UTC"), *[(z, z.replace("_", " ")) for z in zones]]
 
 

@@ -1,8 +1,10 @@
 import zoneinfo
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 
@@ -93,7 +95,9 @@ class Coach(models.Model):
         CONNECTED = "connected", "Connected clients only"
         PRIVATE = "private", "Nobody (private)"
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="coach_profile")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="coach_profile"
+    )
     headline = models.CharField(max_length=160, blank=True)
     bio = models.TextField(blank=True)
     hourly_rate = models.DecimalField(max_digits=10, decimal_places=2, default=0)
@@ -103,6 +107,28 @@ class Coach(models.Model):
         max_length=10, choices=CalendarVisibility.choices, default=CalendarVisibility.PUBLIC
     )
     is_listed = models.BooleanField(default=True, help_text="Shown in the public coach directory.")
+    # 1:1 session pricing (bookings.pricing): VAT on top of or inside the coach's prices.
+    vat_included = models.BooleanField(
+        "prices include VAT",
+        default=True,
+        help_text="On: the rate already contains VAT. Off: VAT is added on top of the rate.",
+    )
+    vat_rate = models.DecimalField(
+        "VAT rate (%)",
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("8.10"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
+    platform_fee_percent = models.DecimalField(
+        "platform fee (%)",
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+        help_text="Empty: the platform default (DEFAULT_PLATFORM_FEE_PERCENT, 15%).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -115,3 +141,67 @@ class Coach(models.Model):
     @property
     def is_payment_ready(self) -> bool:
         return bool(self.stripe_account_id)
+
+    @property
+    def effective_platform_fee_percent(self) -> Decimal:
+        if self.platform_fee_percent is not None:
+            return self.platform_fee_percent
+        return Decimal(settings.DEFAULT_PLATFORM_FEE_PERCENT)
+
+
+class Connection(models.Model):
+    """A client and a coach who know each other (seed 002 connections).
+
+    Either side asks; the other accepts or declines. An accepted connection opens a
+    "connected only" calendar and lets the client book without the coach's approval when the
+    session type requires approval only for non-connected clients.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+
+    client = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="coach_connections"
+    )
+    coach = models.ForeignKey(Coach, on_delete=models.CASCADE, related_name="connections")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["client", "coach"], name="connection_unique_pair")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client} ↔ {self.coach} ({self.status})"
+
+
+class Block(models.Model):
+    """`blocker` blocked `blocked`: neither sees the other's calendar or can book the other."""
+
+    blocker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="blocks_made"
+    )
+    blocked = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="blocks_received"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["blocker", "blocked"], name="block_unique_pair"),
+            models.CheckConstraint(
+                condition=~models.Q(blocker=models.F("blocked")), name="block_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.blocker} blocked {self.blocked}"

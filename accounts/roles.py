@@ -29,7 +29,9 @@ def sync_coach_group(**kwargs) -> Group:
     wanted = []
     for dotted in sorted(COACH_ADMIN_PERMISSIONS):
         app_label, codename = dotted.split(".", 1)
-        perm = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
+        perm = Permission.objects.filter(
+            content_type__app_label=app_label, codename=codename
+        ).first()
         if perm is not None:
             wanted.append(perm)
     group.permissions.set(wanted)

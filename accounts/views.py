@@ -6,6 +6,7 @@ from django.db import transaction
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from accounts.errors import AccountError
 from accounts.forms import CoachProfileForm, EmailAuthenticationForm, ProfileForm, SignupForm
 from accounts.services import user_signup
 
@@ -17,14 +18,24 @@ def signup(request):
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        user = user_signup(
-            email=data["email"], password=data["password1"], first_name=data["first_name"],
-            last_name=data["last_name"], timezone=data["timezone"], is_coach=data["is_coach"],
-        )
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, f"Welcome, {user.display_name}! Your account is ready.")
-        return redirect("core:home")
-    return render(request, "accounts/signup.html", {"form": form}, status=400 if form.errors else 200)
+        try:
+            user = user_signup(
+                email=data["email"],
+                password=data["password1"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                timezone=data["timezone"],
+                is_coach=data["is_coach"],
+            )
+        except AccountError as exc:
+            form.add_error(exc.field, exc.message)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, f"Welcome, {user.display_name}! Your account is ready.")
+            return redirect("core:home")
+    return render(
+        request, "accounts/signup.html", {"form": form}, status=400 if form.errors else 200
+    )
 
 
 class LoginView(auth_views.LoginView):
@@ -32,13 +43,20 @@ class LoginView(auth_views.LoginView):
     authentication_form = EmailAuthenticationForm
     redirect_authenticated_user = True
 
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        response.status_code = 400  # a validation failure is a 4xx, like signup
+        return response
+
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def profile(request):
     coach = getattr(request.user, "coach_profile", None)
     form = ProfileForm(request.POST or None, instance=request.user, prefix="user")
-    coach_form = CoachProfileForm(request.POST or None, instance=coach, prefix="coach") if coach else None
+    coach_form = (
+        CoachProfileForm(request.POST or None, instance=coach, prefix="coach") if coach else None
+    )
     if request.method == "POST":
         forms_valid = form.is_valid() and (coach_form is None or coach_form.is_valid())
         if forms_valid:
@@ -49,4 +67,6 @@ def profile(request):
             messages.success(request, "Your profile has been saved.")
             return redirect("accounts:profile")
     status = 400 if form.errors or (coach_form and coach_form.errors) else 200
-    return render(request, "accounts/profile.html", {"form": form, "coach_form": coach_form}, status=status)
+    return render(
+        request, "accounts/profile.html", {"form": form, "coach_form": coach_form}, status=status
+    )

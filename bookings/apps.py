@@ -1,5 +1,54 @@
+from datetime import timedelta
+
 from django.apps import AppConfig
+from django.conf import settings
+
+COACH_PERMISSIONS = [
+    f"bookings.{action}_{model}"
+    for model in (
+        "sessiontype",
+        "availabilityslot",
+        "availabilityseries",
+        "timebasedrate",
+        "specialperiod",
+        "discountcode",
+    )
+    for action in ("view", "add", "change", "delete")
+] + ["bookings.view_booking", "bookings.view_suggestedtime"]
 
 
 class BookingsConfig(AppConfig):
     name = "bookings"
+    verbose_name = "1:1 sessions"
+
+    def ready(self) -> None:
+        from accounts.roles import register_coach_permissions
+        from bookings import payment_handlers, reminders
+        from payments.handlers import register_purpose
+        from payments.models import Payment
+
+        register_coach_permissions(*COACH_PERMISSIONS)
+        register_purpose(
+            Payment.Purpose.SESSION_BOOKING,
+            on_succeeded=payment_handlers.on_succeeded,
+            on_failed=payment_handlers.on_failed,
+            on_refunded=payment_handlers.on_refunded,
+            on_authorized=payment_handlers.on_authorized,
+        )
+        reminders.register()
+        settings.CELERY_BEAT_SCHEDULE.update(
+            {
+                "bookings-expire": {
+                    "task": "bookings.tasks.expire_bookings",
+                    "schedule": timedelta(minutes=1),
+                },
+                "bookings-complete": {
+                    "task": "bookings.tasks.complete_sessions",
+                    "schedule": timedelta(minutes=10),
+                },
+                "bookings-settle-refunds": {
+                    "task": "bookings.tasks.settle_owed_refunds",
+                    "schedule": timedelta(minutes=10),
+                },
+            }
+        )

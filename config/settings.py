@@ -175,6 +175,12 @@ CACHES = {
 # --- Email ----------------------------------------------------------------------------------
 if env.str("EMAIL_URL", default=""):
     vars().update(env.email_url("EMAIL_URL"))
+    if EMAIL_BACKEND == "django.core.mail.backends.filebased.EmailBackend":  # noqa: F821
+        # Like sqlite URLs, django-environ reads filemail:///var/mail as the relative path
+        # "var/mail" (taken from the project folder here, not the cwd) and needs four slashes
+        # for an absolute one: filemail:////srv/mail.
+        EMAIL_FILE_PATH = str(BASE_DIR / EMAIL_FILE_PATH)  # noqa: F821
+        Path(EMAIL_FILE_PATH).mkdir(parents=True, exist_ok=True)
 else:
     # Embedded default: every email is written as a file under var/mail/.
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
@@ -208,6 +214,9 @@ DEFAULT_CURRENCY = "CHF"
 DEFAULT_VAT_RATE = Decimal(env.str("DEFAULT_VAT_RATE", default="8.1"))
 DEFAULT_PLATFORM_FEE_PERCENT = Decimal(env.str("DEFAULT_PLATFORM_FEE_PERCENT", default="15"))
 SEAT_HOLD_MINUTES = env.int("SEAT_HOLD_MINUTES", default=15)
+# reconcile_payments: ask Stripe about payments unfinished for this long; cancel abandoned ones.
+PAYMENT_RECONCILE_AFTER_MINUTES = env.int("PAYMENT_RECONCILE_AFTER_MINUTES", default=10)
+PAYMENT_ABANDON_HOURS = env.int("PAYMENT_ABANDON_HOURS", default=24)
 
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
@@ -231,7 +240,11 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        # Replaces Django's default "django" handler, which printed every line a second time.
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.db.backends": {"level": "WARNING"},
+    },
 }
 
 

@@ -18,3 +18,17 @@ class GatewayUnavailable(PaymentError):
     """Stripe could not be reached or answered with a server error."""
 
     status_code = 503
+
+
+class PaymentNotFound(PaymentError):
+    status_code = 404
+
+
+class PaymentNotPayable(PaymentError):
+    """The payment was cancelled, already paid or otherwise cannot take money any more."""
+
+    status_code = 409
+
+
+class InvalidWebhook(Exception):
+    """Missing or wrong Stripe-Signature, or a payload that is not a Stripe event."""

@@ -2,8 +2,14 @@
 
 With STRIPE_API_BASE set (local mode) the SDK is pointed at localstripe on 127.0.0.1; in
 production it talks to api.stripe.com. Every write carries an idempotency key. SDK errors are
-translated into payments.errors so callers never see Stripe's exception classes. Never call
-this while holding a database row lock (see STYLE.md).
+translated into payments.errors so callers never see Stripe's exception classes, and results
+are plain dicts (`StripeObject.to_dict()`), so callers index them the same way whether they
+came from the API, a webhook payload or a test. Never call this while holding a database row
+lock (see STYLE.md).
+
+localstripe quirks handled here (see DESIGN.md "Stripe offline"): it cannot take
+`confirm(payment_method=...)`, so confirmation is update-then-confirm; refunds carry their
+reason in metadata (it rejects `reason`); `latest_charge` comes embedded instead of an id.
 """
 
 from __future__ import annotations
@@ -35,9 +41,9 @@ def client() -> stripe.StripeClient:
 
 
 def _translate(exc: stripe.StripeError) -> PaymentError:
-    if isinstance(exc, stripe.CardError):
+    if isinstance(exc, stripe.CardError) or exc.http_status == 402:
         return CardDeclined(
-            exc.user_message or "Your card was declined.",
+            exc.user_message or _error_message(exc) or "Your card was declined.",
             code=exc.code or "card_declined",
             decline_code=getattr(exc, "decline_code", None) or "",
         )
@@ -48,18 +54,37 @@ def _translate(exc: stripe.StripeError) -> PaymentError:
             "We could not reach our payment provider. Please try again in a moment.",
             code="gateway_unavailable",
         )
-    return PaymentError(exc.user_message or "The payment could not be processed.", code=exc.code or "stripe_error")
+    return PaymentError(
+        exc.user_message or "The payment could not be processed.", code=exc.code or "stripe_error"
+    )
 
 
-def _call(fn, *args, **kwargs):
+def _error_message(exc: stripe.StripeError) -> str:
+    body = exc.json_body if isinstance(exc.json_body, dict) else {}
+    return str((body.get("error") or {}).get("message") or "")
+
+
+def _call(fn, *args, **kwargs) -> dict:
     try:
-        return fn(*args, **kwargs)
+        result = fn(*args, **kwargs)
     except stripe.StripeError as exc:
         logger.warning("stripe call failed: %s %s", type(exc).__name__, exc)
         raise _translate(exc) from exc
+    return result.to_dict() if hasattr(result, "to_dict") else result
 
 
-def customer_create(*, email: str, name: str, user_id: int, idempotency_key: str):
+def charge_id_of(intent: dict) -> str:
+    """The intent's latest charge id (Stripe sends an id, localstripe the embedded charge)."""
+    charge = intent.get("latest_charge")
+    if isinstance(charge, dict):
+        return charge.get("id", "")
+    return charge or ""
+
+
+# --- customers and cards ----------------------------------------------------------------------
+
+
+def customer_create(*, email: str, name: str, user_id: int, idempotency_key: str) -> dict:
     return _call(
         client().v1.customers.create,
         params={"email": email, "name": name, "metadata": {"user_id": str(user_id)}},
@@ -67,10 +92,58 @@ def customer_create(*, email: str, name: str, user_id: int, idempotency_key: str
     )
 
 
+def payment_method_list(*, customer_id: str) -> list[dict]:
+    result = _call(
+        client().v1.payment_methods.list, params={"customer": customer_id, "type": "card"}
+    )
+    return list(result.get("data", []))
+
+
+def payment_method_retrieve(payment_method_id: str) -> dict:
+    return _call(client().v1.payment_methods.retrieve, payment_method_id)
+
+
+def payment_method_attach(*, payment_method_id: str, customer_id: str, idempotency_key: str):
+    return _call(
+        client().v1.payment_methods.attach,
+        payment_method_id,
+        params={"customer": customer_id},
+        options={"idempotency_key": idempotency_key},
+    )
+
+
+def payment_method_detach(*, payment_method_id: str, idempotency_key: str) -> dict:
+    return _call(
+        client().v1.payment_methods.detach,
+        payment_method_id,
+        options={"idempotency_key": idempotency_key},
+    )
+
+
+def setup_intent_create(*, customer_id: str, idempotency_key: str) -> dict:
+    return _call(
+        client().v1.setup_intents.create,
+        params={"customer": customer_id, "usage": "off_session", "payment_method_types": ["card"]},
+        options={"idempotency_key": idempotency_key},
+    )
+
+
+def setup_intent_retrieve(setup_intent_id: str) -> dict:
+    return _call(client().v1.setup_intents.retrieve, setup_intent_id)
+
+
+# --- payment intents --------------------------------------------------------------------------
+
+
 def payment_intent_create(
-    *, amount: Decimal, currency: str, customer_id: str, metadata: dict[str, str],
-    idempotency_key: str, capture_method: str = "automatic",
-):
+    *,
+    amount: Decimal,
+    currency: str,
+    customer_id: str,
+    metadata: dict[str, str],
+    idempotency_key: str,
+    capture_method: str = "automatic",
+) -> dict:
     return _call(
         client().v1.payment_intents.create,
         params={
@@ -85,8 +158,60 @@ def payment_intent_create(
     )
 
 
-def payment_intent_retrieve(payment_intent_id: str):
+def payment_intent_retrieve(payment_intent_id: str) -> dict:
     return _call(client().v1.payment_intents.retrieve, payment_intent_id)
+
+
+def payment_intent_confirm_with(
+    *, payment_intent_id: str, payment_method_id: str, idempotency_key: str
+) -> dict:
+    """Attach the card, then confirm (two calls: localstripe rejects
+    `confirm(payment_method=...)`; real Stripe accepts both forms)."""
+    _call(
+        client().v1.payment_intents.update,
+        payment_intent_id,
+        params={"payment_method": payment_method_id},
+        options={"idempotency_key": f"{idempotency_key}-update"},
+    )
+    return _call(
+        client().v1.payment_intents.confirm,
+        payment_intent_id,
+        options={"idempotency_key": f"{idempotency_key}-confirm"},
+    )
+
+
+def payment_intent_cancel(*, payment_intent_id: str, idempotency_key: str) -> dict:
+    return _call(
+        client().v1.payment_intents.cancel,
+        payment_intent_id,
+        options={"idempotency_key": idempotency_key},
+    )
+
+
+def payment_intent_capture(
+    *, payment_intent_id: str, amount_minor: int | None, idempotency_key: str
+) -> dict:
+    params = {"amount_to_capture": amount_minor} if amount_minor is not None else {}
+    return _call(
+        client().v1.payment_intents.capture,
+        payment_intent_id,
+        params=params,
+        options={"idempotency_key": idempotency_key},
+    )
+
+
+def refund_create(
+    *, payment_intent_id: str, amount: Decimal, currency: str, reason: str, idempotency_key: str
+) -> dict:
+    return _call(
+        client().v1.refunds.create,
+        params={
+            "payment_intent": payment_intent_id,
+            "amount": to_minor_units(amount, currency),
+            "metadata": {"reason": reason[:500]},
+        },
+        options={"idempotency_key": idempotency_key},
+    )
 
 
 def webhook_construct_event(payload: bytes, signature: str | None):

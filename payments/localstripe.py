@@ -45,6 +45,25 @@ def _point_store_at(path: Path) -> None:
     resources.Store.dump_to_disk = dump_to_disk
 
 
+def _patch_retry_after_decline() -> None:
+    """Real Stripe lets a PaymentIntent whose charge was declined be retried with another
+    card (update the payment method, confirm again). localstripe keeps the failed charge and
+    then refuses the confirm; forget the failed charge when a new payment method arrives."""
+    from localstripe.resources import PaymentIntent
+
+    original_update = PaymentIntent._api_update.__func__
+
+    def _api_update(cls, id, **data):
+        if "payment_method" in data:
+            intent = cls._api_retrieve(id)
+            charge = intent.latest_charge
+            if charge is not None and getattr(charge, "status", None) == "failed":
+                intent.latest_charge = None
+        return original_update(cls, id, **data)
+
+    PaymentIntent._api_update = classmethod(_api_update)
+
+
 def write_state(var_dir: Path, *, port: int, webhook_url: str, webhook_secret: str) -> Path:
     state = var_dir / STATE_FILE_NAME
     state.write_text(
@@ -64,6 +83,7 @@ def serve(*, port: int, var_dir: Path, webhook_url: str, webhook_secret: str, fr
 
     var_dir.mkdir(parents=True, exist_ok=True)
     _point_store_at(var_dir / "localstripe.pickle")
+    _patch_retry_after_decline()
     from localstripe.resources import store
 
     if not from_scratch:

@@ -45,7 +45,13 @@ class Payment(models.Model):
     stripe_charge_id = models.CharField(max_length=255, blank=True)
     stripe_customer_id = models.CharField(max_length=255, blank=True)
     stripe_payment_method_id = models.CharField(max_length=255, blank=True)
+    # Handed to the payer's browser only (Stripe.js 3-D Secure); never logged.
+    stripe_client_secret = models.CharField(max_length=255, blank=True)
     capture_method = models.CharField(max_length=16, default="automatic")
+    authorized_at = models.DateTimeField(null=True, blank=True, help_text="Manual capture.")
+    # Non-empty: money must go back (seat gone, amount mismatch). Cleared once refunded;
+    # reconcile_payments retries it if the refund after commit could not reach Stripe.
+    refund_owed_reason = models.CharField(max_length=255, blank=True)
 
     error_code = models.CharField(max_length=64, blank=True)
     error_message = models.TextField(blank=True)

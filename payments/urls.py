@@ -1,5 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from payments import views
 
 app_name = "payments"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("stripe/webhook/", views.stripe_webhook, name="stripe_webhook"),
+    path("confirm/", views.confirm, name="confirm"),
+    path("methods/", views.methods, name="methods"),
+    path("methods/setup/", views.methods_setup, name="methods_setup"),
+    path("methods/save/", views.methods_save, name="methods_save"),
+    path("methods/<str:payment_method_id>/delete/", views.methods_delete, name="methods_delete"),
+    path("status/<str:payment_intent_id>/", views.status, name="status"),
+]

@@ -1,5 +1,44 @@
+from datetime import timedelta
+
 from django.apps import AppConfig
+from django.conf import settings
 
 
 class WebinarsConfig(AppConfig):
     name = "webinars"
+
+    def ready(self):
+        from accounts.roles import register_coach_permissions
+        from payments.handlers import register_purpose
+        from payments.models import Payment
+        from webinars import payment_handlers
+
+        register_purpose(
+            Payment.Purpose.WEBINAR_REGISTRATION,
+            on_succeeded=payment_handlers.on_payment_succeeded,
+            on_failed=payment_handlers.on_payment_failed,
+            on_refunded=payment_handlers.on_payment_refunded,
+        )
+        register_coach_permissions(
+            "webinars.view_webinar",
+            "webinars.add_webinar",
+            "webinars.change_webinar",
+            "webinars.delete_webinar",
+            "webinars.view_webinarslot",
+            "webinars.add_webinarslot",
+            "webinars.change_webinarslot",
+            "webinars.delete_webinarslot",
+            "webinars.view_material",
+            "webinars.add_material",
+            "webinars.change_material",
+            "webinars.delete_material",
+            "webinars.view_registration",
+        )
+        settings.CELERY_BEAT_SCHEDULE.update(
+            {
+                "webinars-expire-holds": {
+                    "task": "webinars.tasks.expire_holds",
+                    "schedule": timedelta(minutes=1),
+                },
+            }
+        )

@@ -1,5 +1,21 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from webinars import views
 
 app_name = "webinars"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.webinar_list, name="list"),
+    path("mine/", views.coach_webinars, name="coach_webinars"),
+    path("<int:webinar_id>/", views.webinar_detail, name="detail"),
+    path("<int:webinar_id>/register/", views.webinar_register, name="register"),
+    path("<int:webinar_id>/panel/", views.booking_panel, name="panel"),
+    path("<int:webinar_id>/hold/cancel/", views.hold_cancel, name="hold_cancel"),
+    path("<int:webinar_id>/join/", views.join, name="join"),
+    path("<int:webinar_id>/attendees/", views.webinar_attendees, name="attendees"),
+    path(
+        "<int:webinar_id>/materials/<int:material_id>/",
+        views.material_download,
+        name="material",
+    ),
+]

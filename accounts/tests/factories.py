@@ -30,6 +30,7 @@ class CoachFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Coach
         django_get_or_create = ("user",)
+        skip_postgeneration_save = True  # make_coach saves the user; the profile is unchanged
 
     user = factory.SubFactory(UserFactory)
     headline = "Leadership and career coach"

@@ -38,5 +38,17 @@
   document.addEventListener("DOMContentLoaded", function () { detectTimezone(); expireToasts(); });
   document.addEventListener("htmx:afterSettle", function (e) { detectTimezone(e.target); expireToasts(); });
   document.addEventListener("htmx:wsAfterMessage", expireToasts);
-  window.coaching = { closeModal: closeModal, expireToasts: expireToasts };
+
+  // Live updates: is the signed-in user's stream (/ws/notifications/, base.html) open? Pollers
+  // use it as a fallback switch: hx-trigger="every 2s [!(window.coaching && coaching.live())]".
+  var liveOpen = false;
+  document.addEventListener("htmx:wsOpen", function (e) {
+    if (e.target.id === "live-notifications") { liveOpen = true; document.body.dataset.live = "open"; }
+  });
+  document.addEventListener("htmx:wsClose", function (e) {
+    if (e.target.id === "live-notifications") { liveOpen = false; document.body.dataset.live = "closed"; }
+  });
+  function live() { return liveOpen; }
+
+  window.coaching = { closeModal: closeModal, expireToasts: expireToasts, live: live };
 })();

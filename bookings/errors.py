@@ -1,0 +1,67 @@
+"""Domain errors of 1:1 bookings. `message` is written for the person who will read it; views
+turn `status_code` and `code` into the HTTP answer (JSON `{"message", "code"}` or HTML)."""
+
+
+class BookingError(Exception):
+    status_code = 400
+    code = "invalid"
+
+    def __init__(self, message: str, *, code: str | None = None, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        if code is not None:
+            self.code = code
+        self.field = field
+
+
+class NotFound(BookingError):
+    status_code = 404
+    code = "not_found"
+
+
+class NotAllowed(BookingError):
+    """The person may not do this (blocked, not connected, someone else's booking)."""
+
+    status_code = 403
+    code = "forbidden"
+
+
+class InvalidTime(BookingError):
+    code = "invalid_time"
+
+
+class SlotUnavailable(BookingError):
+    """The time is taken, or taken concurrently (lock or exclusion constraint)."""
+
+    status_code = 409
+    code = "slot_unavailable"
+
+
+class LimitReached(BookingError):
+    code = "limit_reached"
+
+
+class TooManyUnpaidBookings(BookingError):
+    code = "TOO_MANY_UNPAID_BOOKINGS"
+
+
+class InvalidDiscountCode(BookingError):
+    code = "invalid_discount_code"
+
+
+class InvalidTransition(BookingError):
+    """The booking is not in a state that allows this (double accept, cancelling twice)."""
+
+    status_code = 409
+    code = "invalid_transition"
+
+
+class PriceChanged(BookingError):
+    code = "price_changed"
+
+
+class PaymentProblem(BookingError):
+    """The payment provider refused or could not be reached; nothing was kept."""
+
+    status_code = 402
+    code = "payment_failed"

@@ -1,0 +1,114 @@
+"""What Stripe's answers do to a 1:1 booking (registered for Payment.Purpose.SESSION_BOOKING).
+
+The payments core calls these inside its transaction with the Payment row locked and already
+updated; lock order is therefore payment, then coach, then booking. No Stripe calls here:
+money that must go back is handed to `payment_refund_later`.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.utils import timezone
+
+from bookings.errors import BookingError
+from bookings.locks import lock_booking_with_coach
+from bookings.models import Booking
+from bookings.services.notify import booking_event
+from bookings.services.transitions import rereserve_for_late_payment
+
+logger = logging.getLogger(__name__)
+S = Booking.Status
+
+
+def _booking_for(payment, intent) -> Booking | None:
+    booking_id = (intent.get("metadata") or {}).get("booking_id")
+    if not booking_id:
+        booking_id = Booking.objects.filter(payment=payment).values_list("pk", flat=True).first()
+    try:
+        booking = lock_booking_with_coach(int(booking_id))
+    except (BookingError, TypeError, ValueError):
+        logger.error(
+            "STAFF ATTENTION: payment %s names no booking we know (%r)", payment.pk, booking_id
+        )
+        return None
+    if booking.payment_id is None:
+        booking.payment = payment  # the intent was paid before payment_open returned
+    return booking
+
+
+def _give_back(payment, booking: Booking, why: str) -> None:
+    from payments.services import payment_refund_later
+
+    payment_refund_later(payment=payment, reason=why)
+    logger.warning("booking %s: payment %s goes back (%s)", booking.pk, payment.pk, why)
+
+
+def on_succeeded(payment, intent) -> None:
+    """Money captured: a FIRM booking is confirmed; an accepted request already is."""
+    booking = _booking_for(payment, intent)
+    if booking is None:
+        return
+    now = timezone.now()
+    if booking.status in (S.CONFIRMED, S.COMPLETED):
+        booking.save(update_fields=["payment", "updated_at"])
+        return
+    was_expired = booking.status == S.EXPIRED
+    if (
+        was_expired
+        and booking.booking_type == Booking.Type.FIRM
+        and rereserve_for_late_payment(booking, now)
+    ):
+        booking.status = (
+            S.PAYMENT_PENDING
+        )  # paid after the hold ran out, and the time is still free
+    if booking.status == S.PAYMENT_PENDING and booking.booking_type == Booking.Type.FIRM:
+        booking.status = S.CONFIRMED
+        booking.confirmed_at = now
+        booking.hold_expires_at = None
+        booking.save()
+        booking_event(booking, "confirmed")
+        return
+    booking.save(update_fields=["payment", "updated_at"])
+    _give_back(payment, booking, f"booking is {booking.get_status_display().lower()}")
+    if was_expired:
+        booking_event(
+            booking,
+            "expired",
+            message="The time was no longer free when your payment arrived. "
+            "It is refunded in full.",
+        )
+
+
+def on_authorized(payment, intent) -> None:
+    """Card authorized for a REQUEST: now the coach sees it in their inbox."""
+    booking = _booking_for(payment, intent)
+    if booking is None:
+        return
+    now = timezone.now()
+    if booking.status == S.EXPIRED and rereserve_for_late_payment(booking, now):
+        booking.status = S.PAYMENT_PENDING
+    if booking.status != S.PAYMENT_PENDING:
+        if booking.status not in (S.REQUESTED, S.TIME_SUGGESTED, S.CONFIRMED):
+            booking.save(update_fields=["payment", "updated_at"])
+            _give_back(payment, booking, "authorization for a booking that is no longer open")
+        return
+    booking.status = S.REQUESTED
+    booking.hold_expires_at = None
+    booking.save()
+    booking_event(booking, "requested")
+
+
+def on_failed(payment, intent) -> None:
+    """A declined card: the hold stays until it expires, so the client can try another card."""
+    logger.info(
+        "payment %s for a session booking failed; the hold stays until it expires", payment.pk
+    )
+
+
+def on_refunded(payment, refund_amount) -> None:
+    """Keep `refund_amount` (what the booking owes back) at least what was refunded, so the
+    sweep never refunds a refund made in the Stripe dashboard a second time."""
+    Booking.objects.filter(payment=payment, refund_amount__lt=payment.amount_refunded).update(
+        refund_amount=payment.amount_refunded
+    )

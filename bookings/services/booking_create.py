@@ -1,0 +1,315 @@
+"""Creating a 1:1 booking: validate, price, reserve the time under the coach lock, commit, and
+only then open the payment at Stripe (authorize-only for requests, see
+docs/adr/0002-request-payments.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import Connection
+from bookings import scheduling, selectors
+from bookings.errors import (
+    BookingError,
+    InvalidTime,
+    LimitReached,
+    NotAllowed,
+    PaymentProblem,
+    SlotUnavailable,
+    TooManyUnpaidBookings,
+)
+from bookings.locks import lock_client, lock_coach
+from bookings.models import GENERIC_TITLES, AvailabilitySlot, Booking
+from bookings.services import availability
+from bookings.services.notify import booking_event
+
+logger = logging.getLogger(__name__)
+
+MAX_UNPAID_FUTURE_BOOKINGS = 3
+# Stripe keeps a card authorization for 7 days; a request must be answered before that.
+REQUEST_ANSWER_WINDOW = dt.timedelta(days=6)
+
+
+@dataclass
+class BookingStarted:
+    booking: Booking
+    payment: object | None = None  # payments.Payment
+
+    @property
+    def client_secret(self) -> str | None:
+        return getattr(self.payment, "stripe_client_secret", None) or None
+
+    def as_json(self) -> dict:
+        data = {
+            "booking_id": self.booking.pk,
+            "status": self.booking.status,
+            "type": self.booking.booking_type,
+            "amount": str(self.booking.amount_total),
+            "currency": self.booking.currency,
+        }
+        if self.payment is not None:
+            data["client_secret"] = self.client_secret
+            data["payment_intent_id"] = self.payment.stripe_payment_intent_id
+        return data
+
+
+def booking_type_for(
+    *, session_type, instant: bool, start: dt.datetime, now: dt.datetime, connected: bool
+) -> str:
+    """FIRM when every rule allows booking without the coach's approval; else a REQUEST."""
+    firm = (
+        instant
+        and session_type.allow_firm_booking
+        and start - now >= dt.timedelta(hours=session_type.firm_booking_threshold_hours)
+        and (connected or not session_type.require_approval_non_connected)
+    )
+    return Booking.Type.FIRM if firm else Booking.Type.REQUEST
+
+
+def booking_title(title: str, session_type) -> str:
+    """Seed 004: a generic title ("Availability") becomes the session type's name."""
+    cleaned = (title or "").strip()
+    return session_type.name if cleaned.lower() in GENERIC_TITLES else cleaned[:160]
+
+
+def booking_create(
+    *,
+    client,
+    coach_id,
+    session_type_id,
+    start: dt.datetime,
+    duration: int,
+    code: str = "",
+    title: str = "",
+    message: str = "",
+    now: dt.datetime | None = None,
+) -> BookingStarted:
+    """Book `duration` minutes at `start`. Prices are computed here; nothing the client sends
+    about money is read. Raises a BookingError subclass and writes nothing on any problem."""
+    now = now or timezone.now()
+    booking = _reserve(
+        client=client,
+        coach_id=coach_id,
+        session_type_id=session_type_id,
+        start=start,
+        duration=duration,
+        code=code,
+        title=title,
+        message=message,
+        now=now,
+    )
+    if booking.is_free:
+        return BookingStarted(booking)
+    try:
+        payment = _open_payment(booking)
+    except Exception as exc:  # Stripe refused or is down: give the time back, keep nothing
+        booking_release_unpaid(booking_id=booking.pk, reason="payment could not be started")
+        message_text = (
+            getattr(exc, "message", "") or "The payment could not be started. Please try again."
+        )
+        if not hasattr(exc, "message"):
+            logger.exception("opening the payment of booking %s failed", booking.pk)
+        raise PaymentProblem(message_text, code=getattr(exc, "code", "payment_failed")) from exc
+    booking.payment = payment
+    Booking.objects.filter(pk=booking.pk).update(payment=payment)
+    return BookingStarted(booking, payment)
+
+
+@transaction.atomic
+def _reserve(
+    *, client, coach_id, session_type_id, start, duration, code, title, message, now
+) -> Booking:
+    coach = selectors.coach_for_booking(coach_id)
+    session_type = selectors.session_type_for(coach, session_type_id)
+    if client.pk == coach.user_id:
+        raise NotAllowed("You cannot book a session with yourself.", code="own_calendar")
+    access = selectors.calendar_access(client, coach)
+    if not access.can_book:
+        raise NotAllowed(
+            access.reason or "You cannot book this coach.",
+            code="blocked" if access.blocked else "not_visible",
+        )
+    end = selectors.validate_time_rules(
+        session_type=session_type, start=start, duration=duration, now=now
+    )
+
+    coach = lock_coach(coach.pk)
+    lock_client(client.pk)
+    _check_free(coach, session_type, start, end)
+    slots = _covering_slots(coach, session_type, start, end)
+    _check_unpaid_limit(client, now)
+    discount = (
+        selectors.discount_code_lookup(
+            coach=coach, code=code, session_type=session_type, client=client, now=now
+        )
+        if code and code.strip()
+        else None
+    )
+    quote = selectors.quote_session(
+        coach=coach, session_type=session_type, start=start, end=end, code=discount
+    )
+    booking_type = booking_type_for(
+        session_type=session_type,
+        instant=all(s.instant_booking for s in slots),
+        start=start,
+        now=now,
+        connected=access.connected,
+    )
+    booking = Booking(
+        coach=coach,
+        client=client,
+        session_type=session_type,
+        start=start,
+        end=end,
+        title=booking_title(title, session_type),
+        timezone=client.timezone,
+        booking_type=booking_type,
+        buffer_before_minutes=session_type.buffer_before_minutes,
+        buffer_after_minutes=session_type.buffer_after_minutes,
+        currency=quote.currency,
+        amount_total=quote.total,
+        price_snapshot=quote.breakdown,
+        discount_code=discount if quote.code_applied else None,
+        client_message=message.strip(),
+    )
+    _set_initial_status(booking, now)
+    booking.consumed_availability = availability.carve(coach=coach, start=start, end=end)
+    try:
+        with transaction.atomic():  # savepoint: the exclusion constraint is the second line
+            booking.save()
+    except IntegrityError as exc:
+        if "booking_no_overlap" in str(exc):
+            raise SlotUnavailable(
+                "Someone booked this time a moment ago. Please pick another."
+            ) from None
+        raise
+    if booking.status == Booking.Status.CONFIRMED:
+        booking_event(booking, "confirmed")
+    elif booking.status == Booking.Status.REQUESTED:
+        booking_event(booking, "requested")
+    return booking
+
+
+def _set_initial_status(booking: Booking, now: dt.datetime) -> None:
+    if booking.amount_total > 0:
+        booking.status = Booking.Status.PAYMENT_PENDING
+        booking.hold_expires_at = now + dt.timedelta(minutes=settings.SEAT_HOLD_MINUTES)
+    elif booking.booking_type == Booking.Type.FIRM:
+        booking.status = Booking.Status.CONFIRMED
+        booking.confirmed_at = now
+    else:
+        booking.status = Booking.Status.REQUESTED
+    if booking.booking_type == Booking.Type.REQUEST:
+        booking.request_expires_at = min(booking.start, now + REQUEST_ANSWER_WINDOW)
+
+
+def _covering_slots(coach, session_type, start, end) -> list[AvailabilitySlot]:
+    slots = list(
+        selectors.load_schedule(
+            coach=coach, session_type=session_type, window_start=start, window_end=end
+        ).slots
+    )
+    if not scheduling.covers([(s.start, s.end) for s in slots], start, end):
+        raise InvalidTime(
+            "The coach is not available at this time. Pick one of the offered times.", field="start"
+        )
+    return slots
+
+
+def _check_free(coach, session_type, start, end, *, exclude_booking_id=None) -> None:
+    """Caller holds the coach lock: no other booking can appear between this and the insert."""
+    schedule = selectors.load_schedule(
+        coach=coach,
+        session_type=session_type,
+        window_start=start,
+        window_end=end,
+        exclude_booking_id=exclude_booking_id,
+    )
+    if scheduling.conflicts(
+        start,
+        end,
+        buffer_before=dt.timedelta(minutes=session_type.buffer_before_minutes),
+        buffer_after=dt.timedelta(minutes=session_type.buffer_after_minutes),
+        busy=schedule.busy,
+    ):
+        raise SlotUnavailable(
+            "This time overlaps another session (or the break around it). Please pick another."
+        )
+    problem = selectors.limit_problem(schedule, session_type, start, coach.user.tzinfo)
+    if problem:
+        raise LimitReached(problem)
+
+
+def _check_unpaid_limit(client, now) -> None:
+    unpaid = Booking.objects.filter(
+        client=client,
+        start__gt=now,
+        amount_total__gt=0,
+        status__in=[
+            Booking.Status.PAYMENT_PENDING,
+            Booking.Status.REQUESTED,
+            Booking.Status.TIME_SUGGESTED,
+        ],
+    ).count()
+    if unpaid >= MAX_UNPAID_FUTURE_BOOKINGS:
+        raise TooManyUnpaidBookings(
+            f"You already have {unpaid} unpaid upcoming bookings. "
+            "Pay for or cancel one of them first."
+        )
+
+
+def _open_payment(booking: Booking):
+    """Outside any lock: Stripe first, then the Payment row (payments.services.payment_open)."""
+    from payments.models import Payment
+    from payments.services import payment_open
+
+    return payment_open(
+        payer=booking.client,
+        coach=booking.coach,
+        purpose=Payment.Purpose.SESSION_BOOKING,
+        breakdown=session_breakdown(booking),
+        metadata={"booking_id": str(booking.pk), "booking_type": booking.booking_type},
+        idempotency_key=f"session-booking-{booking.pk}-open",
+        capture_method="manual" if booking.booking_type == Booking.Type.REQUEST else "automatic",
+    )
+
+
+def session_breakdown(booking: Booking):
+    """The booking's frozen quote as the payments core's PriceBreakdown (lines included)."""
+    from bookings.payment_snapshot import SessionPriceBreakdown
+
+    return SessionPriceBreakdown.from_snapshot(booking.price_snapshot)
+
+
+@transaction.atomic
+def booking_release_unpaid(
+    *, booking_id: int, reason: str, status: str = Booking.Status.EXPIRED
+) -> Booking | None:
+    """Give back the time of a booking whose payment never happened (hold expired, payment
+    could not start, client cancelled the payment step). No Stripe calls here."""
+    from bookings.locks import lock_booking_with_coach
+
+    try:
+        booking = lock_booking_with_coach(booking_id)
+    except BookingError:
+        return None
+    if booking.status != Booking.Status.PAYMENT_PENDING:
+        return None
+    booking.status = status
+    booking.coach_message = booking.coach_message or ""
+    booking.hold_expires_at = None
+    availability.restore(coach=booking.coach, pieces=booking.consumed_availability)
+    booking.save(update_fields=["status", "hold_expires_at", "updated_at"])
+    logger.info("booking %s released: %s", booking.pk, reason)
+    return booking
+
+
+def connected(client, coach) -> bool:
+    return Connection.objects.filter(
+        client=client, coach=coach, status=Connection.Status.ACCEPTED
+    ).exists()

@@ -1,0 +1,36 @@
+"""Every booking transition tells the people concerned, through the notifications app.
+
+`notify` writes in the caller's transaction and delivers after commit, so a transition that
+rolls back tells nobody anything.
+"""
+
+from __future__ import annotations
+
+from notifications.services import notify
+from notifications.types import NotificationType as T
+
+# event -> [(recipient side, notification type)]
+_EVENTS: dict[str, list[tuple[str, str]]] = {
+    "requested": [("coach", T.BOOKING_REQUESTED)],
+    "confirmed": [("client", T.BOOKING_CONFIRMED), ("coach", T.BOOKING_CONFIRMED)],
+    "accepted": [("client", T.BOOKING_ACCEPTED)],
+    "declined": [("client", T.BOOKING_DECLINED)],
+    "expired": [("client", T.BOOKING_DECLINED)],
+    "time_suggested": [("client", T.BOOKING_TIME_SUGGESTED)],
+    "suggestion_accepted": [("client", T.BOOKING_CONFIRMED), ("coach", T.BOOKING_CONFIRMED)],
+    "suggestion_declined": [("coach", T.BOOKING_DECLINED)],
+    "cancelled_by_client": [
+        ("coach", T.BOOKING_CANCELLED_BY_CLIENT),
+        ("client", T.BOOKING_CANCELLED_BY_CLIENT),
+    ],
+    "cancelled_by_coach": [("client", T.BOOKING_CANCELLED_BY_COACH)],
+    "rescheduled": [("coach", T.BOOKING_RESCHEDULED), ("client", T.BOOKING_RESCHEDULED)],
+}
+
+
+def booking_event(booking, event: str, **context) -> None:
+    context.setdefault("client_name", booking.client.display_name)
+    context.setdefault("link", booking.get_absolute_url())
+    for side, notification_type in _EVENTS[event]:
+        recipient = booking.client if side == "client" else booking.coach.user
+        notify(recipient=recipient, type=notification_type, target=booking, context=dict(context))

@@ -1,0 +1,244 @@
+"""A coach's calendar page, the coach's availability forms, connections and blocks."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.models import Block, Coach
+from bookings import scheduling, selectors
+from bookings.errors import BookingError, NotAllowed
+from bookings.forms import AvailabilityForm, WeeklyAvailabilityForm
+from bookings.http import error_json, parse_date, render_error, safe_next, wants_json
+from bookings.models import AvailabilitySeries
+from bookings.services import availability as availability_services
+from bookings.services import connections
+
+
+def _entry_json(entry) -> dict:
+    return {
+        "kind": entry.kind,
+        "start": entry.start.isoformat(),
+        "end": entry.end.isoformat(),
+        "label": entry.label,
+        "instant_booking": entry.instant,
+        "booking_id": entry.booking.pk
+        if entry.booking is not None and entry.kind != "busy"
+        else None,
+    }
+
+
+@require_GET
+def calendar(request, coach_id: int):
+    """GET /coaches/<id>/calendar/?week=YYYY-MM-DD — one week, in the viewer's zone."""
+    coach = get_object_or_404(
+        Coach.objects.select_related("user"), pk=coach_id, user__is_active=True
+    )
+    tz = timezone.get_current_timezone()
+    now = timezone.now()
+    week_of = scheduling.week_start(parse_date(request.GET.get("week"), now.astimezone(tz).date()))
+    access = selectors.calendar_access(request.user, coach)
+    days = (
+        selectors.calendar_week(coach=coach, viewer=request.user, week_of=week_of, now=now, tz=tz)
+        if access.can_view
+        else []
+    )
+    if wants_json(request):
+        if not access.can_view:
+            return JsonResponse(
+                {"message": access.reason, "code": "blocked" if access.blocked else "not_visible"},
+                status=403,
+            )
+        return JsonResponse(
+            {
+                "coach": coach.pk,
+                "week": week_of.isoformat(),
+                "timezone": str(tz),
+                "days": [
+                    {"date": d.date.isoformat(), "entries": [_entry_json(e) for e in d.entries]}
+                    for d in days
+                ],
+            }
+        )
+    context = {
+        "coach": coach,
+        "access": access,
+        "days": days,
+        "week_of": week_of,
+        "tz": tz,
+        "previous_week": week_of - dt.timedelta(days=7),
+        "next_week": week_of + dt.timedelta(days=7),
+        "this_week": scheduling.week_start(now.astimezone(tz).date()),
+        "session_types": selectors.active_session_types(coach) if access.can_view else [],
+    }
+    if access.is_owner:
+        context["availability_form"] = AvailabilityForm(initial={"date": week_of})
+        context["weekly_form"] = WeeklyAvailabilityForm(
+            initial={
+                "first_date": max(week_of, now.astimezone(tz).date()),
+                "last_date": week_of + dt.timedelta(weeks=4),
+                "weekdays": [0, 1, 2, 3, 4],
+            }
+        )
+        context["series"] = AvailabilitySeries.objects.filter(
+            coach=coach, last_date__gte=now.date()
+        )[:10]
+    if request.htmx and request.htmx.target == "calendar-week":
+        return render(request, "bookings/calendar.html#week", context)
+    status = (
+        403
+        if not access.can_view
+        and not access.is_owner
+        and request.user.is_authenticated
+        and access.blocked
+        else 200
+    )
+    return render(request, "bookings/calendar.html", context, status=status)
+
+
+def _own_coach(request) -> Coach:
+    coach = getattr(request.user, "coach_profile", None)
+    if coach is None:
+        raise NotAllowed("Only coaches have availability.")
+    return coach
+
+
+@login_required
+@require_POST
+def availability_add(request):
+    """One-off availability, entered in the coach's own zone."""
+    try:
+        coach = _own_coach(request)
+        form = AvailabilityForm(request.POST)
+        if not form.is_valid():
+            raise BookingError(" ".join(e for errors in form.errors.values() for e in errors))
+        data = form.cleaned_data
+        tz = coach.user.tzinfo
+        availability_services.availability_add(
+            coach=coach,
+            start=scheduling.local_datetime(data["date"], data["start_time"], tz),
+            end=scheduling.local_datetime(data["date"], data["end_time"], tz),
+            instant_booking=data["instant_booking"],
+        )
+    except BookingError as exc:
+        if wants_json(request):
+            return error_json(exc)
+        messages.error(request, exc.message)
+        return redirect(safe_next(request, "/"))
+    messages.success(request, "Availability added.")
+    return redirect(f"/coaches/{coach.pk}/calendar/?week={scheduling.week_start(data['date'])}")
+
+
+@login_required
+@require_POST
+def availability_add_weekly(request):
+    try:
+        coach = _own_coach(request)
+        form = WeeklyAvailabilityForm(request.POST)
+        if not form.is_valid():
+            raise BookingError(" ".join(e for errors in form.errors.values() for e in errors))
+        data = form.cleaned_data
+        series = availability_services.availability_add_weekly(
+            coach=coach,
+            weekdays=data["weekdays"],
+            start_time=data["start_time"],
+            end_time=data["end_time"],
+            first_date=data["first_date"],
+            last_date=data["last_date"],
+            instant_booking=data["instant_booking"],
+        )
+    except BookingError as exc:
+        if wants_json(request):
+            return error_json(exc)
+        messages.error(request, exc.message)
+        return redirect(safe_next(request, "/"))
+    messages.success(request, f"Weekly availability added: {series}.")
+    return redirect(
+        f"/coaches/{coach.pk}/calendar/?week={scheduling.week_start(data['first_date'])}"
+    )
+
+
+@login_required
+@require_POST
+def availability_remove(request, slot_id: int):
+    try:
+        coach = _own_coach(request)
+        availability_services.availability_remove(coach=coach, slot_id=slot_id)
+    except BookingError as exc:
+        return render_error(request, exc)
+    messages.success(request, "Availability removed.")
+    return redirect(safe_next(request, f"/coaches/{coach.pk}/calendar/"))
+
+
+@login_required
+@require_POST
+def availability_series_remove(request, series_id: int):
+    try:
+        coach = _own_coach(request)
+        removed = availability_services.availability_series_remove(coach=coach, series_id=series_id)
+    except BookingError as exc:
+        return render_error(request, exc)
+    messages.success(request, f"Removed {removed} upcoming slots of that weekly availability.")
+    return redirect(f"/coaches/{coach.pk}/calendar/")
+
+
+@login_required
+@require_POST
+def connect(request, coach_id: int):
+    coach = get_object_or_404(Coach.objects.select_related("user"), pk=coach_id)
+    try:
+        connections.connection_request(client=request.user, coach=coach)
+    except BookingError as exc:
+        if wants_json(request):
+            return error_json(exc)
+        messages.error(request, exc.message)
+    else:
+        if wants_json(request):
+            return JsonResponse({"status": "pending"}, status=201)
+        messages.success(request, "Connection request sent. The coach will answer soon.")
+    return redirect(f"/coaches/{coach.pk}/calendar/")
+
+
+@login_required
+@require_POST
+def connection_answer(request, connection_id: int, answer: str):
+    try:
+        connection = connections.connection_respond(
+            coach_user=request.user, connection_id=connection_id, accept=answer == "accept"
+        )
+    except BookingError as exc:
+        return render_error(request, exc)
+    if wants_json(request):
+        return JsonResponse({"status": connection.status})
+    messages.success(
+        request, f"Connection with {connection.client.display_name} {connection.status}."
+    )
+    return redirect("bookings:coach_requests")
+
+
+@login_required
+@require_POST
+def block(request, user_id: int, action: str):
+    other = get_object_or_404(get_user_model(), pk=user_id)
+    try:
+        if action == "block":
+            connections.user_block(blocker=request.user, blocked=other)
+        else:
+            connections.user_unblock(blocker=request.user, blocked=other)
+    except BookingError as exc:
+        return render_error(request, exc)
+    if wants_json(request):
+        return JsonResponse(
+            {"blocked": Block.objects.filter(blocker=request.user, blocked=other).exists()}
+        )
+    messages.success(
+        request, f"{other.display_name} is {'blocked' if action == 'block' else 'unblocked'}."
+    )
+    return redirect(safe_next(request, "/"))

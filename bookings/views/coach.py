@@ -1,0 +1,48 @@
+"""The coach's requests inbox and dashboard."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from accounts.models import Connection
+from bookings import selectors
+from bookings.errors import NotAllowed
+from bookings.http import render_error
+
+
+def _coach_or_error(request):
+    coach = getattr(request.user, "coach_profile", None)
+    if coach is None:
+        raise NotAllowed("This page is for coaches.")
+    return coach
+
+
+@login_required
+@require_GET
+def requests_inbox(request):
+    try:
+        coach = _coach_or_error(request)
+    except NotAllowed as exc:
+        return render_error(request, exc)
+    context = {
+        "coach": coach,
+        "requests": selectors.requests_inbox(coach),
+        "connection_requests": Connection.objects.filter(
+            coach=coach, status=Connection.Status.PENDING
+        ).select_related("client"),
+    }
+    return render(request, "bookings/coach_requests.html", context)
+
+
+@login_required
+@require_GET
+def dashboard(request):
+    try:
+        coach = _coach_or_error(request)
+    except NotAllowed as exc:
+        return render_error(request, exc)
+    context = {"coach": coach, "dashboard": selectors.coach_dashboard(coach, now=timezone.now())}
+    return render(request, "bookings/coach_dashboard.html", context)

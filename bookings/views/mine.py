@@ -1,0 +1,23 @@
+"""My Bookings (/bookings/mine/): the user's webinars and 1:1 sessions, times in their zone."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from bookings import selectors
+
+
+@require_GET
+@login_required
+def my_bookings(request):
+    now = timezone.now()
+    upcoming_webinars, past_webinars = selectors.my_webinar_bookings(user=request.user, now=now)
+    context = {
+        "now": now,
+        "upcoming_webinars": upcoming_webinars,
+        "past_webinars": past_webinars,
+    }
+    return render(request, "bookings/my_bookings.html", context)

@@ -1,0 +1,98 @@
+"""Staff-only admin: notifications, the email outbox (with "retry"), preferences, reminder log.
+
+These rows are personal to their recipients, so only platform staff (`sees_everything`) see
+them, even if a coach's group were ever given the model permissions.
+"""
+
+from django.contrib import admin, messages
+
+from notifications import services
+from notifications.models import Notification, NotificationPreference, OutboundEmail, ReminderLog
+
+
+class StaffOnlyAdmin(admin.ModelAdmin):
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.sees_everything
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.sees_everything
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+
+@admin.register(Notification)
+class NotificationAdmin(StaffOnlyAdmin):
+    list_display = ("title", "recipient", "type", "category", "priority", "read_at", "created_at")
+    list_filter = ("category", "type", "priority", ("read_at", admin.EmptyFieldListFilter))
+    list_select_related = ("recipient",)
+    search_fields = ("title", "recipient__email")
+    date_hierarchy = "created_at"
+
+
+@admin.register(OutboundEmail)
+class OutboundEmailAdmin(StaffOnlyAdmin):
+    list_display = ("subject", "to_email", "type", "status", "attempts", "created_at", "sent_at")
+    list_filter = ("status", "type")
+    search_fields = ("to_email", "subject")
+    date_hierarchy = "created_at"
+    readonly_fields = (
+        "recipient",
+        "notification",
+        "type",
+        "to_email",
+        "subject",
+        "status",
+        "attempts",
+        "last_error",
+        "created_at",
+        "claimed_at",
+        "sent_at",
+        "body_text",
+        "ics_method",
+        "ics_content",
+    )
+    exclude = ("body_html",)
+    actions = ("retry_failed",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("recipient")
+
+    def has_change_permission(self, request, obj=None):
+        # Viewing the change form needs "change"; every field is read-only anyway.
+        return request.user.is_active and request.user.sees_everything
+
+    @admin.action(description="Retry the selected failed emails")
+    def retry_failed(self, request, queryset):
+        retried = sum(
+            services.email_retry(email_id=email_id)
+            for email_id in queryset.filter(status=OutboundEmail.Status.FAILED).values_list(
+                "pk", flat=True
+            )
+        )
+        skipped = queryset.count() - retried
+        messages.success(request, f"{retried} email(s) queued again.")
+        if skipped:
+            messages.warning(request, f"{skipped} selected email(s) were not failed; left alone.")
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(StaffOnlyAdmin):
+    list_display = ("user", "category", "in_app", "email", "updated_at")
+    list_filter = ("category", "in_app", "email")
+    list_select_related = ("user",)
+    search_fields = ("user__email",)
+
+
+@admin.register(ReminderLog)
+class ReminderLogAdmin(StaffOnlyAdmin):
+    list_display = ("kind", "object_id", "offset", "recipient", "created_at")
+    list_filter = ("kind", "offset")
+    list_select_related = ("recipient",)
+    search_fields = ("recipient__email", "object_id")

@@ -1,0 +1,365 @@
+"""What each notification type says, how urgent it is, and which invite it carries.
+
+One entry per `NotificationType`. A builder turns (recipient, target facts, context) into the
+words people read; the same words go to the bell, the notifications page and the email.
+Times are formatted in the recipient's timezone by the caller (`timezone.override`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from decimal import Decimal
+
+from django.utils import timezone
+
+from notifications.targets import TargetInfo
+from notifications.types import NotificationCategory as Cat
+from notifications.types import NotificationType as T
+from payments.money import format_money
+
+IN_APP = "in_app"
+EMAIL = "email"
+ALL_CHANNELS = frozenset({IN_APP, EMAIL})
+
+
+@dataclass
+class Content:
+    title: str
+    body: str
+    link: str = ""
+    cta_label: str = "View details"
+    details: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Spec:
+    category: str
+    priority: str
+    build: Callable[[object, TargetInfo, dict], Content]
+    ics_method: str = ""  # "REQUEST" attaches an invite, "CANCEL" a cancellation
+    email_mandatory: bool = False  # money moved: the email cannot be switched off
+
+
+def when(value: datetime | None) -> str:
+    """`Mon 12 Jan 2026, 18:00 CET` in the active (recipient's) timezone."""
+    if value is None:
+        return ""
+    local = timezone.localtime(value)
+    return local.strftime("%a %d %b %Y, %H:%M ") + (local.tzname() or "")
+
+
+def money(amount, currency: str) -> str:
+    if amount is None or not currency:
+        return ""
+    return format_money(Decimal(amount), currency)
+
+
+def _session_details(info: TargetInfo) -> list[tuple[str, str]]:
+    details = []
+    if info.starts_at:
+        details.append(("When", when(info.starts_at)))
+    if info.ends_at:
+        details.append(("Until", when(info.ends_at)))
+    if info.coach_name:
+        details.append(("Coach", info.coach_name))
+    return details
+
+
+def _name(context: dict, key: str, fallback: str) -> str:
+    return str(context.get(key) or fallback or "Someone")
+
+
+# --- webinars -----------------------------------------------------------------------------
+
+
+def _webinar_booking_confirmed(recipient, info, context):
+    details = _session_details(info)
+    if info.amount:
+        details.append(("Paid", money(info.amount, info.currency)))
+    return Content(
+        title=f"You're booked: {info.title}",
+        body=(
+            f"Your seat for {info.title} on {when(info.starts_at)} is confirmed. "
+            "The join link and materials are on the webinar page and in My Bookings."
+            if info.starts_at
+            else f"Your seat for {info.title} is confirmed."
+        ),
+        link=info.link,
+        cta_label="Open the webinar",
+        details=details,
+    )
+
+
+def _webinar_new_attendee(recipient, info, context):
+    attendee = _name(context, "attendee_name", info.other_party_name)
+    count, maximum = context.get("count"), context.get("max")
+    seats = f" {count} of {maximum} seats are now taken." if count is not None and maximum else ""
+    return Content(
+        title=f"New attendee for {info.title}",
+        body=f"{attendee} booked {info.title}.{seats}",
+        link=info.link,
+        cta_label="See attendees",
+        details=_session_details(info)
+        + ([("Seats taken", f"{count} / {maximum}")] if seats else []),
+    )
+
+
+def _webinar_booking_failed_full(recipient, info, context):
+    refund = money(context.get("refund_amount", info.amount), info.currency)
+    reason = context.get("reason") or (
+        "The last seat was taken while your payment was being processed."
+    )
+    return Content(
+        title=f"{info.title} is full: your payment was refunded",
+        body=f"{reason} We have refunded {refund or 'your payment'} in full; "
+        "depending on your bank it appears within 5-10 business days.",
+        link=info.link,
+        cta_label="See other dates",
+        details=[("Refund", refund)] if refund else [],
+    )
+
+
+def _webinar_cancelled(recipient, info, context):
+    reason = context.get("reason", "")
+    refund = money(context.get("refund_amount"), info.currency)
+    body = f"{info.title}" + (f" on {when(info.starts_at)}" if info.starts_at else "")
+    body += " has been cancelled by the coach."
+    if reason:
+        body += f" Reason: {reason}"
+    if refund:
+        body += f" Your payment of {refund} is being refunded."
+    return Content(
+        title=f"Cancelled: {info.title}",
+        body=body,
+        link=info.link,
+        details=_session_details(info) + ([("Refund", refund)] if refund else []),
+    )
+
+
+# --- payments -----------------------------------------------------------------------------
+
+
+def _payment_received(recipient, info, context):
+    amount = money(info.amount, info.currency)
+    if context.get("for_coach"):
+        payer = _name(context, "payer_name", info.other_party_name)
+        return Content(
+            title=f"Payment received: {amount}",
+            body=f"{payer} paid {amount} for {info.title}.",
+            link=info.link,
+            details=[("Amount", amount), ("For", info.title)],
+        )
+    return Content(
+        title=f"Payment received: {amount}",
+        body=f"Thank you. We received your payment of {amount} for {info.title}.",
+        link=info.link,
+        cta_label="View booking",
+        details=[("Amount", amount), ("For", info.title)] + _session_details(info),
+    )
+
+
+def _payment_failed(recipient, info, context):
+    amount = money(info.amount, info.currency)
+    reason = context.get("reason") or "Your bank declined the payment."
+    return Content(
+        title=f"Payment failed for {info.title}",
+        body=f"We could not take {amount or 'your payment'} for {info.title}. {reason} "
+        "Nothing was charged; you can try again with another card.",
+        link=info.link,
+        cta_label="Try again",
+        details=[("Amount", amount), ("Reason", reason)] if amount else [("Reason", reason)],
+    )
+
+
+def _payment_refunded(recipient, info, context):
+    refund = money(context.get("refund_amount", info.amount_refunded), info.currency)
+    reason = context.get("reason", "")
+    return Content(
+        title=f"Refund of {refund} for {info.title}",
+        body=f"We refunded {refund} for {info.title}."
+        + (f" Reason: {reason}." if reason else "")
+        + " Depending on your bank it appears within 5-10 business days.",
+        link=info.link,
+        details=[("Refund", refund), ("For", info.title)],
+    )
+
+
+# --- reminders ----------------------------------------------------------------------------
+
+
+def _session_reminder(recipient, info, context):
+    lead = context.get("lead", "soon")
+    if isinstance(context.get("starts_at"), datetime) and context["starts_at"] != info.starts_at:
+        # One slot of a multi-slot webinar: remind of that slot's time, not the first one's.
+        info = replace(info, starts_at=context["starts_at"], ends_at=context.get("ends_at"))
+    details = _session_details(info)
+    if info.join_url:
+        details.append(("Join link", info.join_url))
+    return Content(
+        title=f"Reminder: {info.title} starts in {lead}",
+        body=f"{info.title} starts {when(info.starts_at)}.",
+        link=info.link,
+        cta_label="Open",
+        details=details,
+    )
+
+
+# --- 1:1 bookings -------------------------------------------------------------------------
+
+
+def _booking_requested(recipient, info, context):
+    client = _name(context, "client_name", info.other_party_name)
+    return Content(
+        title=f"New booking request from {client}",
+        body=f"{client} asked for {info.title} on {when(info.starts_at)}. "
+        "Accept, decline or suggest another time.",
+        link=info.link,
+        cta_label="Review the request",
+        details=_session_details(info) + [("Client", client)],
+    )
+
+
+def _booking_confirmed(recipient, info, context):
+    return Content(
+        title=f"Booked: {info.title}",
+        body=f"Your session {info.title} on {when(info.starts_at)} is confirmed.",
+        link=info.link,
+        cta_label="View booking",
+        details=_session_details(info),
+    )
+
+
+def _booking_accepted(recipient, info, context):
+    return Content(
+        title=f"Accepted: {info.title}",
+        body=f"{info.coach_name or 'Your coach'} accepted your request for {when(info.starts_at)}.",
+        link=info.link,
+        cta_label="View booking",
+        details=_session_details(info),
+    )
+
+
+def _booking_declined(recipient, info, context):
+    message = context.get("message") or context.get("reason") or ""
+    return Content(
+        title=f"Declined: {info.title}",
+        body=f"{info.coach_name or 'The coach'} could not take your request for "
+        f"{when(info.starts_at)}." + (f" Message: {message}" if message else ""),
+        link=info.link,
+        cta_label="Find another time",
+        details=_session_details(info),
+    )
+
+
+def _booking_time_suggested(recipient, info, context):
+    suggested = context.get("suggested_start")
+    suggested_text = when(suggested) if isinstance(suggested, datetime) else str(suggested or "")
+    message = context.get("message", "")
+    by = _name(context, "suggested_by", info.coach_name)
+    return Content(
+        title=f"New time suggested for {info.title}",
+        body=f"{by} suggested {suggested_text or 'another time'} instead of "
+        f"{when(info.starts_at)}." + (f" Message: {message}" if message else ""),
+        link=info.link,
+        cta_label="Answer the suggestion",
+        details=[("Suggested", suggested_text)] + _session_details(info),
+    )
+
+
+def _booking_cancelled(by_whom: str):
+    def build(recipient, info, context):
+        reason = context.get("reason", "")
+        refund = money(context.get("refund_amount"), info.currency)
+        canceller_is_recipient = by_whom == "client" and info.extra.get("client_id") == recipient.pk
+        who = (
+            "You"
+            if canceller_is_recipient
+            else _name(
+                context,
+                "cancelled_by_name",
+                info.coach_name if by_whom == "coach" else info.other_party_name,
+            )
+        )
+        body = f"{who} cancelled {info.title} on {when(info.starts_at)}."
+        if reason:
+            body += f" Reason: {reason}"
+        if refund:
+            body += f" A refund of {refund} is on its way."
+        return Content(
+            title=f"Cancelled: {info.title}",
+            body=body,
+            link=info.link,
+            details=_session_details(info) + ([("Refund", refund)] if refund else []),
+        )
+
+    return build
+
+
+def _booking_rescheduled(recipient, info, context):
+    previous = context.get("previous_start")
+    return Content(
+        title=f"Moved: {info.title}",
+        body=f"{info.title} now takes place {when(info.starts_at)}"
+        + (f" (was {when(previous)})." if isinstance(previous, datetime) else "."),
+        link=info.link,
+        cta_label="View booking",
+        details=_session_details(info),
+    )
+
+
+# --- connections --------------------------------------------------------------------------
+
+
+def _connection_requested(recipient, info, context):
+    who = _name(context, "requester_name", "")
+    return Content(
+        title=f"{who} wants to connect",
+        body=f"{who} asked to connect with you.",
+        link=context.get("link", info.link),
+    )
+
+
+def _connection_accepted(recipient, info, context):
+    who = _name(context, "accepter_name", "")
+    return Content(
+        title=f"{who} accepted your connection",
+        body=f"You are now connected with {who}.",
+        link=context.get("link", info.link),
+    )
+
+
+HIGH, NORMAL, LOW = "high", "normal", "low"
+
+SPECS: dict[str, Spec] = {
+    T.WEBINAR_BOOKING_CONFIRMED: Spec(Cat.BOOKING, HIGH, _webinar_booking_confirmed, "REQUEST"),
+    T.WEBINAR_NEW_ATTENDEE: Spec(Cat.BOOKING, NORMAL, _webinar_new_attendee),
+    T.WEBINAR_BOOKING_FAILED_FULL: Spec(
+        Cat.BOOKING, HIGH, _webinar_booking_failed_full, email_mandatory=True
+    ),
+    T.WEBINAR_CANCELLED: Spec(Cat.BOOKING, HIGH, _webinar_cancelled, "CANCEL"),
+    T.PAYMENT_RECEIVED: Spec(Cat.PAYMENT, NORMAL, _payment_received, email_mandatory=True),
+    T.PAYMENT_FAILED: Spec(Cat.PAYMENT, HIGH, _payment_failed, email_mandatory=True),
+    T.PAYMENT_REFUNDED: Spec(Cat.PAYMENT, HIGH, _payment_refunded, email_mandatory=True),
+    T.SESSION_REMINDER: Spec(Cat.REMINDER, NORMAL, _session_reminder),
+    T.BOOKING_REQUESTED: Spec(Cat.BOOKING, HIGH, _booking_requested),
+    T.BOOKING_CONFIRMED: Spec(Cat.BOOKING, HIGH, _booking_confirmed, "REQUEST"),
+    T.BOOKING_ACCEPTED: Spec(Cat.BOOKING, HIGH, _booking_accepted, "REQUEST"),
+    T.BOOKING_DECLINED: Spec(Cat.BOOKING, NORMAL, _booking_declined),
+    T.BOOKING_TIME_SUGGESTED: Spec(Cat.BOOKING, HIGH, _booking_time_suggested),
+    T.BOOKING_CANCELLED_BY_CLIENT: Spec(Cat.BOOKING, HIGH, _booking_cancelled("client"), "CANCEL"),
+    T.BOOKING_CANCELLED_BY_COACH: Spec(Cat.BOOKING, HIGH, _booking_cancelled("coach"), "CANCEL"),
+    T.BOOKING_RESCHEDULED: Spec(Cat.BOOKING, HIGH, _booking_rescheduled, "REQUEST"),
+    T.CONNECTION_REQUESTED: Spec(Cat.ACCOUNT, NORMAL, _connection_requested),
+    T.CONNECTION_ACCEPTED: Spec(Cat.ACCOUNT, LOW, _connection_accepted),
+}
+
+# Every type has an entry: a new type without words fails at import, not in production.
+_missing = set(T.values) - set(SPECS)
+if _missing:  # pragma: no cover
+    raise ImportError(f"notifications.catalog has no entry for {sorted(_missing)}")
+
+
+def spec_for(notification_type: str) -> Spec:
+    return SPECS[T(notification_type)]

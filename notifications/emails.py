@@ -1,0 +1,114 @@
+"""Sending one outbox row, exactly once.
+
+`outbound_email_send` claims the row with one conditional UPDATE (queued -> sending), so of
+two workers, or a retry racing a slow attempt, only one sends; a row that reached `sent` is
+never claimed again. A worker that dies between the SMTP "250 OK" and marking the row sent
+leaves it in `sending`; `outbox_sweep` then marks it failed for staff to check instead of
+sending it a second time (at most once beats a duplicate invoice in someone's inbox).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db.models import F
+from django.utils import timezone
+
+from notifications.models import OutboundEmail
+
+logger = logging.getLogger(__name__)
+
+Status = OutboundEmail.Status
+
+
+def max_attempts() -> int:
+    return getattr(settings, "NOTIFICATIONS_EMAIL_MAX_ATTEMPTS", 5)
+
+
+def retry_delay(attempts: int) -> int:
+    """Exponential backoff in seconds after the `attempts`-th failure: 30, 60, 120, 240..."""
+    base = getattr(settings, "NOTIFICATIONS_EMAIL_RETRY_BASE_SECONDS", 30)
+    return int(base * 2 ** max(attempts - 1, 0))
+
+
+@dataclass(frozen=True)
+class SendOutcome:
+    status: str  # sent | skipped | retry | failed
+    attempts: int = 0
+    error: str = ""
+
+    @property
+    def should_retry(self) -> bool:
+        return self.status == "retry"
+
+
+def _claim(email_id: int) -> bool:
+    return bool(
+        OutboundEmail.objects.filter(pk=email_id, status=Status.QUEUED).update(
+            status=Status.SENDING, claimed_at=timezone.now(), attempts=F("attempts") + 1
+        )
+    )
+
+
+def _message(email: OutboundEmail) -> EmailMultiAlternatives:
+    message = EmailMultiAlternatives(
+        subject=email.subject,
+        body=email.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[email.to_email],
+        headers={"X-Outbound-Email-Id": str(email.pk)},
+    )
+    if email.body_html:
+        message.attach_alternative(email.body_html, "text/html")
+    if email.ics_content:
+        method = email.ics_method or "REQUEST"
+        filename = "cancel.ics" if method == "CANCEL" else "invite.ics"
+        message.attach(filename, email.ics_content, f"text/calendar; method={method}")
+    return message
+
+
+def outbound_email_send(*, email_id: int) -> SendOutcome:
+    """Send outbox row `email_id` if it is queued. Never raises for SMTP errors: the outcome
+    says whether to retry (row back to queued) or give up (row failed)."""
+    if not _claim(email_id):
+        return SendOutcome("skipped")
+    email = OutboundEmail.objects.get(pk=email_id)
+    try:
+        with get_connection(fail_silently=False) as connection:
+            connection.send_messages([_message(email)])
+    except Exception as error:  # SMTP, DNS, TLS, provider API: all transient from here
+        text = f"{type(error).__name__}: {error}"[:2000]
+        final = email.attempts >= max_attempts()
+        OutboundEmail.objects.filter(pk=email_id, status=Status.SENDING).update(
+            status=Status.FAILED if final else Status.QUEUED, last_error=text
+        )
+        logger.warning("Email %s attempt %s failed: %s", email_id, email.attempts, text)
+        return SendOutcome("failed" if final else "retry", email.attempts, text)
+    OutboundEmail.objects.filter(pk=email_id).update(
+        status=Status.SENT, sent_at=timezone.now(), last_error=""
+    )
+    return SendOutcome("sent", email.attempts)
+
+
+def outbox_sweep(*, stale_after: timedelta = timedelta(minutes=10)) -> dict[str, int]:
+    """Beat: re-queue emails whose task was lost (broker restart) and flag ones whose worker
+    died mid-send. Returns counts for logging."""
+    from notifications.tasks import send_outbound_email
+
+    cutoff = timezone.now() - stale_after
+    abandoned = OutboundEmail.objects.filter(status=Status.SENDING, claimed_at__lt=cutoff).update(
+        status=Status.FAILED,
+        last_error="The worker stopped while sending; check the mail log before retrying.",
+    )
+    requeued = 0
+    lost = OutboundEmail.objects.filter(status=Status.QUEUED, created_at__lt=cutoff).filter(
+        claimed_at__isnull=True
+    ) | OutboundEmail.objects.filter(status=Status.QUEUED, claimed_at__lt=cutoff)
+    for email_id in lost.values_list("pk", flat=True)[:500]:
+        send_outbound_email.delay(email_id)
+        requeued += 1
+    return {"abandoned": abandoned, "requeued": requeued}

@@ -1,0 +1,156 @@
+"""Live pushes over Channels: rendered HTML fragments with ids, swapped out of band by htmx's
+ws extension on the pages that show them.
+
+Groups: `user.<id>` is one person's stream (every socket they have open on /ws/notifications/),
+`webinar.<id>` is everyone looking at a webinar (/ws/webinars/<id>/).
+
+Every public function here waits for the surrounding transaction to commit (it registers
+itself with `transaction.on_commit`, which runs at once outside a transaction) and never raises
+into its caller: a channel layer or Redis outage is logged and the database change that caused
+the push stays committed. People then see the change on their next page load or poll.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+from django.template.loader import render_to_string
+
+logger = logging.getLogger(__name__)
+
+FRAGMENT_EVENT = "html.fragment"  # handled by `html_fragment` on our consumers
+
+
+def user_group(user_id: int) -> str:
+    return f"user.{user_id}"
+
+
+def webinar_group(webinar_id: int) -> str:
+    return f"webinar.{webinar_id}"
+
+
+def send_fragment_now(group: str, html: str) -> bool:
+    """Send one HTML message to a group immediately (does not wait for commit).
+
+    Returns False instead of raising when the channel layer is unavailable.
+    """
+    if not html.strip():
+        return False
+    try:
+        layer = get_channel_layer()
+        if layer is None:
+            return False
+        async_to_sync(layer.group_send)(group, {"type": FRAGMENT_EVENT, "html": html})
+        return True
+    except (
+        Exception
+    ):  # Redis down, layer misconfigured, message too big: never the caller's problem
+        logger.exception("Live push to %s failed; the change is saved and shows on reload", group)
+        return False
+
+
+def _after_commit(callback, *args) -> None:
+    def run():
+        try:
+            callback(*args)
+        except Exception:
+            logger.exception(
+                "Live update %s%r failed", getattr(callback, "__name__", callback), args
+            )
+
+    transaction.on_commit(run)
+
+
+def push_to_user(user_id: int, html: str) -> None:
+    """Send `html` (fragments with ids) to every socket `user_id` has open, after commit."""
+    _after_commit(send_fragment_now, user_group(user_id), html)
+
+
+def push_to_webinar(webinar_id: int, html: str) -> None:
+    """Send `html` to everyone looking at webinar `webinar_id`, after commit."""
+    _after_commit(send_fragment_now, webinar_group(webinar_id), html)
+
+
+def webinar_changed(*, webinar_id: int) -> None:
+    """Seats or attendees of a webinar changed: after commit, send the public "spots left"
+    fragment to everyone viewing it and the attendee count to its coach's own stream (the count
+    shows on the coach's pages only; it never goes to other viewers)."""
+    _after_commit(_push_webinar_state, webinar_id)
+
+
+def registration_changed(*, registration_id: int) -> None:
+    """A registration changed state: after commit, re-render that user's booking panel and push
+    it to their own stream, so an open page flips to "You're booked!" without reloading."""
+    _after_commit(_push_booking_panel, registration_id)
+
+
+def notification_created(*, notification_id: int) -> None:
+    """After commit: the new notification's toast and the recipient's bell with its count."""
+    _after_commit(_push_notification, notification_id)
+
+
+def bell_changed(*, user_id: int) -> None:
+    """After commit: re-send the bell (unread count changed, e.g. marked read in another tab)."""
+    _after_commit(_push_bell, user_id)
+
+
+# --- renderers (run after commit, read fresh state) -------------------------------------------
+
+
+def _push_webinar_state(webinar_id: int) -> None:
+    from notifications import live_fragments
+
+    webinar = live_fragments.load_webinar(webinar_id)
+    if webinar is None:
+        return
+    send_fragment_now(webinar_group(webinar_id), live_fragments.render_spots(webinar))
+    coach_user_id = live_fragments.coach_user_id(webinar)
+    if coach_user_id is not None:
+        send_fragment_now(user_group(coach_user_id), live_fragments.render_attendees(webinar))
+
+
+def _push_booking_panel(registration_id: int) -> None:
+    from notifications import live_fragments
+
+    registration = live_fragments.load_registration(registration_id)
+    if registration is None:
+        return
+    html = live_fragments.render_booking_panel(registration)
+    send_fragment_now(user_group(registration.user_id), html)
+
+
+def _push_notification(notification_id: int) -> None:
+    from notifications.models import Notification
+
+    notification = (
+        Notification.objects.select_related("recipient").filter(pk=notification_id).first()
+    )
+    if notification is None:
+        return
+    html = render_notification_push(notification)
+    send_fragment_now(user_group(notification.recipient_id), html)
+
+
+def _push_bell(user_id: int) -> None:
+    send_fragment_now(user_group(user_id), render_bell(user_id=user_id, oob=True))
+
+
+def render_bell(*, user_id: int, oob: bool) -> str:
+    from notifications.selectors import unread_count
+
+    return render_to_string(
+        "includes/notifications_bell.html",
+        {"unread_count": unread_count(user_id=user_id), "oob": oob},
+    )
+
+
+def render_notification_push(notification) -> str:
+    """The bell (out of band) plus a toast appended to #toasts."""
+    from django.utils import timezone
+
+    with timezone.override(notification.recipient.tzinfo):
+        toast = render_to_string("notifications/live/toast.html", {"notification": notification})
+    return render_bell(user_id=notification.recipient_id, oob=True) + toast

@@ -1,0 +1,135 @@
+"""Reminders 24 h and 1 h before every webinar slot and booked 1:1 session, exactly once each.
+
+Pluggable: an app that has things worth a reminder registers a provider once (in its
+`AppConfig.ready()`):
+
+    from notifications.reminders import DueReminder, register_provider
+
+    class SessionReminders:
+        kind = "session"
+
+        def upcoming(self, *, start_after, start_until):
+            for booking in Booking.objects.filter(status="confirmed",
+                                                  start__gt=start_after, start__lte=start_until):
+                yield DueReminder(object_id=booking.pk, recipient=booking.client, target=booking,
+                                  starts_at=booking.start, booked_at=booking.confirmed_at)
+
+    register_provider(SessionReminders())
+
+The beat task (`notifications.tasks.send_due_reminders`, every 5 minutes) asks each provider
+for what starts inside each reminder's window and sends through `notify`. "Exactly once" is
+a unique row in `ReminderLog` (kind, object id, 24h/1h, recipient) inserted in the same
+transaction as the notification: of two overlapping runs, the second insert waits for the
+first to commit and then fails, so it sends nothing (insert-then-send; no check-then-insert).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from notifications.models import ReminderLog
+from notifications.types import NotificationType
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class DueReminder:
+    object_id: int | str  # what is starting (a webinar slot, a booking): one reminder per id
+    recipient: object  # accounts.User
+    target: object  # the model instance the notification links to
+    starts_at: datetime
+    booked_at: datetime | None = None  # booked inside the window: the confirmation suffices
+    ends_at: datetime | None = None
+
+
+class ReminderProvider(Protocol):
+    kind: str
+
+    def upcoming(self, *, start_after: datetime, start_until: datetime) -> Iterable[DueReminder]:
+        """Everything of this kind starting in (start_after, start_until], one per recipient."""
+
+
+@dataclass(frozen=True)
+class Lead:
+    key: str
+    delta: timedelta
+    label: str
+
+
+# Longest first. A reminder's window ends where the next shorter one begins, so a session
+# 30 minutes away gets the "1 hour" reminder, not a late "24 hours" one.
+LEADS = (Lead("24h", timedelta(hours=24), "24 hours"), Lead("1h", timedelta(hours=1), "1 hour"))
+
+_providers: dict[str, ReminderProvider] = {}
+
+
+def register_provider(provider: ReminderProvider) -> None:
+    _providers[provider.kind] = provider
+
+
+def providers() -> list[ReminderProvider]:
+    return list(_providers.values())
+
+
+def reminder_send(*, kind: str, due: DueReminder, lead: Lead) -> bool:
+    """Send one reminder unless it was sent before. True when this call sent it."""
+    try:
+        with transaction.atomic():
+            ReminderLog.objects.create(
+                kind=kind, object_id=str(due.object_id), offset=lead.key, recipient=due.recipient
+            )
+            from notifications.services import notify
+
+            notify(
+                recipient=due.recipient,
+                type=NotificationType.SESSION_REMINDER,
+                target=due.target,
+                context={
+                    "lead": lead.label,
+                    "starts_at": due.starts_at,
+                    "ends_at": due.ends_at,
+                    "reminder": lead.key,
+                },
+            )
+    except IntegrityError:
+        return False
+    return True
+
+
+def send_due_reminders(*, now: datetime | None = None) -> dict[str, int]:
+    now = now or timezone.now()
+    totals = {"sent": 0, "already_sent": 0, "failed_providers": 0}
+    for index, lead in enumerate(LEADS):
+        next_shorter = LEADS[index + 1].delta if index + 1 < len(LEADS) else timedelta(0)
+        for provider in providers():
+            try:
+                sent, skipped = _send_for(provider, lead, now + next_shorter, now + lead.delta)
+            except Exception:  # one broken provider must not stop the others' reminders
+                logger.exception("Reminder provider %s failed", provider.kind)
+                totals["failed_providers"] += 1
+                continue
+            totals["sent"] += sent
+            totals["already_sent"] += skipped
+    if totals["sent"]:
+        logger.info("Reminders: %s", totals)
+    return totals
+
+
+def _send_for(provider, lead: Lead, start_after: datetime, start_until: datetime):
+    sent = skipped = 0
+    for due in provider.upcoming(start_after=start_after, start_until=start_until):
+        if due.booked_at is not None and due.booked_at > due.starts_at - lead.delta:
+            continue  # booked inside the window: they just got the confirmation
+        if reminder_send(kind=provider.kind, due=due, lead=lead):
+            sent += 1
+        else:
+            skipped += 1
+    return sent, skipped

@@ -1,0 +1,212 @@
+"""Writes of the notifications app. `notify` is the one way anything tells a person something.
+
+    notify(recipient=user, type=NotificationType.WEBINAR_BOOKING_CONFIRMED, target=registration)
+
+writes the in-app row and the outbox email (as the recipient's preferences allow) in the
+caller's transaction; after commit it pushes the bell and a toast to the recipient's open
+pages and hands the email to Celery. Nothing is pushed or sent for a transaction that rolls
+back.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from notifications import catalog, live
+from notifications.catalog import EMAIL, IN_APP
+from notifications.models import Notification, NotificationPreference, OutboundEmail
+from notifications.targets import describe
+from notifications.types import NotificationCategory, NotificationType
+
+logger = logging.getLogger(__name__)
+
+# Categories whose emails a user cannot switch off: a record of money moving.
+MANDATORY_EMAIL_CATEGORIES = frozenset({NotificationCategory.PAYMENT})
+
+
+def channels_for(*, recipient, category: str) -> set[str]:
+    """The channels `recipient` accepts for `category` (no preference row: all of them)."""
+    preference = NotificationPreference.objects.filter(user=recipient, category=category).first()
+    accepted = set()
+    if preference is None or preference.in_app:
+        accepted.add(IN_APP)
+    if preference is None or preference.email or category in MANDATORY_EMAIL_CATEGORIES:
+        accepted.add(EMAIL)
+    return accepted
+
+
+def _json_safe(value):
+    if isinstance(value, dict):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_safe(v) for v in value]
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    return str(value)
+
+
+@transaction.atomic
+def notify(
+    *,
+    recipient,
+    type: NotificationType | str,  # noqa: A002 - the seeds' name for it
+    target=None,
+    context: dict | None = None,
+    channels: set[str] | None = None,
+) -> Notification | None:
+    """Tell `recipient` that `type` happened to `target`.
+
+    `channels` narrows the delivery ({"in_app"}, {"email"}); default both. The recipient's
+    preferences narrow it further, except that payment and refund emails always go out.
+    Returns the in-app notification, or None when none was written (in-app off).
+    Safe inside the caller's transaction: pushes and email tasks run only after commit.
+    """
+    notification_type = NotificationType(type)
+    spec = catalog.spec_for(notification_type)
+    context = dict(context or {})
+    requested = set(channels) if channels is not None else set(catalog.ALL_CHANNELS)
+    accepted = channels_for(recipient=recipient, category=spec.category)
+    if spec.email_mandatory:
+        accepted.add(EMAIL)
+    deliver = requested & accepted
+    if not deliver:
+        return None
+
+    info = describe(target)
+    with timezone.override(recipient.tzinfo):
+        content = spec.build(recipient, info, context)
+    if context.get("link"):
+        content.link = str(context["link"])  # the producer knows the best page (e.g. a tab)
+    metadata = _json_safe(
+        {
+            **{k: v for k, v in context.items() if k not in {"message"}},
+            "target": f"{target._meta.label_lower}:{target.pk}" if target is not None else "",
+        }
+    )
+
+    notification = None
+    if IN_APP in deliver:
+        notification = Notification.objects.create(
+            recipient=recipient,
+            type=notification_type,
+            category=spec.category,
+            priority=spec.priority,
+            title=content.title[:200],
+            body=content.body,
+            link=content.link,
+            metadata=metadata,
+        )
+        live.notification_created(notification_id=notification.pk)
+
+    if EMAIL in deliver and recipient.email:
+        email = _outbound_email_create(
+            recipient=recipient,
+            notification_type=notification_type,
+            notification=notification,
+            content=content,
+            info=info,
+            ics_method=spec.ics_method,
+        )
+        _queue_send(email.pk)
+    return notification
+
+
+def _outbound_email_create(
+    *, recipient, notification_type, notification, content, info, ics_method
+):
+    from notifications.ics import build_invite
+
+    link = content.link
+    absolute_link = f"{settings.SITE_URL}{link}" if link.startswith("/") else link
+    template_context = {
+        "recipient": recipient,
+        "content": content,
+        "link": absolute_link,
+        "site_url": settings.SITE_URL,
+        "preferences_url": f"{settings.SITE_URL}/notifications/preferences/",
+        "has_invite": bool(ics_method and info.starts_at),
+        "ics_method": ics_method,
+    }
+    with timezone.override(recipient.tzinfo):
+        body_text = render_to_string("notifications/email/notification.txt", template_context)
+        body_html = render_to_string("notifications/email/notification.html", template_context)
+    ics_content = ""
+    if ics_method and info.starts_at:
+        ics_content = build_invite(
+            info=info, method=ics_method, attendee_email=recipient.email, description=content.body
+        )
+    return OutboundEmail.objects.create(
+        recipient=recipient,
+        notification=notification,
+        type=notification_type,
+        to_email=recipient.email,
+        subject=content.title[:255],
+        body_text=body_text,
+        body_html=body_html,
+        ics_content=ics_content,
+        ics_method=ics_method if ics_content else "",
+    )
+
+
+def _queue_send(email_id: int) -> None:
+    """After commit, hand the email to Celery. If the broker is down the row stays queued and
+    `retry_stuck_emails` (beat) picks it up; the caller never sees the error."""
+    from notifications.tasks import send_outbound_email
+
+    def enqueue():
+        try:
+            send_outbound_email.delay(email_id)
+        except Exception:
+            logger.exception("Could not queue email %s; the outbox sweep will retry it", email_id)
+
+    transaction.on_commit(enqueue)
+
+
+def email_retry(*, email_id: int) -> bool:
+    """Staff: put a failed email back in the queue. Returns False if it was not failed."""
+    updated = OutboundEmail.objects.filter(pk=email_id, status=OutboundEmail.Status.FAILED).update(
+        status=OutboundEmail.Status.QUEUED
+    )
+    if updated:
+        _queue_send(email_id)
+    return bool(updated)
+
+
+def notification_mark_read(*, user, notification_id: int) -> bool:
+    """Mark one of `user`'s notifications read. False if it is not theirs or already read."""
+    updated = Notification.objects.filter(
+        pk=notification_id, recipient=user, read_at__isnull=True
+    ).update(read_at=timezone.now())
+    if updated:
+        live.bell_changed(user_id=user.pk)
+    return bool(updated)
+
+
+def notification_mark_all_read(*, user) -> int:
+    updated = Notification.objects.filter(recipient=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+    if updated:
+        live.bell_changed(user_id=user.pk)
+    return updated
+
+
+@transaction.atomic
+def preferences_update(*, user, choices: dict[str, dict[str, bool]]) -> None:
+    """Save `choices` ({category: {"in_app": bool, "email": bool}}). Email for payment
+    categories stays on whatever the form says."""
+    for category in NotificationCategory.values:
+        if category not in choices:
+            continue
+        wanted = choices[category]
+        email = bool(wanted.get("email", True)) or category in MANDATORY_EMAIL_CATEGORIES
+        NotificationPreference.objects.update_or_create(
+            user=user,
+            category=category,
+            defaults={"in_app": bool(wanted.get("in_app", True)), "email": email},
+        )

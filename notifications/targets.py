@@ -1,0 +1,192 @@
+"""What a notification is about, read from the model instance a producer passes as `target`.
+
+Producers pass their own objects (webinars.Registration, webinars.Webinar, payments.Payment,
+bookings.Booking, ...); this module turns any of them into the few facts a notification
+needs: a title, a link, start/end times, a join link, an amount, a stable calendar UID.
+It reads attributes by the names those apps use and falls back gracefully, so a new target
+model works as long as it has `__str__` and, ideally, `get_absolute_url()`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+from django.conf import settings
+
+
+@dataclass
+class TargetInfo:
+    kind: str = ""
+    object_id: int | None = None
+    title: str = ""
+    link: str = ""
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+    join_url: str = ""
+    location: str = ""
+    coach_name: str = ""
+    other_party_name: str = ""
+    amount: Decimal | None = None
+    amount_refunded: Decimal | None = None
+    currency: str = ""
+    calendar_uid: str = ""
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def has_time(self) -> bool:
+        return self.starts_at is not None
+
+
+def _first_attr(obj, *names, default=None):
+    for name in names:
+        value = getattr(obj, name, None)
+        if callable(value) and not isinstance(value, type):
+            try:
+                value = value()
+            except TypeError:
+                continue
+        if value not in (None, ""):
+            return value
+    return default
+
+
+def _url(obj) -> str:
+    get_url = getattr(obj, "get_absolute_url", None)
+    if get_url is None:
+        return ""
+    try:
+        return get_url()
+    except Exception:  # a URL that cannot be reversed must not stop a notification
+        return ""
+
+
+def _person(user) -> str:
+    if user is None:
+        return ""
+    return getattr(user, "display_name", None) or str(user)
+
+
+def calendar_uid(kind: str, object_id) -> str:
+    """Stable across updates and cancellation, so calendars replace the same event."""
+    host = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0] or "localhost"
+    return f"{kind}-{object_id}@{host}"
+
+
+def describe(target) -> TargetInfo:
+    if target is None:
+        return TargetInfo()
+    label = target._meta.label_lower
+    describer = _DESCRIBERS.get(label, _describe_generic)
+    return describer(target)
+
+
+def _describe_generic(target) -> TargetInfo:
+    return TargetInfo(
+        kind=target._meta.model_name,
+        object_id=target.pk,
+        title=str(_first_attr(target, "title", "name", default=str(target))),
+        link=_url(target),
+        starts_at=_first_attr(target, "starts_at", "start_at", "start", "start_time"),
+        ends_at=_first_attr(target, "ends_at", "end_at", "end", "end_time"),
+        calendar_uid=calendar_uid(target._meta.model_name, target.pk),
+    )
+
+
+def _webinar_times(webinar):
+    starts_at = _first_attr(webinar, "starts_at", "start_at", "start", "start_time")
+    ends_at = _first_attr(webinar, "ends_at", "end_at", "end", "end_time")
+    if starts_at is None and hasattr(webinar, "slots"):
+        slots = list(webinar.slots.all())
+        if slots:
+            starts_at = min(_first_attr(s, "starts_at", "start_at", "start") for s in slots)
+            ends_at = max(_first_attr(s, "ends_at", "end_at", "end") for s in slots)
+    return starts_at, ends_at
+
+
+def _describe_webinar(webinar) -> TargetInfo:
+    starts_at, ends_at = _webinar_times(webinar)
+    coach = getattr(webinar, "coach", None)
+    return TargetInfo(
+        kind="webinar",
+        object_id=webinar.pk,
+        title=webinar.title,
+        link=_url(webinar),
+        starts_at=starts_at,
+        ends_at=ends_at,
+        join_url=str(_first_attr(webinar, "join_url", "webinar_link", "join_link", default="")),
+        location=str(_first_attr(webinar, "location", default="Online")),
+        coach_name=_person(getattr(coach, "user", None)),
+        currency=str(_first_attr(webinar, "currency", default="")),
+        calendar_uid=calendar_uid("webinar", webinar.pk),
+    )
+
+
+def _describe_registration(registration) -> TargetInfo:
+    info = _describe_webinar(registration.webinar)
+    info.kind = "registration"
+    info.object_id = registration.pk
+    info.other_party_name = _person(getattr(registration, "user", None))
+    info.extra["webinar_id"] = registration.webinar_id
+    info.extra["user_id"] = registration.user_id
+    payment = getattr(registration, "payment", None)
+    if payment is not None:
+        info.amount, info.currency = payment.amount_total, payment.currency
+        info.amount_refunded = payment.amount_refunded
+    elif getattr(registration, "amount", None) is not None:
+        info.amount, info.currency = registration.amount, registration.currency
+    return info
+
+
+def _describe_payment(payment) -> TargetInfo:
+    """A payment is described by what it paid for (webinar seat or 1:1 session)."""
+    paid_for = None
+    for related in ("webinar_registrations", "session_bookings"):
+        manager = getattr(payment, related, None)
+        if manager is not None:
+            paid_for = manager.order_by("pk").first()
+        if paid_for is not None:
+            break
+    info = describe(paid_for) if paid_for is not None else TargetInfo()
+    info.kind = "payment"
+    info.object_id = payment.pk
+    info.title = info.title or payment.get_purpose_display()
+    info.amount, info.currency = payment.amount_total, payment.currency
+    info.amount_refunded = payment.amount_refunded
+    info.link = info.link or "/bookings/mine/"
+    info.coach_name = info.coach_name or _person(getattr(payment.coach, "user", None))
+    info.other_party_name = info.other_party_name or _person(payment.payer)
+    return info
+
+
+def _describe_booking(booking) -> TargetInfo:
+    coach = getattr(booking, "coach", None)
+    client = _first_attr(booking, "client", "user")
+    coach_name = _person(getattr(coach, "user", None))
+    title = str(_first_attr(booking, "title", default="")) or f"Session with {coach_name}"
+    return TargetInfo(
+        kind="booking",
+        object_id=booking.pk,
+        title=title,
+        link=_url(booking) or "/bookings/mine/",
+        starts_at=_first_attr(booking, "starts_at", "start"),
+        ends_at=_first_attr(booking, "ends_at", "end"),
+        join_url=str(_first_attr(booking, "join_url", "session_link", default="")),
+        location=str(_first_attr(booking, "location", default="Online")),
+        coach_name=coach_name,
+        other_party_name=_person(client),
+        amount=getattr(booking, "amount_total", None),
+        amount_refunded=getattr(booking, "refund_amount", None),
+        currency=getattr(booking, "currency", ""),
+        calendar_uid=calendar_uid("booking", booking.pk),
+        extra={"client_id": getattr(client, "pk", None)},
+    )
+
+
+_DESCRIBERS = {
+    "webinars.webinar": _describe_webinar,
+    "webinars.registration": _describe_registration,
+    "payments.payment": _describe_payment,
+    "bookings.booking": _describe_booking,
+}

@@ -1,0 +1,98 @@
+"""Consumers through the configured channel layer: Redis when REDIS_URL is set (CI), the
+in-memory layer otherwise."""
+
+import pytest
+from channels.db import database_sync_to_async
+
+from accounts.tests.factories import UserFactory
+from notifications import live
+from notifications.services import notify
+from notifications.tests.ws import connect, nothing_arrives, receive_html
+from notifications.types import NotificationType
+
+pytestmark = [
+    pytest.mark.websocket,
+    pytest.mark.asyncio,
+    pytest.mark.django_db(transaction=True),
+]
+
+create_user = database_sync_to_async(UserFactory)
+
+
+@database_sync_to_async
+def notify_connection_request(user):
+    return notify(
+        recipient=user,
+        type=NotificationType.CONNECTION_REQUESTED,
+        context={"requester_name": "Ada Lovelace"},
+        channels={"in_app"},
+    )
+
+
+async def test_anonymous_notifications_socket_is_refused():
+    communicator, connected, code = await connect("/ws/notifications/")
+    assert not connected
+    await communicator.disconnect()
+
+
+async def test_signed_in_user_receives_bell_with_count_and_toast():
+    user = await create_user()
+    communicator, connected, _ = await connect("/ws/notifications/", user)
+    assert connected
+
+    await notify_connection_request(user)
+
+    html = await receive_html(communicator)
+    assert 'id="notifications-bell"' in html and 'hx-swap-oob="true"' in html
+    assert "1 unread" in html
+    assert 'id="toasts" hx-swap-oob="beforeend"' in html
+    assert "Ada Lovelace wants to connect" in html
+    await communicator.disconnect()
+
+
+async def test_a_user_does_not_receive_another_users_notifications():
+    alice, bob = await create_user(), await create_user()
+    alice_socket, _, _ = await connect("/ws/notifications/", alice)
+    bob_socket, _, _ = await connect("/ws/notifications/", bob)
+
+    await notify_connection_request(bob)
+
+    assert "wants to connect" in await receive_html(bob_socket)
+    assert await nothing_arrives(alice_socket)
+    await alice_socket.disconnect()
+    await bob_socket.disconnect()
+
+
+async def test_malformed_message_is_ignored_and_no_socket_closes():
+    alice, bob = await create_user(), await create_user()
+    alice_socket, _, _ = await connect("/ws/notifications/", alice)
+    bob_socket, _, _ = await connect("/ws/notifications/", bob)
+
+    await alice_socket.send_to(text_data="{not json")
+    await alice_socket.send_to(bytes_data=b"\x00\xff\xfe")
+    await alice_socket.send_to(text_data='{"HEADERS": {"HX-Request": "true"}, "x": 1}')
+
+    assert await nothing_arrives(alice_socket)  # no reply and no close frame
+    await database_sync_to_async(live.send_fragment_now)(
+        live.user_group(alice.pk), '<div id="probe">still here</div>'
+    )
+    await database_sync_to_async(live.send_fragment_now)(
+        live.user_group(bob.pk), '<div id="probe">bob too</div>'
+    )
+    assert "still here" in await receive_html(alice_socket)
+    assert "bob too" in await receive_html(bob_socket)
+    await alice_socket.disconnect()
+    await bob_socket.disconnect()
+
+
+async def test_push_to_user_reaches_every_open_tab_of_that_user():
+    user = await create_user()
+    first_tab, _, _ = await connect("/ws/notifications/", user)
+    second_tab, _, _ = await connect("/ws/notifications/", user)
+
+    await database_sync_to_async(live.push_to_user)(user.pk, '<span id="x">hi</span>')
+
+    assert await receive_html(first_tab) == '<span id="x">hi</span>'
+    assert await receive_html(second_tab) == '<span id="x">hi</span>'
+    await first_tab.disconnect()
+    await second_tab.disconnect()

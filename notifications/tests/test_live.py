@@ -1,0 +1,51 @@
+import logging
+
+import pytest
+from django.test import Client
+
+from accounts.tests.factories import UserFactory
+from conftest import free_port
+from notifications import live
+from notifications.models import Notification
+from notifications.services import notify
+from notifications.types import NotificationType
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def redis_down(settings):
+    """A Redis channel layer pointing at a port where nothing listens: a real outage."""
+    settings.CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [f"redis://127.0.0.1:{free_port()}/3"]},
+        }
+    }
+
+
+def test_redis_outage_while_pushing_keeps_the_notification_and_logs(redis_down, caplog):
+    user = UserFactory()
+    caplog.set_level(logging.ERROR, logger="notifications.live")
+
+    notification = notify(
+        recipient=user,
+        type=NotificationType.CONNECTION_REQUESTED,
+        context={"requester_name": "Ada"},
+        channels={"in_app"},
+    )
+
+    assert Notification.objects.filter(pk=notification.pk).exists()
+    assert "Live push to user." in caplog.text
+    client = Client()
+    client.force_login(user)
+    page = client.get("/notifications/")
+    assert "Ada wants to connect" in page.content.decode()
+
+
+def test_push_helpers_never_raise_when_the_layer_is_down(redis_down):
+    assert live.send_fragment_now("user.1", "<p id='x'>x</p>") is False
+    live.push_to_user(1, "<p id='x'>x</p>")
+    live.webinar_changed(webinar_id=123456)
+    live.registration_changed(registration_id=123456)
+    live.bell_changed(user_id=1)

@@ -1,0 +1,22 @@
+"""Row locks of the payments app.
+
+Lock order across the project: the `Payment` row FIRST, then the rows of what it pays for
+(webinar -> registration; booking). The webhook locks the payment and then calls the purpose's
+handler, which locks its own rows; so domain code must never lock a payment while it holds
+its own locks. Never call Stripe while holding any of these.
+"""
+
+from __future__ import annotations
+
+from payments.models import Payment
+
+
+def lock_payment(payment_id: int) -> Payment:
+    """SELECT ... FOR UPDATE the payment (caller is inside transaction.atomic)."""
+    return Payment.objects.select_for_update().get(pk=payment_id)
+
+
+def lock_payment_by_intent(payment_intent_id: str) -> Payment | None:
+    return Payment.objects.select_for_update().filter(
+        stripe_payment_intent_id=payment_intent_id
+    ).first()

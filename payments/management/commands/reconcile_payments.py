@@ -1,0 +1,17 @@
+from django.core.management.base import BaseCommand
+
+from payments.services import payments_reconcile
+
+
+class Command(BaseCommand):
+    help = (
+        "Ask Stripe about payments stuck in pending/processing (lost webhooks) and finish them; "
+        "retry refunds still owed; cancel abandoned intents. Also runs from Celery beat."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--limit", type=int, default=500)
+
+    def handle(self, *args, limit, **options):
+        report = payments_reconcile(limit=limit)
+        self.stdout.write(f"reconcile_payments: {report}")

@@ -1,0 +1,46 @@
+"""Reads of the payments app."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from payments import gateway
+from payments.models import Payment
+
+
+@dataclass(frozen=True)
+class SavedCard:
+    id: str
+    brand: str
+    last4: str
+    exp_month: int
+    exp_year: int
+
+    @classmethod
+    def from_stripe(cls, payment_method: dict) -> SavedCard:
+        card = payment_method.get("card") or {}
+        return cls(
+            id=payment_method["id"],
+            brand=str(card.get("brand", "card")).title(),
+            last4=str(card.get("last4", "")),
+            exp_month=int(card.get("exp_month") or 0),
+            exp_year=int(card.get("exp_year") or 0),
+        )
+
+    @property
+    def label(self) -> str:
+        return f"{self.brand} •••• {self.last4} (expires {self.exp_month:02d}/{self.exp_year})"
+
+
+def saved_cards(*, user) -> list[SavedCard]:
+    """The user's cards at Stripe (seed 001 GET /api/payments/methods). Calls Stripe."""
+    if not user.stripe_customer_id:
+        return []
+    return [
+        SavedCard.from_stripe(pm)
+        for pm in gateway.payment_method_list(customer_id=user.stripe_customer_id)
+    ]
+
+
+def payment_of_payer(*, user, payment_intent_id: str) -> Payment | None:
+    return Payment.objects.filter(stripe_payment_intent_id=payment_intent_id, payer=user).first()

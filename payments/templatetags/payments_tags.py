@@ -1,0 +1,18 @@
+from decimal import Decimal, InvalidOperation
+
+from django import template
+
+from payments.money import format_money
+
+register = template.Library()
+
+
+@register.filter
+def money(amount, currency: str = "CHF") -> str:
+    """`{{ payment.amount_total|money:payment.currency }}` -> "CHF 120.00" (JPY: no decimals)."""
+    if amount in (None, ""):
+        return ""
+    try:
+        return format_money(Decimal(str(amount)), currency or "CHF")
+    except (InvalidOperation, ValueError):
+        return ""

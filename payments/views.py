@@ -1,0 +1,145 @@
+"""HTTP endpoints of the payments app: thin adapters over services (docs/payments.md)."""
+
+from __future__ import annotations
+
+import json
+import logging
+from functools import wraps
+
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
+
+from payments import selectors, services
+from payments.errors import InvalidWebhook, PaymentError
+from payments.webhooks import webhook_process
+
+logger = logging.getLogger(__name__)
+
+
+def login_required_json(view):
+    """Fetch/XHR endpoints answer 401 JSON instead of redirecting to the login page."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return JsonResponse({"message": "Please log in first."}, status=401)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _body(request) -> dict:
+    if request.content_type == "application/json":
+        try:
+            data = json.loads(request.body or b"{}")
+        except ValueError:
+            return {}
+        return data if isinstance(data, dict) else {}
+    return request.POST.dict()
+
+
+def _error(exc: PaymentError) -> JsonResponse:
+    return JsonResponse({"message": exc.message, "code": exc.code}, status=exc.status_code)
+
+
+@csrf_exempt
+@require_POST
+def stripe_webhook(request):
+    try:
+        outcome = webhook_process(
+            payload=request.body, signature=request.headers.get("Stripe-Signature")
+        )
+    except InvalidWebhook as exc:
+        logger.warning("rejected webhook: %s", exc)
+        return JsonResponse({"message": "Invalid signature or payload."}, status=400)
+    except Exception:  # logged and recorded by webhook_process; Stripe retries on 5xx
+        return JsonResponse({"message": "Processing failed; please retry."}, status=500)
+    return JsonResponse({"received": True, "outcome": str(outcome)})
+
+
+@require_POST
+@login_required_json
+def confirm(request):
+    data = _body(request)
+    payment_intent_id = str(data.get("payment_intent_id") or data.get("paymentIntentId") or "")
+    payment_method_id = str(data.get("payment_method_id") or data.get("paymentMethodId") or "")
+    if not payment_intent_id or not payment_method_id:
+        return JsonResponse({"message": "Please choose a card to pay with."}, status=400)
+    try:
+        result = services.payment_confirm(
+            user=request.user,
+            payment_intent_id=payment_intent_id,
+            payment_method_id=payment_method_id,
+        )
+    except PaymentError as exc:
+        return _error(exc)
+    body = {"status": result.status, "payment_intent_id": payment_intent_id}
+    if result.status == "requires_action":
+        body["client_secret"] = result.client_secret
+    return JsonResponse(body)
+
+
+@require_GET
+@login_required_json
+def methods(request):
+    """The saved cards as a radio list (HTML fragment for the payment step)."""
+    try:
+        cards = selectors.saved_cards(user=request.user)
+        error = ""
+    except PaymentError as exc:
+        cards, error = [], exc.message
+    selected = request.GET.get("selected") or (cards[0].id if cards else "")
+    return render(
+        request, "payments/cards.html", {"cards": cards, "selected": selected, "error": error}
+    )
+
+
+@require_POST
+@login_required_json
+def methods_setup(request):
+    try:
+        client_secret = services.setup_intent_create(user=request.user)
+    except PaymentError as exc:
+        return _error(exc)
+    return JsonResponse({"client_secret": client_secret})
+
+
+@require_POST
+@login_required_json
+def methods_save(request):
+    setup_intent_id = str(_body(request).get("setup_intent_id") or "")
+    if not setup_intent_id:
+        return JsonResponse({"message": "Missing setup_intent_id."}, status=400)
+    try:
+        card = services.payment_method_save(user=request.user, setup_intent_id=setup_intent_id)
+    except PaymentError as exc:
+        return _error(exc)
+    return JsonResponse({"id": card.id, "label": card.label})
+
+
+@require_POST
+@login_required_json
+def methods_delete(request, payment_method_id: str):
+    try:
+        services.payment_method_detach(user=request.user, payment_method_id=payment_method_id)
+    except PaymentError as exc:
+        return _error(exc)
+    return HttpResponse(status=204)
+
+
+@require_GET
+@login_required_json
+def status(request, payment_intent_id: str):
+    payment = selectors.payment_of_payer(user=request.user, payment_intent_id=payment_intent_id)
+    if payment is None:
+        return JsonResponse({"message": "We could not find that payment."}, status=404)
+    return JsonResponse(
+        {
+            "status": payment.status,
+            "error_message": payment.error_message,
+            "amount": str(payment.amount_total),
+            "currency": payment.currency,
+        }
+    )

@@ -1,0 +1,165 @@
+"""Stripe webhook processing: verify, record once, dispatch by type.
+
+The event row is inserted in the SAME transaction as the event's effects. A duplicate
+delivery hits the unique `stripe_event_id` and does nothing; a failure mid-way rolls back the
+effects and the row together, is recorded as `failed` in its own transaction, and answered
+500, so Stripe's retry processes the event again (a failed row is re-claimed, not skipped).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from enum import StrEnum
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from payments import finalize, gateway
+from payments.errors import InvalidWebhook, PaymentError
+from payments.locks import lock_payment_by_intent
+from payments.models import WebhookEvent
+from payments.money import from_minor_units
+
+logger = logging.getLogger(__name__)
+
+
+class Outcome(StrEnum):
+    PROCESSED = "processed"
+    DUPLICATE = "duplicate"
+    IGNORED = "ignored"
+
+
+def _intent_succeeded(obj: dict) -> None:
+    finalize.succeeded(intent=obj)
+
+
+def _intent_failed(obj: dict) -> None:
+    finalize.failed(intent=obj)
+
+
+def _intent_authorized(obj: dict) -> None:
+    if obj.get("status") == "requires_capture":
+        finalize.authorized(intent=obj)
+
+
+def _charge_refunded(charge: dict) -> None:
+    """A refund made outside our refund service (e.g. the dashboard). Stripe sends the charge
+    with its cumulative `amount_refunded`; we book the part we have not recorded yet."""
+    payment = lock_payment_by_intent(finalize._id_of(charge.get("payment_intent")))
+    if payment is None:
+        return
+    currency = str(charge.get("currency", payment.currency)).upper()
+    refunded_total = from_minor_units(int(charge.get("amount_refunded") or 0), currency)
+    new_amount = refunded_total - payment.amount_refunded
+    if new_amount <= 0:
+        return
+    refunds = ((charge.get("refunds") or {}).get("data")) or []
+    refund_id = refunds[0]["id"] if refunds else f"{charge['id']}:{charge.get('amount_refunded')}"
+    if finalize.refunded(payment=payment, refund_id=refund_id, amount=new_amount, note="charge.refunded"):
+        from payments.services import _notify_refund
+
+        _notify_refund(payment, min(new_amount, payment.amount_total), "")
+
+
+EVENT_HANDLERS = {
+    "payment_intent.succeeded": _intent_succeeded,
+    "payment_intent.payment_failed": _intent_failed,
+    "payment_intent.amount_capturable_updated": _intent_authorized,
+    "charge.refunded": _charge_refunded,
+}
+INTENT_EVENTS = {
+    "payment_intent.succeeded",
+    "payment_intent.payment_failed",
+    "payment_intent.amount_capturable_updated",
+}
+
+
+def parse_event(payload: bytes, signature: str | None) -> dict:
+    if not signature:
+        raise InvalidWebhook("Missing Stripe-Signature header.")
+    try:
+        gateway.webhook_construct_event(payload, signature)
+        event = json.loads(payload)
+    except Exception as exc:  # stripe.SignatureVerificationError, ValueError
+        raise InvalidWebhook(str(exc)) from exc
+    if not isinstance(event, dict) or not event.get("id") or not event.get("type"):
+        raise InvalidWebhook("Not a Stripe event.")
+    return event
+
+
+def webhook_process(*, payload: bytes, signature: str | None) -> Outcome:
+    """Verify and apply one delivery. Raises InvalidWebhook (answer 400) or any error of the
+    effects (answer 500; recorded as a failed event for the retry)."""
+    event = parse_event(payload, signature)
+    handler = EVENT_HANDLERS.get(event["type"])
+    obj = (event.get("data") or {}).get("object") or {}
+    if handler is not None and event["type"] in INTENT_EVENTS:
+        obj = _fresh_intent(obj)
+    try:
+        with transaction.atomic():
+            row, fresh = _claim(event)
+            if not fresh:
+                return Outcome.DUPLICATE
+            if handler is None:
+                row.status = WebhookEvent.Status.IGNORED
+            else:
+                handler(obj)
+                row.status = WebhookEvent.Status.PROCESSED
+            row.processed_at = timezone.now()
+            row.error = ""
+            row.save(update_fields=["status", "processed_at", "error", "attempts"])
+            return Outcome.IGNORED if handler is None else Outcome.PROCESSED
+    except Exception as exc:
+        logger.exception("webhook %s (%s) failed; Stripe will retry", event["id"], event["type"])
+        _record_failure(event, exc)
+        raise
+
+
+def _fresh_intent(payload_intent: dict) -> dict:
+    """The intent as Stripe has it now; the payload can be stale (events arrive out of order
+    and late). If Stripe cannot be asked, the signed payload is the best we have."""
+    try:
+        return gateway.payment_intent_retrieve(payload_intent["id"])
+    except PaymentError as exc:
+        logger.warning("using webhook payload for %s: %s", payload_intent.get("id"), exc.message)
+        return payload_intent
+
+
+def _claim(event: dict) -> tuple[WebhookEvent, bool]:
+    """Insert the event row (unique event id). Returns (row, True) when this delivery must be
+    processed: a new event, or one whose earlier attempt failed."""
+    try:
+        with transaction.atomic():
+            row = WebhookEvent.objects.create(
+                stripe_event_id=event["id"], type=event["type"], payload=event, attempts=1
+            )
+        return row, True
+    except IntegrityError:
+        row = WebhookEvent.objects.select_for_update().get(stripe_event_id=event["id"])
+        if row.status in (WebhookEvent.Status.FAILED, WebhookEvent.Status.RECEIVED):
+            row.attempts += 1
+            return row, True
+        return row, False
+
+
+def _record_failure(event: dict, exc: Exception) -> None:
+    try:
+        with transaction.atomic():
+            row, created = WebhookEvent.objects.get_or_create(
+                stripe_event_id=event["id"],
+                defaults={
+                    "type": event["type"],
+                    "payload": event,
+                    "status": WebhookEvent.Status.FAILED,
+                    "attempts": 1,
+                    "error": repr(exc)[:2000],
+                },
+            )
+            if not created and row.status != WebhookEvent.Status.PROCESSED:
+                WebhookEvent.objects.filter(pk=row.pk).update(
+                    status=WebhookEvent.Status.FAILED, attempts=F("attempts") + 1, error=repr(exc)[:2000]
+                )
+    except Exception:
+        logger.exception("could not record the failure of webhook %s", event["id"])

@@ -1,0 +1,218 @@
+"""The one settings module switches between embedded defaults, real services and production.
+
+Each case loads the settings in a fresh `python` subprocess with a controlled environment
+(settings are read once per process, so this is the only honest way to test the switch).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT
+
+# Variables the settings read; cleared so the developer's or CI's own environment (CI exports
+# DATABASE_URL and REDIS_URL) cannot leak into a case.
+SETTINGS_VARIABLES = {
+    "DJANGO_ENV",
+    "DJANGO_SECRET_KEY",
+    "DJANGO_ALLOWED_HOSTS",
+    "DJANGO_DEBUG",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "CHANNELS_REDIS_URL",
+    "CELERY_BROKER_URL",
+    "CELERY_RESULT_BACKEND",
+    "CELERY_TASK_ALWAYS_EAGER",
+    "EMAIL_URL",
+    "STRIPE_SECRET_KEY",
+    "STRIPE_PUBLISHABLE_KEY",
+    "STRIPE_WEBHOOK_SECRET",
+    "STRIPE_API_BASE",
+    "LOCALSTRIPE_PORT",
+    "SITE_URL",
+    "DJANGO_CSRF_TRUSTED_ORIGINS",
+    "MEDIA_ROOT",
+    "STATIC_ROOT",
+}
+
+PRODUCTION_ENV = {
+    "DJANGO_ENV": "production",
+    "DJANGO_SECRET_KEY": "p" * 20 + "-production-secret-key-for-tests-only-" + "q" * 20,
+    "DJANGO_ALLOWED_HOSTS": "coaching.example.com",
+    "SITE_URL": "https://coaching.example.com",
+    "DATABASE_URL": "postgres://app:secret@db.internal:5432/coaching",
+    "REDIS_URL": "redis://redis.internal:6379/0",
+    "STRIPE_SECRET_KEY": "sk_live_51Hproductionkeyfortests",
+    "STRIPE_PUBLISHABLE_KEY": "pk_live_51Hproductionkeyfortests",
+    "STRIPE_WEBHOOK_SECRET": "whsec_productionsecretfortests",
+    "EMAIL_URL": "smtp://mailer:secret@smtp.example.com:587/?tls=True",
+}
+
+DUMP = """
+import json
+from django.conf import settings
+print(json.dumps({
+    "db_engine": settings.DATABASES["default"]["ENGINE"],
+    "db_name": str(settings.DATABASES["default"]["NAME"]),
+    "channel_layer": settings.CHANNEL_LAYERS["default"]["BACKEND"],
+    "channel_hosts": settings.CHANNEL_LAYERS["default"].get("CONFIG", {}).get("hosts"),
+    "celery_eager": settings.CELERY_TASK_ALWAYS_EAGER,
+    "celery_broker": settings.CELERY_BROKER_URL,
+    "cache": settings.CACHES["default"]["BACKEND"],
+    "email_backend": settings.EMAIL_BACKEND,
+    "email_file_path": str(getattr(settings, "EMAIL_FILE_PATH", "")),
+    "stripe_api_base": settings.STRIPE_API_BASE,
+    "stripe_local_mode": settings.STRIPE_LOCAL_MODE,
+    "stripe_js_url": settings.STRIPE_JS_URL,
+    "stripe_secret_key": settings.STRIPE_SECRET_KEY,
+    "debug": settings.DEBUG,
+    "secure_ssl_redirect": getattr(settings, "SECURE_SSL_REDIRECT", False),
+}))
+"""
+
+
+def run_python(code: str, env: dict[str, str], tmp_path, *args: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in SETTINGS_VARIABLES}
+    clean.update(VAR_DIR=str(tmp_path / "var"), DJANGO_SETTINGS_MODULE="config.settings", **env)
+    return subprocess.run(
+        [sys.executable, *args]
+        if args
+        else [sys.executable, "-c", f"import django\ndjango.setup()\n{code}"],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def load_settings(env: dict[str, str], tmp_path) -> dict:
+    result = run_python(DUMP, env, tmp_path)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_no_environment_uses_embedded_defaults(tmp_path):
+    loaded = load_settings({}, tmp_path)
+
+    assert loaded["db_engine"] == "django.db.backends.sqlite3"
+    assert loaded["db_name"] == str(tmp_path / "var" / "db.sqlite3")
+    assert loaded["channel_layer"] == "channels.layers.InMemoryChannelLayer"
+    assert loaded["celery_eager"] is True
+    assert loaded["celery_broker"] == "memory://"
+    assert loaded["cache"].endswith("LocMemCache")
+    assert loaded["email_backend"] == "django.core.mail.backends.filebased.EmailBackend"
+    assert loaded["email_file_path"] == str(tmp_path / "var" / "mail")
+    assert (tmp_path / "var" / "mail").is_dir()
+    assert loaded["stripe_api_base"] == "http://127.0.0.1:8420"
+    assert loaded["stripe_local_mode"] is True
+    assert loaded["stripe_js_url"] == "http://127.0.0.1:8420/js.stripe.com/v3/"
+    assert loaded["debug"] is True
+
+
+def test_database_and_redis_urls_switch_to_postgresql_redis_layer_and_real_broker(tmp_path):
+    loaded = load_settings(
+        {
+            "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/h1_settings",
+            "REDIS_URL": "redis://127.0.0.1:6379/5",
+        },
+        tmp_path,
+    )
+
+    assert loaded["db_engine"] == "django.db.backends.postgresql"
+    assert loaded["db_name"] == "h1_settings"
+    assert loaded["channel_layer"] == "channels_redis.core.RedisChannelLayer"
+    assert loaded["channel_hosts"] == ["redis://127.0.0.1:6379/5"]
+    assert loaded["celery_eager"] is False
+    assert loaded["celery_broker"] == "redis://127.0.0.1:6379/5"
+    assert loaded["cache"].endswith("RedisCache")
+
+
+def test_localstripe_port_moves_the_local_stripe_base(tmp_path):
+    loaded = load_settings({"LOCALSTRIPE_PORT": "8499"}, tmp_path)
+
+    assert loaded["stripe_api_base"] == "http://127.0.0.1:8499"
+    assert loaded["stripe_js_url"] == "http://127.0.0.1:8499/js.stripe.com/v3/"
+
+
+def test_filemail_url_with_four_slashes_is_an_absolute_folder(tmp_path):
+    mail_dir = tmp_path / "absolute-mail"
+    loaded = load_settings({"EMAIL_URL": f"filemail:///{mail_dir}"}, tmp_path)
+
+    assert loaded["email_file_path"] == str(mail_dir)
+    assert mail_dir.is_dir()
+
+
+def test_filemail_url_with_three_slashes_is_relative_to_the_project(tmp_path):
+    # django-environ drops the leading slash; the settings anchor the rest at the project
+    # folder so the mail does not depend on the current directory.
+    loaded = load_settings({"EMAIL_URL": "filemail:///var/mail-relative-test"}, tmp_path)
+
+    assert loaded["email_file_path"] == str(ROOT / "var" / "mail-relative-test")
+    (ROOT / "var" / "mail-relative-test").rmdir()
+
+
+def test_production_with_every_variable_uses_real_services_and_stripe(tmp_path):
+    loaded = load_settings(PRODUCTION_ENV, tmp_path)
+
+    assert loaded["debug"] is False
+    assert loaded["db_engine"] == "django.db.backends.postgresql"
+    assert loaded["channel_layer"] == "channels_redis.core.RedisChannelLayer"
+    assert loaded["celery_eager"] is False
+    assert loaded["email_backend"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert loaded["stripe_local_mode"] is False
+    assert loaded["stripe_api_base"] == ""
+    assert loaded["stripe_js_url"] == "https://js.stripe.com/v3/"
+    assert loaded["secure_ssl_redirect"] is True
+
+
+@pytest.mark.parametrize(
+    "variable",
+    [
+        "DJANGO_SECRET_KEY",
+        "DJANGO_ALLOWED_HOSTS",
+        "STRIPE_SECRET_KEY",
+        "STRIPE_PUBLISHABLE_KEY",
+        "STRIPE_WEBHOOK_SECRET",
+        "DATABASE_URL",
+        "REDIS_URL",
+    ],
+)
+def test_production_refuses_to_start_without_variable_and_names_it(variable, tmp_path):
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != variable}
+
+    result = run_python("", env, tmp_path)
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert variable in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("variable", "unsafe_value"),
+    [
+        ("DJANGO_SECRET_KEY", "short"),
+        ("STRIPE_SECRET_KEY", "sk_test_localstripe"),
+        ("STRIPE_WEBHOOK_SECRET", "whsec_localstripe_coaching_platform"),
+    ],
+)
+def test_production_refuses_local_or_weak_values_and_names_the_variable(
+    variable, unsafe_value, tmp_path
+):
+    result = run_python("", {**PRODUCTION_ENV, variable: unsafe_value}, tmp_path)
+
+    assert result.returncode != 0
+    assert variable in result.stderr
+
+
+def test_check_deploy_with_production_environment_prints_no_warnings(tmp_path):
+    result = run_python("", PRODUCTION_ENV, tmp_path, "manage.py", "check", "--deploy")
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+    assert "WARNINGS" not in result.stdout + result.stderr

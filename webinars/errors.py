@@ -1,0 +1,61 @@
+"""Domain errors of webinar booking, with the seed's messages and HTTP statuses (seed 000)."""
+
+
+class WebinarError(Exception):
+    status_code = 400
+    default_message = "This webinar cannot be booked."
+
+    def __init__(self, message: str | None = None):
+        self.message = message or self.default_message
+        super().__init__(self.message)
+
+
+class WebinarNotFound(WebinarError):
+    status_code = 404
+    default_message = "Webinar not found."
+
+
+class NotBookable(WebinarError):
+    default_message = "This webinar is not open for booking."
+
+
+class OwnWebinar(WebinarError):
+    default_message = "You can't book your own webinar."
+
+
+class BookingClosed(WebinarError):
+    default_message = "Webinar booking has closed as the start time is in the past."
+
+
+class AlreadyRegistered(WebinarError):
+    status_code = 409
+    default_message = "You are already registered for this webinar."
+
+
+class WebinarFull(WebinarError):
+    status_code = 403
+    default_message = "This webinar is currently full."
+
+
+class PriceNotSet(WebinarError):
+    default_message = (
+        "Webinar price is not set up for paid booking. Please contact support."
+    )
+
+
+class PaymentUnavailable(WebinarError):
+    status_code = 503
+    default_message = (
+        "We could not reach our payment provider, so no seat was held for you and nothing "
+        "was charged. Please try again in a moment."
+    )
+
+
+class HoldNotFound(WebinarError):
+    status_code = 404
+    default_message = "You have no seat on hold for this webinar."
+
+
+class HoldExpired(WebinarError):
+    status_code = 409
+    default_message = "Your seat hold expired before the payment was ready. Please book again."

@@ -1,0 +1,41 @@
+"""Row locks for seat capacity.
+
+Order, everywhere: the webinar row FIRST, then its registrations. (Across apps the payment row
+comes before both: the payment webhook locks the payment, then calls our handlers.) Every
+seat change (hold, confirm, release, expiry, refund) happens while holding the webinar lock,
+so "held + confirmed <= max_attendees" is checked and written by one transaction at a time.
+
+`LOCKS_ENABLED` exists for one purpose: the control test switches it off to show that the
+overbooking race is real without the lock (webinars/tests/test_concurrency.py).
+"""
+
+from __future__ import annotations
+
+from webinars.models import Registration, Webinar
+
+LOCKS_ENABLED = True
+
+
+def lock_webinar(webinar_id: int) -> Webinar:
+    """SELECT ... FOR UPDATE the webinar (raises Webinar.DoesNotExist). Caller is in a
+    transaction. On SQLite the whole write transaction is already exclusive (IMMEDIATE)."""
+    queryset = Webinar.objects.select_related("coach__user")
+    if LOCKS_ENABLED:
+        queryset = queryset.select_for_update(of=("self",))
+    return queryset.get(pk=webinar_id)
+
+
+def lock_registration(registration_id: int) -> Registration:
+    """Lock one registration. Caller already holds its webinar's lock."""
+    queryset = Registration.objects.select_related("user")
+    if LOCKS_ENABLED:
+        queryset = queryset.select_for_update(of=("self",))
+    return queryset.get(pk=registration_id)
+
+
+def lock_registrations(**filters) -> list[Registration]:
+    """Lock the registrations matching `filters`. Caller already holds the webinar's lock."""
+    queryset = Registration.objects.filter(**filters).order_by("pk")
+    if LOCKS_ENABLED:
+        queryset = queryset.select_for_update()
+    return list(queryset)

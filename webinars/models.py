@@ -1,0 +1,197 @@
+"""Webinars (seed 000): a coach's live event with seats, its time slots, the registrations
+(seat holds and attendees) and the materials attendees may download."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+
+
+def _default_vat_rate() -> Decimal:
+    return Decimal(settings.DEFAULT_VAT_RATE)
+
+
+def _default_platform_fee() -> Decimal:
+    return Decimal(settings.DEFAULT_PLATFORM_FEE_PERCENT)
+
+
+def _default_currency() -> str:
+    return settings.DEFAULT_CURRENCY
+
+
+class Webinar(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft (not visible)"
+        PENDING_MINIMUM = "pending_minimum_attendees", "Open, waiting for the minimum attendees"
+        SCHEDULED = "scheduled", "Scheduled"
+        CANCELLED = "cancelled", "Cancelled"
+        COMPLETED = "completed", "Completed"
+
+    BOOKABLE_STATUSES = (Status.PENDING_MINIMUM, Status.SCHEDULED)
+
+    coach = models.ForeignKey("accounts.Coach", on_delete=models.CASCADE, related_name="webinars")
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    price = models.DecimalField(
+        max_digits=10, decimal_places=2, null=True, blank=True,
+        help_text="What a client pays, VAT included. 0 = free. Empty = not set (not bookable).",
+    )
+    currency = models.CharField(max_length=3, default=_default_currency)
+    early_bird_price = models.DecimalField(
+        max_digits=10, decimal_places=2, null=True, blank=True,
+        help_text="Charged instead of the price while now is before the early-bird deadline.",
+    )
+    early_bird_deadline = models.DateTimeField(null=True, blank=True)
+    max_attendees = models.PositiveIntegerField(validators=[MinValueValidator(1)])
+    min_attendees = models.PositiveIntegerField(
+        default=0, help_text="Below this the webinar stays 'waiting for the minimum attendees'."
+    )
+    status = models.CharField(
+        max_length=32, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    join_link = models.URLField(
+        blank=True, help_text="Your video-call link. Empty: the platform's session room is used."
+    )
+    vat_rate = models.DecimalField(
+        "VAT rate (%)", max_digits=5, decimal_places=2, default=_default_vat_rate,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+    )
+    platform_fee_percent = models.DecimalField(
+        "platform fee (%)", max_digits=5, decimal_places=2, default=_default_platform_fee,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(price__isnull=True) | models.Q(price__gte=0),
+                name="webinar_price_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(early_bird_price__isnull=True) | models.Q(early_bird_price__gte=0),
+                name="webinar_early_bird_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(max_attendees__gte=1), name="webinar_has_seats"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("webinars:detail", args=[self.pk])
+
+    @property
+    def join_url(self) -> str:
+        """The access-checked way in: redirects to `join_link` or opens the session room."""
+        return f"{settings.SITE_URL}{reverse('webinars:join', args=[self.pk])}"
+
+
+class WebinarSlot(models.Model):
+    """One session of a webinar; the earliest slot's start is the webinar's start."""
+
+    webinar = models.ForeignKey(Webinar, on_delete=models.CASCADE, related_name="slots")
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+
+    class Meta:
+        ordering = ["start"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(end__gt=models.F("start")), name="slot_ends_after_start")
+        ]
+        indexes = [models.Index(fields=["webinar", "start"])]
+
+    def __str__(self) -> str:
+        return f"{self.webinar} {self.start:%Y-%m-%d %H:%M}"
+
+
+class Registration(models.Model):
+    """A user's seat: `held` while they pay (counts against capacity until hold_expires_at),
+    `confirmed` once paid (or free)."""
+
+    class Status(models.TextChoices):
+        HELD = "held", "Seat held (paying)"
+        CONFIRMED = "confirmed", "Confirmed"
+        CANCELLED = "cancelled", "Cancelled"
+        EXPIRED = "expired", "Hold expired"
+        REFUNDED = "refunded", "Refunded"
+
+    LIVE_STATUSES = (Status.HELD, Status.CONFIRMED)
+
+    class PriceReason(models.TextChoices):
+        EARLY_BIRD = "early_bird", "Early bird"
+        REGULAR = "regular", "Regular"
+        FREE = "free", "Free"
+
+    webinar = models.ForeignKey(Webinar, on_delete=models.CASCADE, related_name="registrations")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="webinar_registrations"
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.HELD)
+    hold_expires_at = models.DateTimeField(null=True, blank=True)
+    amount = models.DecimalField(max_digits=10, decimal_places=2, help_text="Quoted, VAT included.")
+    currency = models.CharField(max_length=3)
+    price_reason = models.CharField(max_length=16, choices=PriceReason.choices)
+    payment = models.ForeignKey(
+        "payments.Payment", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="webinar_registrations",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True, help_text="Cancelled/expired/refunded at.")
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["webinar", "user"],
+                condition=models.Q(status__in=["held", "confirmed"]),
+                name="registration_one_live_per_user",
+            )
+        ]
+        indexes = [models.Index(fields=["webinar", "status"]), models.Index(fields=["user", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.webinar} ({self.status})"
+
+    def get_absolute_url(self) -> str:
+        return self.webinar.get_absolute_url()
+
+
+def material_upload_to(instance, filename: str) -> str:
+    return f"webinar_materials/{instance.webinar_id}/{filename}"
+
+
+class Material(models.Model):
+    """A file or link for attendees. Files are never public: they are served by a view that
+    checks the viewer is a confirmed attendee or the coach."""
+
+    webinar = models.ForeignKey(Webinar, on_delete=models.CASCADE, related_name="materials")
+    title = models.CharField(max_length=200)
+    file = models.FileField(upload_to=material_upload_to, blank=True)
+    url = models.URLField(blank=True)
+    position = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(file="") | ~models.Q(url=""), name="material_has_file_or_url"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("webinars:material", args=[self.webinar_id, self.pk])

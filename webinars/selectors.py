@@ -1,0 +1,291 @@
+"""Reads of the webinars app. Query counts stay constant as attendees grow: counts and start
+times are subqueries, related rows come with select_related / prefetch_related."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+
+from webinars import pricing
+from webinars.models import Material, Registration, Webinar, WebinarSlot
+
+Status = Registration.Status
+
+
+def _live_q(now: datetime) -> Q:
+    """A seat is taken by a confirmed registration or a hold that has not run out yet."""
+    return Q(status=Status.CONFIRMED) | Q(status=Status.HELD, hold_expires_at__gt=now)
+
+
+def _count(filter_q: Q) -> Coalesce:
+    counted = (
+        Registration.objects.filter(filter_q, webinar=OuterRef("pk"))
+        .order_by()
+        .values("webinar")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def with_counts(queryset: QuerySet[Webinar], *, now: datetime) -> QuerySet[Webinar]:
+    """Annotate live_count (held + confirmed), confirmed_count, starts_at, ends_at."""
+    slots = WebinarSlot.objects.filter(webinar=OuterRef("pk"))
+    return queryset.annotate(
+        live_count=_count(_live_q(now)),
+        confirmed_count=_count(Q(status=Status.CONFIRMED)),
+        starts_at=Subquery(slots.order_by("start").values("start")[:1]),
+        ends_at=Subquery(slots.order_by("-end").values("end")[:1]),
+    )
+
+
+@dataclass
+class BookingState:
+    """Everything the detail page and the booking panel decide for one viewer."""
+
+    webinar: Webinar
+    quote: pricing.Quote
+    registration: Registration | None
+    is_coach: bool
+    is_staff_viewer: bool
+    closed_reason: str
+    now: datetime
+
+    @property
+    def seats_left(self) -> int:
+        return max(0, self.webinar.max_attendees - self.webinar.live_count)
+
+    @property
+    def is_full(self) -> bool:
+        return self.seats_left == 0
+
+    @property
+    def has_started(self) -> bool:
+        return self.webinar.starts_at is not None and self.webinar.starts_at <= self.now
+
+    @property
+    def is_attendee(self) -> bool:
+        return self.registration is not None and self.registration.status == Status.CONFIRMED
+
+    @property
+    def is_holding(self) -> bool:
+        r = self.registration
+        return r is not None and r.status == Status.HELD and r.hold_expires_at is not None and (
+            r.hold_expires_at > self.now
+        )
+
+    @property
+    def can_access_content(self) -> bool:
+        return self.is_attendee or self.is_coach or self.is_staff_viewer
+
+    @property
+    def can_book(self) -> bool:
+        return not (self.is_coach or self.is_attendee or self.is_holding or self.closed_reason)
+
+    @property
+    def panel(self) -> str:
+        """Which face the booking panel shows."""
+        r = self.registration
+        if self.is_coach:
+            return "coach"
+        if self.is_attendee:
+            return "booked"
+        if self.is_holding:
+            payment = r.payment
+            if payment is None or payment.status in ("pending", "failed", "draft"):
+                return "pay"
+            return "confirming"
+        return "book"
+
+
+def _closed_reason(webinar: Webinar, quote: pricing.Quote, now: datetime) -> str:
+    if webinar.status not in Webinar.BOOKABLE_STATUSES:
+        return "Booking is not open for this webinar."
+    if webinar.starts_at is None:
+        return "This webinar has no date yet."
+    if webinar.starts_at <= now:
+        return "Booking closed: the webinar has started."
+    if webinar.live_count >= webinar.max_attendees:
+        return "Webinar full."
+    if not quote.is_set:
+        return "Booking is not available: the price is not set up yet."
+    return ""
+
+
+def booking_state(*, webinar: Webinar, user, now: datetime) -> BookingState:
+    """`webinar` comes from `with_counts` with coach__user selected."""
+    registration = None
+    authenticated = user is not None and user.is_authenticated
+    if authenticated:
+        registration = (
+            Registration.objects.filter(webinar_id=webinar.pk, user_id=user.pk)
+            .select_related("payment")
+            .order_by("-created_at", "-pk")
+            .first()
+        )
+    quote = pricing.quote(webinar, now=now)
+    return BookingState(
+        webinar=webinar,
+        quote=quote,
+        registration=registration,
+        is_coach=authenticated and webinar.coach.user_id == user.pk,
+        is_staff_viewer=authenticated and user.sees_everything,
+        closed_reason=_closed_reason(webinar, quote, now),
+        now=now,
+    )
+
+
+def visible_webinar(*, webinar_id: int, user, now: datetime) -> Webinar | None:
+    """The webinar with counts, or None if it does not exist or is a draft the viewer may
+    not see (drafts: the coach and staff only)."""
+    webinar = (
+        with_counts(Webinar.objects.select_related("coach__user"), now=now)
+        .filter(pk=webinar_id)
+        .first()
+    )
+    if webinar is None:
+        return None
+    if webinar.status == Webinar.Status.DRAFT:
+        authenticated = user is not None and user.is_authenticated
+        if not authenticated or not (user.sees_everything or webinar.coach.user_id == user.pk):
+            return None
+    return webinar
+
+
+def webinar_detail_context(*, webinar: Webinar, user, now: datetime | None = None) -> dict:
+    """Context of webinars/detail.html and all its partials for one viewer."""
+    now = now or timezone.now()
+    state = booking_state(webinar=webinar, user=user, now=now)
+    materials = list(webinar.materials.all()) if state.can_access_content else []
+    return {
+        "webinar": webinar,
+        "state": state,
+        "quote": state.quote,
+        "materials": materials,
+        "viewer": user,
+        "panel_url": reverse("webinars:panel", args=[webinar.pk]),
+        "cancel_url": reverse("webinars:hold_cancel", args=[webinar.pk]),
+    }
+
+
+def webinar_live_context(*, webinar: Webinar, user) -> dict:
+    """For notifications.live: the same context the page renders its partials with."""
+    now = timezone.now()
+    fresh = visible_webinar(webinar_id=webinar.pk, user=user, now=now) or with_counts(
+        Webinar.objects.select_related("coach__user"), now=now
+    ).get(pk=webinar.pk)
+    return webinar_detail_context(webinar=fresh, user=user, now=now)
+
+
+@dataclass
+class ListItem:
+    webinar: Webinar
+    quote: pricing.Quote
+    seats_left: int
+    has_started: bool
+
+
+def upcoming_webinars(*, now: datetime) -> list[ListItem]:
+    """Open webinars that have not ended, soonest first (constant number of queries)."""
+    webinars = (
+        with_counts(
+            Webinar.objects.filter(status__in=Webinar.BOOKABLE_STATUSES).select_related(
+                "coach__user"
+            ),
+            now=now,
+        )
+        .filter(ends_at__gt=now)
+        .order_by("starts_at", "pk")
+    )
+    return [
+        ListItem(
+            webinar=w,
+            quote=pricing.quote(w, now=now),
+            seats_left=max(0, w.max_attendees - w.live_count),
+            has_started=w.starts_at is not None and w.starts_at <= now,
+        )
+        for w in webinars
+    ]
+
+
+def coach_webinars(*, coach, now: datetime) -> QuerySet[Webinar]:
+    return with_counts(
+        Webinar.objects.filter(coach=coach).select_related("coach__user"), now=now
+    ).order_by("-starts_at", "-pk")
+
+
+def webinar_attendees(*, webinar: Webinar) -> QuerySet[Registration]:
+    return (
+        Registration.objects.filter(webinar=webinar, status=Status.CONFIRMED)
+        .select_related("user", "payment")
+        .order_by("confirmed_at", "pk")
+    )
+
+
+def can_access_content(*, webinar: Webinar, user) -> bool:
+    """Join link and materials: confirmed attendees, the webinar's coach, platform staff."""
+    if user is None or not user.is_authenticated:
+        return False
+    if user.sees_everything or webinar.coach.user_id == user.pk:
+        return True
+    return Registration.objects.filter(
+        webinar_id=webinar.pk, user_id=user.pk, status=Status.CONFIRMED
+    ).exists()
+
+
+def material_of(*, webinar_id: int, material_id: int) -> Material | None:
+    return (
+        Material.objects.select_related("webinar__coach")
+        .filter(pk=material_id, webinar_id=webinar_id)
+        .first()
+    )
+
+
+@dataclass
+class MyWebinar:
+    registration: Registration
+    webinar: Webinar
+    starts_at: datetime | None
+    ends_at: datetime | None
+    materials: list[Material]
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.registration.status == Status.CONFIRMED
+
+
+def my_webinar_registrations(*, user, now: datetime) -> tuple[list[MyWebinar], list[MyWebinar]]:
+    """(upcoming, past) webinars of `user`: confirmed, on hold or refunded (3 queries)."""
+    slots = WebinarSlot.objects.filter(webinar=OuterRef("webinar_id"))
+    registrations = (
+        Registration.objects.filter(user=user)
+        .filter(Q(status__in=[Status.CONFIRMED, Status.REFUNDED]) | _live_q(now))
+        .select_related("webinar__coach__user", "payment")
+        .prefetch_related("webinar__materials")
+        .annotate(
+            starts_at=Subquery(slots.order_by("start").values("start")[:1]),
+            ends_at=Subquery(slots.order_by("-end").values("end")[:1]),
+        )
+        .order_by("starts_at", "pk")
+    )
+    upcoming, past = [], []
+    for registration in registrations:
+        confirmed = registration.status == Status.CONFIRMED
+        item = MyWebinar(
+            registration=registration,
+            webinar=registration.webinar,
+            starts_at=registration.starts_at,
+            ends_at=registration.ends_at,
+            materials=list(registration.webinar.materials.all()) if confirmed else [],
+        )
+        if registration.ends_at is not None and registration.ends_at < now:
+            past.append(item)
+        else:
+            upcoming.append(item)
+    past.reverse()
+    return upcoming, past

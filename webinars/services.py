@@ -1,0 +1,267 @@
+"""Writes of the webinars app: seat holds, confirmation, release, expiry (seed 000).
+
+Every seat change runs under the webinar row lock (webinars/locks.py) and pushes its live
+updates and notifications after commit. Stripe is never called while a lock is held: the
+hold is committed first, then the PaymentIntent is created, then linked in a new transaction.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Min
+from django.utils import timezone
+
+from payments.errors import PaymentError
+from payments.models import Payment
+from payments.services import payment_open
+from webinars import locks, pricing
+from webinars.errors import (
+    AlreadyRegistered,
+    BookingClosed,
+    HoldExpired,
+    HoldNotFound,
+    NotBookable,
+    OwnWebinar,
+    PaymentUnavailable,
+    PriceNotSet,
+    WebinarFull,
+    WebinarNotFound,
+)
+from webinars.models import Registration, Webinar, WebinarSlot
+
+logger = logging.getLogger(__name__)
+
+LIVE = Registration.LIVE_STATUSES
+
+
+@dataclass
+class RegisterResult:
+    registration: Registration
+    payment: Payment | None = None
+    free_booking: bool = False
+    reused: bool = False
+
+
+def webinar_register(*, webinar_id: int, user, now: datetime | None = None) -> RegisterResult:
+    """Book a seat for `user` (seed 000 POST /register).
+
+    1. Under the webinar lock: validate in the seed's order, re-compute the price, take a
+       seat hold (or confirm at once when free). Commit.
+    2. No lock: create the PaymentIntent (idempotency key from the registration id). If Stripe
+       is unreachable the hold is released and PaymentUnavailable raised; nothing is recorded.
+    3. Link the payment to the hold. A second click reuses the live hold and its intent.
+    """
+    now = now or timezone.now()
+    registration, reused = _hold_seat(webinar_id=webinar_id, user=user, now=now)
+    if registration.status == Registration.Status.CONFIRMED:
+        return RegisterResult(registration, free_booking=True)
+    if registration.payment_id is not None:
+        return RegisterResult(registration, registration.payment, reused=True)
+    webinar = registration.webinar
+    try:
+        payment = payment_open(
+            payer=user,
+            coach=webinar.coach,
+            purpose=Payment.Purpose.WEBINAR_REGISTRATION,
+            breakdown=pricing.breakdown(
+                webinar, amount=registration.amount, reason=registration.price_reason
+            ),
+            metadata={
+                "registration_id": registration.pk,
+                "webinar_id": webinar.pk,
+                "user_id": user.pk,
+                "price_reason": registration.price_reason,
+            },
+            idempotency_key=f"webinar-registration-{registration.pk}",
+        )
+    except PaymentError as exc:
+        logger.warning("releasing hold %s: payment provider failed: %s", registration.pk, exc)
+        registration_release(
+            registration_id=registration.pk, status=Registration.Status.CANCELLED
+        )
+        raise PaymentUnavailable() from exc
+    registration = _attach_payment(registration_id=registration.pk, payment=payment)
+    return RegisterResult(registration, payment, reused=reused)
+
+
+@transaction.atomic
+def _hold_seat(*, webinar_id: int, user, now: datetime) -> tuple[Registration, bool]:
+    try:
+        webinar = locks.lock_webinar(webinar_id)
+    except Webinar.DoesNotExist:
+        raise WebinarNotFound() from None
+    if webinar.status not in Webinar.BOOKABLE_STATUSES:
+        raise NotBookable()
+    if webinar.coach.user_id == user.pk:
+        raise OwnWebinar()
+    starts_at = webinar_starts_at(webinar.pk)
+    if starts_at is None:
+        raise NotBookable("This webinar has no date yet.")
+    if starts_at <= now:
+        raise BookingClosed()
+    mine = locks.lock_registrations(webinar_id=webinar.pk, user_id=user.pk, status__in=LIVE)
+    for registration in mine:
+        if registration.status == Registration.Status.CONFIRMED:
+            raise AlreadyRegistered()
+        if registration.hold_expires_at and registration.hold_expires_at > now:
+            registration.webinar = webinar
+            return registration, True
+    expire_stale_holds(webinar=webinar, now=now)
+    if live_seat_count(webinar_id=webinar.pk) >= webinar.max_attendees:
+        raise WebinarFull()
+    quote = pricing.quote(webinar, now=now)
+    if not quote.is_set:
+        raise PriceNotSet()
+    pricing.breakdown(webinar, amount=quote.amount, reason=quote.reason)  # validates the price
+    registration = Registration(
+        webinar=webinar,
+        user=user,
+        amount=quote.amount,
+        currency=webinar.currency,
+        price_reason=quote.reason,
+    )
+    if quote.is_free:
+        registration.status = Registration.Status.CONFIRMED
+        registration.confirmed_at = now
+        registration.save()
+        after_confirm(webinar=webinar, registration=registration)
+    else:
+        registration.status = Registration.Status.HELD
+        registration.hold_expires_at = now + timedelta(minutes=settings.SEAT_HOLD_MINUTES)
+        registration.save()
+        _push_live(webinar.pk, registration.pk)
+    return registration, False
+
+
+@transaction.atomic
+def _attach_payment(*, registration_id: int, payment: Payment) -> Registration:
+    registration = Registration.objects.select_related("webinar__coach__user").get(
+        pk=registration_id
+    )
+    webinar = locks.lock_webinar(registration.webinar_id)
+    registration = locks.lock_registration(registration_id)
+    registration.webinar = webinar
+    if registration.status != Registration.Status.HELD:
+        # The hold ended while we talked to Stripe (expired, or released by the user).
+        _cancel_payment_after_commit(payment.pk, "hold ended before payment")
+        raise HoldExpired()
+    registration.payment = payment
+    registration.save(update_fields=["payment", "updated_at"])
+    _push_live(webinar.pk, registration.pk)
+    return registration
+
+
+def webinar_starts_at(webinar_id: int) -> datetime | None:
+    return WebinarSlot.objects.filter(webinar_id=webinar_id).aggregate(start=Min("start"))["start"]
+
+
+def live_seat_count(*, webinar_id: int, exclude_id: int | None = None) -> int:
+    """Held + confirmed seats. Caller holds the webinar lock and has expired stale holds."""
+    queryset = Registration.objects.filter(webinar_id=webinar_id, status__in=LIVE)
+    if exclude_id is not None:
+        queryset = queryset.exclude(pk=exclude_id)
+    return queryset.count()
+
+
+def expire_stale_holds(
+    *, webinar: Webinar, now: datetime, keep_id: int | None = None
+) -> list[Registration]:
+    """Expire holds past their deadline (caller holds the webinar lock). Their intents stay
+    open: a payment that still arrives is confirmed if a seat is free, else refunded."""
+    filters = {"webinar_id": webinar.pk, "status": Registration.Status.HELD,
+               "hold_expires_at__lte": now}
+    expired = [r for r in locks.lock_registrations(**filters) if r.pk != keep_id]
+    for registration in expired:
+        registration.status = Registration.Status.EXPIRED
+        registration.ended_at = now
+        registration.save(update_fields=["status", "ended_at", "updated_at"])
+        _push_live(webinar.pk, registration.pk)
+    return expired
+
+
+def holds_expire(*, now: datetime | None = None) -> int:
+    """Periodic sweep (expire_holds): release every hold past its deadline."""
+    now = now or timezone.now()
+    webinar_ids = set(
+        Registration.objects.filter(
+            status=Registration.Status.HELD, hold_expires_at__lte=now
+        ).values_list("webinar_id", flat=True)
+    )
+    total = 0
+    for webinar_id in sorted(webinar_ids):
+        with transaction.atomic():
+            webinar = locks.lock_webinar(webinar_id)
+            total += len(expire_stale_holds(webinar=webinar, now=now))
+    return total
+
+
+@transaction.atomic
+def registration_release(
+    *, registration_id: int, status: str = Registration.Status.CANCELLED, user=None
+) -> Registration:
+    """End a hold now (the user's "Cancel", or a failed payment set-up) and free the seat.
+    Its PaymentIntent, if any, is cancelled after commit."""
+    registration = Registration.objects.filter(pk=registration_id).first()
+    if registration is None or (user is not None and registration.user_id != user.pk):
+        raise HoldNotFound()
+    webinar = locks.lock_webinar(registration.webinar_id)
+    registration = locks.lock_registration(registration_id)
+    registration.webinar = webinar
+    if registration.status != Registration.Status.HELD:
+        return registration
+    registration.status = status
+    registration.ended_at = timezone.now()
+    registration.save(update_fields=["status", "ended_at", "updated_at"])
+    if registration.payment_id:
+        _cancel_payment_after_commit(registration.payment_id, "seat released")
+    _push_live(webinar.pk, registration.pk)
+    return registration
+
+
+def after_confirm(*, webinar: Webinar, registration: Registration) -> None:
+    """A seat was confirmed (caller holds the webinar lock): minimum-attendees transition,
+    notifications to the attendee and the coach, live updates. All effects after commit."""
+    confirmed = Registration.objects.filter(
+        webinar_id=webinar.pk, status=Registration.Status.CONFIRMED
+    ).count()
+    if webinar.status == Webinar.Status.PENDING_MINIMUM and confirmed >= webinar.min_attendees:
+        webinar.status = Webinar.Status.SCHEDULED
+        webinar.save(update_fields=["status", "updated_at"])
+    from notifications.services import notify
+    from notifications.types import NotificationType
+
+    notify(
+        recipient=registration.user,
+        type=NotificationType.WEBINAR_BOOKING_CONFIRMED,
+        target=registration,
+        context={"join_url": webinar.join_url},
+    )
+    notify(
+        recipient=webinar.coach.user,
+        type=NotificationType.WEBINAR_NEW_ATTENDEE,
+        target=registration,
+        context={
+            "attendee_name": registration.user.display_name,
+            "count": confirmed,
+            "max": webinar.max_attendees,
+        },
+    )
+    _push_live(webinar.pk, registration.pk)
+
+
+def _push_live(webinar_id: int, registration_id: int) -> None:
+    from notifications import live
+
+    live.webinar_changed(webinar_id=webinar_id)
+    live.registration_changed(registration_id=registration_id)
+
+
+def _cancel_payment_after_commit(payment_id: int, reason: str) -> None:
+    from payments.tasks import cancel_payment
+
+    transaction.on_commit(lambda: cancel_payment.delay(payment_id, reason), robust=True)

@@ -1,0 +1,187 @@
+"""Webinar pages and endpoints (contracts in DESIGN.md). Thin: authorise, call one service or
+selector, render. HTMX requests get partials of the same templates."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from webinars import selectors, services
+from webinars.errors import WebinarError
+from webinars.exports import attendees_csv
+from webinars.models import Registration
+
+PANEL = "webinars/detail.html#booking_panel"
+
+
+def _wants_json(request) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _webinar_or_404(request, webinar_id: int):
+    webinar = selectors.visible_webinar(webinar_id=webinar_id, user=request.user, now=timezone.now())
+    if webinar is None:
+        raise Http404("Webinar not found.")
+    return webinar
+
+
+def _panel(request, webinar_id: int, *, error: str = "", status: int = 200) -> HttpResponse:
+    webinar = _webinar_or_404(request, webinar_id)
+    context = selectors.webinar_detail_context(webinar=webinar, user=request.user)
+    return render(request, PANEL, {**context, "error": error}, status=status)
+
+
+@require_GET
+def webinar_list(request):
+    items = selectors.upcoming_webinars(now=timezone.now())
+    return render(request, "webinars/list.html", {"items": items})
+
+
+@require_GET
+def webinar_detail(request, webinar_id: int):
+    webinar = _webinar_or_404(request, webinar_id)
+    context = selectors.webinar_detail_context(webinar=webinar, user=request.user)
+    if request.htmx and not request.htmx.boosted:
+        return render(request, "webinars/detail.html#modal", context)
+    return render(request, "webinars/detail.html", context)
+
+
+@require_POST
+def webinar_register(request, webinar_id: int):
+    detail_url = reverse("webinars:detail", args=[webinar_id])
+    if not request.user.is_authenticated:
+        if _wants_json(request):
+            return JsonResponse({"message": "Please log in to book this webinar."}, status=401)
+        if request.htmx:
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = f"{reverse('accounts:login')}?next={detail_url}"
+            return response
+        return redirect_to_login(detail_url)
+    try:
+        result = services.webinar_register(webinar_id=webinar_id, user=request.user)
+    except WebinarError as exc:
+        if _wants_json(request):
+            return JsonResponse({"message": exc.message}, status=exc.status_code)
+        if request.htmx and exc.status_code != 404:
+            return _panel(request, webinar_id, error=exc.message)
+        if exc.status_code == 404:
+            raise Http404(exc.message) from exc
+        messages.error(request, exc.message)
+        return redirect(detail_url)
+    if _wants_json(request):
+        registration = result.registration
+        if result.free_booking:
+            return JsonResponse({"free_booking": True, "registration_id": registration.pk})
+        payment = result.payment
+        return JsonResponse(
+            {
+                "client_secret": payment.stripe_client_secret,
+                "payment_intent_id": payment.stripe_payment_intent_id,
+                "registration_id": registration.pk,
+                "amount": str(payment.amount_total),
+                "currency": payment.currency,
+                "price_reason": registration.price_reason,
+            }
+        )
+    if request.htmx:
+        return _panel(request, webinar_id)
+    if result.free_booking:
+        messages.success(request, "You're booked!")
+    return redirect(detail_url)
+
+
+@require_GET
+def booking_panel(request, webinar_id: int):
+    """The viewer's booking panel (polled while a payment is being confirmed)."""
+    if not request.htmx:
+        return redirect("webinars:detail", webinar_id=webinar_id)
+    return _panel(request, webinar_id)
+
+
+@require_POST
+@login_required
+def hold_cancel(request, webinar_id: int):
+    """"Cancel": release the viewer's seat hold at once (and cancel its payment)."""
+    held = Registration.objects.filter(
+        webinar_id=webinar_id, user=request.user, status=Registration.Status.HELD
+    ).first()
+    if held is not None:
+        services.registration_release(registration_id=held.pk, user=request.user)
+    if request.htmx:
+        return _panel(request, webinar_id)
+    messages.info(request, "Your seat was released. Nothing was charged.")
+    return redirect("webinars:detail", webinar_id=webinar_id)
+
+
+def _content_webinar_or_403(request, webinar_id: int):
+    if not request.user.is_authenticated:
+        raise PermissionDenied
+    webinar = _webinar_or_404(request, webinar_id)
+    if not selectors.can_access_content(webinar=webinar, user=request.user):
+        raise PermissionDenied("Only attendees of this webinar and its coach can open this.")
+    return webinar
+
+
+@require_GET
+def material_download(request, webinar_id: int, material_id: int):
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    _content_webinar_or_403(request, webinar_id)
+    material = selectors.material_of(webinar_id=webinar_id, material_id=material_id)
+    if material is None:
+        raise Http404("Material not found.")
+    if material.file:
+        response = FileResponse(material.file.open("rb"), as_attachment=True)
+        response["Cache-Control"] = "private, no-store"
+        return response
+    return HttpResponseRedirect(material.url)
+
+
+@require_GET
+def join(request, webinar_id: int):
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    webinar = _content_webinar_or_403(request, webinar_id)
+    if webinar.join_link:
+        return HttpResponseRedirect(webinar.join_link)
+    return render(request, "webinars/session_room.html", {"webinar": webinar})
+
+
+def _coach_of(request):
+    coach = getattr(request.user, "coach_profile", None)
+    if coach is None:
+        raise PermissionDenied("This page is for coaches.")
+    return coach
+
+
+@require_GET
+@login_required
+def coach_webinars(request):
+    coach = _coach_of(request)
+    webinars = selectors.coach_webinars(coach=coach, now=timezone.now())
+    return render(request, "webinars/coach_webinars.html", {"webinars": webinars})
+
+
+@require_GET
+@login_required
+def webinar_attendees(request, webinar_id: int):
+    webinar = _webinar_or_404(request, webinar_id)
+    if not (request.user.sees_everything or webinar.coach.user_id == request.user.pk):
+        raise PermissionDenied("Only the webinar's coach can see its attendees.")
+    attendees = selectors.webinar_attendees(webinar=webinar)
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(attendees_csv(attendees), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="webinar-{webinar.pk}-attendees.csv"'
+        return response
+    if request.htmx:
+        return render(request, "webinars/detail.html#attendees", {"webinar": webinar})
+    return render(
+        request, "webinars/attendees.html", {"webinar": webinar, "attendees": attendees}
+    )
