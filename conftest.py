@@ -39,8 +39,12 @@ def wait_for_http(url: str, timeout: float = 20.0) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _test_settings(settings, tmp_path):
+def _test_settings(request, settings, tmp_path):
     """Emails land in django.core.mail.outbox; media files in a throwaway folder."""
+    if "browser" not in request.keywords:
+        # A fast hasher: PBKDF2 costs ~0.3 s per factory user on these machines. Not for
+        # browser tests: their server process (default hashers) must verify the passwords.
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.STORAGES = {
@@ -94,9 +98,20 @@ def localstripe_server(tmp_path_factory):
     var_dir = tmp_path_factory.mktemp("localstripe")
     webhook_url = os.environ.get("TEST_WEBHOOK_URL", "")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "payments.localstripe", "--port", str(port), "--var-dir", str(var_dir),
-         "--from-scratch", *(["--webhook-url", webhook_url] if webhook_url else [])],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "payments.localstripe",
+            "--port",
+            str(port),
+            "--var-dir",
+            str(var_dir),
+            "--from-scratch",
+            *(["--webhook-url", webhook_url] if webhook_url else []),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
     try:

@@ -11,6 +11,8 @@ from django.contrib import admin
 
 
 def coach_of(user):
+    # Lookups below compare against coach.pk: "pk" (the Coach admin itself) would not accept
+    # a model instance, while "coach" / "webinar__coach" accept either.
     return getattr(user, "coach_profile", None) if user.is_authenticated else None
 
 
@@ -27,7 +29,7 @@ class OwnedByCoachAdminMixin:
         coach = coach_of(request.user)
         if coach is None:
             return qs.none()
-        return qs.filter(**{self.coach_lookup: coach})
+        return qs.filter(**{self.coach_lookup: coach.pk})
 
     def _owns(self, request, obj) -> bool:
         if obj is None or request.user.sees_everything:
@@ -51,7 +53,9 @@ class OwnedByCoachAdminMixin:
                 lookup = "pk"
             if lookup is not None:
                 related = db_field.remote_field.model._default_manager
-                kwargs["queryset"] = related.filter(**{lookup: coach}) if coach else related.none()
+                kwargs["queryset"] = (
+                    related.filter(**{lookup: coach.pk}) if coach else related.none()
+                )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_changeform_initial_data(self, request):
@@ -72,7 +76,7 @@ class OwnedInlineMixin:
         if lookup is not None and not request.user.sees_everything:
             coach = coach_of(request.user)
             related = db_field.remote_field.model._default_manager
-            kwargs["queryset"] = related.filter(**{lookup: coach}) if coach else related.none()
+            kwargs["queryset"] = related.filter(**{lookup: coach.pk}) if coach else related.none()
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 

@@ -15,23 +15,31 @@ from accounts.models import Coach
 from bookings.errors import NotFound
 from bookings.models import Booking
 
+# Only the concurrency tests' control switches this off, to show the race the lock prevents.
+LOCKS_ENABLED = True
+
+
+def _locking(queryset):
+    # of=("self",): lock the row itself, not the rows select_related joins in (the user).
+    return queryset.select_for_update(of=("self",)) if LOCKS_ENABLED else queryset
+
 
 def lock_coach(coach_id: int) -> Coach:
     try:
-        return Coach.objects.select_for_update().select_related("user").get(pk=coach_id)
+        return _locking(Coach.objects.select_related("user")).get(pk=coach_id)
     except Coach.DoesNotExist:
         raise NotFound("This coach does not exist.") from None
 
 
 def lock_client(user_id: int):
     """Second in the order: serializes one client's bookings across coaches (unpaid limit)."""
-    return get_user_model().objects.select_for_update().get(pk=user_id)
+    return _locking(get_user_model().objects).get(pk=user_id)
 
 
 def lock_booking(booking_id: int) -> Booking:
     """Caller already holds the booking's coach lock (see lock_booking_with_coach)."""
     try:
-        return Booking.objects.select_for_update().get(pk=booking_id)
+        return _locking(Booking.objects).get(pk=booking_id)
     except Booking.DoesNotExist:
         raise NotFound("This booking does not exist.") from None
 

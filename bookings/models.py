@@ -163,6 +163,24 @@ class AvailabilitySeries(models.Model):
         times = f"{self.start_time:%H:%M}-{self.end_time:%H:%M}"
         return f"{days} {times} ({self.first_date} to {self.last_date})"
 
+    def clean(self) -> None:
+        errors = {}
+        if (
+            self.start_time
+            and self.end_time
+            and self.end_time <= self.start_time
+            and self.end_time.hour + self.end_time.minute
+        ):
+            errors["end_time"] = "The end must be after the start."
+        for name in ("start_time", "end_time"):
+            value = getattr(self, name)
+            if value and value.minute % GRID_MINUTES:
+                errors[name] = "Use a time on the quarter hour (:00, :15, :30, :45)."
+        if self.first_date and self.last_date and self.last_date < self.first_date:
+            errors["last_date"] = "The last date must not be before the first."
+        if errors:
+            raise ValidationError(errors)
+
 
 class AvailabilitySlot(models.Model):
     """A stretch of time the coach can be booked in. Booking carves it; cancelling restores it."""
@@ -204,6 +222,12 @@ class AvailabilitySlot(models.Model):
     def clean(self) -> None:
         if self.start and self.end and self.end <= self.start:
             raise ValidationError({"end": "The end must be after the start."})
+        for name in ("start", "end"):
+            value = getattr(self, name)
+            if value and (value.minute % GRID_MINUTES or value.second or value.microsecond):
+                raise ValidationError(
+                    {name: "Use a time on the quarter hour (:00, :15, :30, :45)."}
+                )
 
 
 class TimeBasedRate(models.Model):

@@ -464,6 +464,16 @@ def session_bookings_for_client(user) -> QuerySet[Booking]:
     )
 
 
+def my_session_bookings(*, user, now: dt.datetime) -> tuple[list[Booking], list[Booking]]:
+    """(upcoming, past) 1:1 sessions of `user` as a client for /bookings/mine/ (2 queries).
+    Upcoming: still open (awaiting payment, requested, suggestion, confirmed) and not over."""
+    rows = list(session_bookings_for_client(user))
+    upcoming = [b for b in rows if b.end > now and b.status in Booking.OPEN_STATUSES]
+    past = [b for b in rows if b not in upcoming]
+    past.reverse()
+    return upcoming, past[:50]
+
+
 def requests_inbox(coach: Coach) -> QuerySet[Booking]:
     """Requests the coach must answer (already authorized, so accepting charges the client)."""
     return (

@@ -186,16 +186,24 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = str(VAR_DIR / "mail")
     Path(EMAIL_FILE_PATH).mkdir(parents=True, exist_ok=True)
-DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Coaching Platform <hello@coaching.local>")
+DEFAULT_FROM_EMAIL = env.str(
+    "DEFAULT_FROM_EMAIL", default="Coaching Platform <hello@coaching.local>"
+)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-ANYMAIL = {k: v for k, v in {"POSTMARK_SERVER_TOKEN": env.str("POSTMARK_SERVER_TOKEN", default="")}.items() if v}
+ANYMAIL = {
+    k: v
+    for k, v in {"POSTMARK_SERVER_TOKEN": env.str("POSTMARK_SERVER_TOKEN", default="")}.items()
+    if v
+}
 
 # --- Stripe ---------------------------------------------------------------------------------
 # Local mode: no real key configured -> talk to localstripe (see payments/localstripe.py).
 LOCALSTRIPE_PORT = env.int("LOCALSTRIPE_PORT", default=8420)
 LOCAL_STRIPE_SECRET_KEY = "sk_test_localstripe"
 LOCAL_STRIPE_WEBHOOK_SECRET = "whsec_localstripe_coaching_platform"
-STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="" if IS_PRODUCTION else LOCAL_STRIPE_SECRET_KEY)
+STRIPE_SECRET_KEY = env.str(
+    "STRIPE_SECRET_KEY", default="" if IS_PRODUCTION else LOCAL_STRIPE_SECRET_KEY
+)
 STRIPE_PUBLISHABLE_KEY = env.str(
     "STRIPE_PUBLISHABLE_KEY", default="" if IS_PRODUCTION else "pk_test_localstripe"
 )
@@ -207,7 +215,9 @@ STRIPE_API_BASE = env.str(
     default="" if IS_PRODUCTION else f"http://127.0.0.1:{LOCALSTRIPE_PORT}",
 ).rstrip("/")
 STRIPE_LOCAL_MODE = bool(STRIPE_API_BASE)
-STRIPE_JS_URL = f"{STRIPE_API_BASE}/js.stripe.com/v3/" if STRIPE_LOCAL_MODE else "https://js.stripe.com/v3/"
+STRIPE_JS_URL = (
+    f"{STRIPE_API_BASE}/js.stripe.com/v3/" if STRIPE_LOCAL_MODE else "https://js.stripe.com/v3/"
+)
 
 # --- Business defaults ----------------------------------------------------------------------
 DEFAULT_CURRENCY = "CHF"
@@ -258,8 +268,13 @@ def _check_production() -> None:
     if not STRIPE_SECRET_KEY.startswith(("sk_live_", "sk_test_", "rk_live_", "rk_test_")) or (
         STRIPE_SECRET_KEY == LOCAL_STRIPE_SECRET_KEY
     ):
-        problems.append("STRIPE_SECRET_KEY must be a real Stripe secret key (sk_live_... or sk_test_...)")
-    if not STRIPE_PUBLISHABLE_KEY.startswith("pk_") or STRIPE_PUBLISHABLE_KEY == "pk_test_localstripe":
+        problems.append(
+            "STRIPE_SECRET_KEY must be a real Stripe secret key (sk_live_... or sk_test_...)"
+        )
+    if (
+        not STRIPE_PUBLISHABLE_KEY.startswith("pk_")
+        or STRIPE_PUBLISHABLE_KEY == "pk_test_localstripe"
+    ):
         problems.append("STRIPE_PUBLISHABLE_KEY must be a real Stripe publishable key (pk_...)")
     if not STRIPE_WEBHOOK_SECRET.startswith("whsec_") or (
         STRIPE_WEBHOOK_SECRET == LOCAL_STRIPE_WEBHOOK_SECRET
@@ -270,7 +285,9 @@ def _check_production() -> None:
     if not REDIS_URL:
         problems.append("REDIS_URL must point at Redis (channel layer and Celery broker)")
     if problems:
-        raise ImproperlyConfigured("Production settings incomplete:\n  - " + "\n  - ".join(problems))
+        raise ImproperlyConfigured(
+            "Production settings incomplete:\n  - " + "\n  - ".join(problems)
+        )
 
 
 if IS_PRODUCTION:

@@ -3,8 +3,8 @@
 The fragments come from the webinar pages' own partials (one template per widget): the
 public "spots left" (`webinars/detail.html#spots`, root id `webinar-<id>-spots`), the coach's
 attendee count (`webinars/detail.html#attendees`, root id `webinar-<id>-attendees`) and a
-user's booking panel (`webinars/detail.html#booking_panel`). The context for them comes from
-the webinar app's selectors when it provides them, so the live fragment and the page match.
+user's booking panel (`webinars/detail.html#booking_panel`). Their context comes from the
+webinar app's `webinar_live_context` selector, so the live fragment and the page match.
 """
 
 from __future__ import annotations
@@ -53,15 +53,12 @@ def coach_user_id(webinar) -> int | None:
 
 
 def _webinar_context(webinar, user=None) -> dict:
-    """The context the webinar detail partials render with, for `user` (None: anonymous)."""
-    try:
-        from webinars import selectors as webinar_selectors
-    except ImportError:  # pragma: no cover - the webinar app always ships selectors
-        webinar_selectors = None
-    builder = getattr(webinar_selectors, "webinar_live_context", None)
-    if builder is not None:
-        return builder(webinar=webinar, user=user)
-    return {"webinar": webinar, "user": user}
+    """The context the webinar detail partials render with, for `user` (None: anonymous),
+    plus what the site's context processor gives a page (no request exists for a push)."""
+    from core.context_processors import site
+    from webinars.selectors import webinar_live_context
+
+    return {**site(None), "user": user, **webinar_live_context(webinar=webinar, user=user)}
 
 
 def _oob(html: str) -> str:
@@ -86,8 +83,20 @@ def render_attendees(webinar) -> str:
         return _oob(render_to_string(ATTENDEES_TEMPLATE, _webinar_context(webinar, coach_user)))
 
 
+# Panel faces worth pushing: the outcome of something that happened elsewhere (the webhook
+# confirmed the seat, the hold expired, the payment was refunded). The "pay" and "confirming"
+# faces are only ever the answer to the user's own click on this page, which already shows
+# them; pushing them would wipe a card being typed and carry no CSRF token (a push has no
+# request, so no token can be rendered into its forms).
+PUSHED_PANEL_FACES = frozenset({"booked", "book"})
+
+
 def render_booking_panel(registration) -> str:
+    """The booker's panel, or "" when its face is not one we push."""
     user = registration.user
     with timezone.override(user.tzinfo):
         context = _webinar_context(registration.webinar, user)
+        state = context.get("state")
+        if state is not None and state.panel not in PUSHED_PANEL_FACES:
+            return ""
         return _oob(render_to_string(BOOKING_PANEL_TEMPLATE, context))

@@ -64,6 +64,29 @@ def _patch_retry_after_decline() -> None:
     PaymentIntent._api_update = classmethod(_api_update)
 
 
+def _scope_stripe_js(app) -> None:
+    """Serve localstripe's Stripe.js stand-in inside a function scope.
+
+    The stand-in declares a top-level `class Element`, which in a classic script shadows the
+    browser's global `Element` for every script on the page; htmx's `elt instanceof Element`
+    checks then fail and htmx stops processing attributes and out-of-band swaps on any page
+    that loaded the payment step. Wrapped, only `window.Stripe` (which it assigns) leaks out.
+    """
+    from aiohttp import web
+    from localstripe import server
+
+    source = (Path(server.__file__).resolve().parent / "localstripe-v3.js").read_text()
+    wrapped = f"(function () {{\n{source}\n}})();\n"
+
+    @web.middleware
+    async def scoped_stripe_js(request, handler):
+        if request.path == "/js.stripe.com/v3/":
+            return web.Response(text=wrapped, content_type="application/javascript")
+        return await handler(request)
+
+    app.middlewares.append(scoped_stripe_js)
+
+
 def write_state(var_dir: Path, *, port: int, webhook_url: str, webhook_secret: str) -> Path:
     state = var_dir / STATE_FILE_NAME
     state.write_text(
@@ -84,6 +107,7 @@ def serve(*, port: int, var_dir: Path, webhook_url: str, webhook_secret: str, fr
     var_dir.mkdir(parents=True, exist_ok=True)
     _point_store_at(var_dir / "localstripe.pickle")
     _patch_retry_after_decline()
+    _scope_stripe_js(app)
     from localstripe.resources import store
 
     if not from_scratch:

@@ -47,13 +47,20 @@ def offer():
 
 def _book(client, coach, session_type, start, duration=60, **kwargs):
     return booking_create(
-        client=client, coach_id=coach.pk, session_type_id=session_type.pk, start=start, duration=duration, **kwargs
+        client=client,
+        coach_id=coach.pk,
+        session_type_id=session_type.pk,
+        start=start,
+        duration=duration,
+        **kwargs,
     )
 
 
 def _untouched(coach, day):
     assert not Booking.objects.filter(coach=coach).exists()
-    assert [(s.start, s.end) for s in AvailabilitySlot.objects.filter(coach=coach)] == [(at(day, 9), at(day, 17))]
+    assert [(s.start, s.end) for s in AvailabilitySlot.objects.filter(coach=coach)] == [
+        (at(day, 9), at(day, 17))
+    ]
 
 
 def test_booking_splits_the_availability_and_confirms_a_free_firm_booking(offer):
@@ -63,12 +70,12 @@ def test_booking_splits_the_availability_and_confirms_a_free_firm_booking(offer)
     booking = started.booking
     assert booking.status == Booking.Status.CONFIRMED and booking.booking_type == Booking.Type.FIRM
     assert started.payment is None and started.as_json()["amount"] == "0.00"
-    assert [(s.start, s.end) for s in AvailabilitySlot.objects.filter(coach=coach).order_by("start")] == [
-        (at(day, 9), at(day, 11)), (at(day, 12), at(day, 17))
-    ]
-    assert set(Notification.objects.filter(type="booking_confirmed").values_list("recipient_id", flat=True)) == {
-        client.pk, coach.user_id
-    }
+    assert [
+        (s.start, s.end) for s in AvailabilitySlot.objects.filter(coach=coach).order_by("start")
+    ] == [(at(day, 9), at(day, 11)), (at(day, 12), at(day, 17))]
+    assert set(
+        Notification.objects.filter(type="booking_confirmed").values_list("recipient_id", flat=True)
+    ) == {client.pk, coach.user_id}
 
 
 def test_generic_title_is_replaced_by_the_session_type_name(offer):
@@ -157,7 +164,9 @@ def test_inside_the_minimum_notice_is_refused():
     coach, session_type = coach_with_offer(min_notice_hours=48)
     soon = timezone.now() + dt.timedelta(hours=30)
     start = soon.replace(minute=0, second=0, microsecond=0)
-    AvailabilitySlotFactory(coach=coach, start=start - dt.timedelta(hours=2), end=start + dt.timedelta(hours=4))
+    AvailabilitySlotFactory(
+        coach=coach, start=start - dt.timedelta(hours=2), end=start + dt.timedelta(hours=4)
+    )
     with pytest.raises(InvalidTime, match="48 hours in advance"):
         _book(UserFactory(), coach, session_type, start)
     assert not Booking.objects.exists()
@@ -187,7 +196,9 @@ def test_a_not_connected_client_cannot_book_a_connected_only_calendar(offer):
     client = UserFactory()
     with pytest.raises(NotAllowed, match="connected clients only"):
         _book(client, coach, session_type, at(day, 10))
-    Connection.objects.create(client=client, coach=coach, requested_by=client, status=Connection.Status.ACCEPTED)
+    Connection.objects.create(
+        client=client, coach=coach, requested_by=client, status=Connection.Status.ACCEPTED
+    )
     assert _book(client, coach, session_type, at(day, 10)).booking.pk
 
 
@@ -215,7 +226,9 @@ def test_a_coach_cannot_book_themselves(offer):
     ],
     ids=["unknown", "expired", "not-yet-valid", "inactive"],
 )
-def test_an_unusable_discount_code_is_refused_and_nothing_is_booked(offer, code_kwargs, code, message):
+def test_an_unusable_discount_code_is_refused_and_nothing_is_booked(
+    offer, code_kwargs, code, message
+):
     coach, session_type, day = offer
     DiscountCodeFactory(coach=coach, **code_kwargs)
     with pytest.raises(InvalidDiscountCode, match=message):
@@ -227,7 +240,13 @@ def test_a_used_up_discount_code_is_refused(offer):
     coach, session_type, day = offer
     Coach.objects.filter(pk=coach.pk).update(hourly_rate=Decimal("150"))
     code = DiscountCodeFactory(coach=coach, max_uses=1)
-    BookingFactory(coach=coach, session_type=session_type, discount_code=code, start=at(day, 9), end=at(day, 10))
+    BookingFactory(
+        coach=coach,
+        session_type=session_type,
+        discount_code=code,
+        start=at(day, 9),
+        end=at(day, 10),
+    )
     with pytest.raises(InvalidDiscountCode, match="used up"):
         _book(UserFactory(), coach, session_type, at(day, 13), code="welcome10")
     assert Booking.objects.filter(coach=coach).count() == 1
@@ -245,8 +264,12 @@ def test_at_most_three_unpaid_future_bookings(offer):
     client = UserFactory()
     for hour in (9, 10, 11):
         BookingFactory(
-            coach=coach, session_type=session_type, client=client, start=at(day + dt.timedelta(days=1), hour),
-            end=at(day + dt.timedelta(days=1), hour) + dt.timedelta(hours=1), status=Booking.Status.REQUESTED,
+            coach=coach,
+            session_type=session_type,
+            client=client,
+            start=at(day + dt.timedelta(days=1), hour),
+            end=at(day + dt.timedelta(days=1), hour) + dt.timedelta(hours=1),
+            status=Booking.Status.REQUESTED,
         )
     with pytest.raises(TooManyUnpaidBookings) as caught:
         _book(client, coach, session_type, at(day, 13))
@@ -269,7 +292,9 @@ class TestFirmOrRequest:
         coach, session_type, day = offer
         session_type.firm_booking_threshold_hours = 24 * 30
         session_type.save()
-        assert _book(UserFactory(), coach, session_type, at(day, 10)).booking.booking_type == "REQUEST"
+        assert (
+            _book(UserFactory(), coach, session_type, at(day, 10)).booking.booking_type == "REQUEST"
+        )
 
     def test_non_connected_client_sends_a_request_when_approval_is_required(self, offer):
         coach, session_type, day = offer
@@ -277,5 +302,7 @@ class TestFirmOrRequest:
         session_type.save()
         client = UserFactory()
         assert _book(client, coach, session_type, at(day, 10)).booking.booking_type == "REQUEST"
-        Connection.objects.create(client=client, coach=coach, requested_by=client, status=Connection.Status.ACCEPTED)
+        Connection.objects.create(
+            client=client, coach=coach, requested_by=client, status=Connection.Status.ACCEPTED
+        )
         assert _book(client, coach, session_type, at(day, 12)).booking.booking_type == "FIRM"

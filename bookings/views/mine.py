@@ -15,9 +15,12 @@ from bookings import selectors
 def my_bookings(request):
     now = timezone.now()
     upcoming_webinars, past_webinars = selectors.my_webinar_bookings(user=request.user, now=now)
+    upcoming_sessions, past_sessions = selectors.my_session_bookings(user=request.user, now=now)
     context = {
         "now": now,
         "upcoming_webinars": upcoming_webinars,
         "past_webinars": past_webinars,
+        "upcoming_sessions": upcoming_sessions,
+        "past_sessions": past_sessions,
     }
     return render(request, "bookings/my_bookings.html", context)

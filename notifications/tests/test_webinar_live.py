@@ -101,3 +101,14 @@ async def test_malformed_message_on_a_webinar_socket_keeps_everyone_connected():
     assert "spots left" in await receive_html(quiet)
     await noisy.disconnect()
     await quiet.disconnect()
+
+
+async def test_a_new_hold_does_not_push_the_payment_step_over_the_bookers_own_page():
+    webinar, _ = await _webinar()
+    held = await database_sync_to_async(HeldRegistrationFactory)(webinar=webinar)
+    booker_stream, _, _ = await connect("/ws/notifications/", held.user)
+
+    await database_sync_to_async(live.registration_changed)(registration_id=held.pk)
+
+    assert await nothing_arrives(booker_stream)
+    await booker_stream.disconnect()

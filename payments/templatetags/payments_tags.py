@@ -16,3 +16,15 @@ def money(amount, currency: str = "CHF") -> str:
         return format_money(Decimal(str(amount)), currency or "CHF")
     except (InvalidOperation, ValueError):
         return ""
+
+
+@register.filter
+def percent(value) -> str:
+    """`{{ webinar.vat_rate|percent }}` -> "8.1%" (no trailing zeros)."""
+    if value in (None, ""):
+        return ""
+    try:
+        number = Decimal(str(value)).normalize()
+    except InvalidOperation:
+        return ""
+    return f"{number:f}%"

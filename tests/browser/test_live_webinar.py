@@ -67,3 +67,21 @@ def test_coach_sees_attendee_count_spots_and_bell_change_live_when_a_client_pays
     # And the coach's notifications page lists it.
     bell.click()
     expect(page.get_by_role("link", name="New attendee for Leading remote teams")).to_be_visible()
+
+
+def test_booking_panel_falls_back_to_polling_when_websockets_cannot_connect(
+    page, live_stack, login
+):
+    webinar = WebinarFactory(max_attendees=5)
+    client = UserFactory()
+    # Every websocket this page opens is closed at once (a proxy that drops upgrades).
+    page.route_web_socket(re.compile(r".*/ws/.*"), lambda ws: ws.close(code=1008))
+
+    login(page, client)
+    page.goto(f"/webinars/{webinar.pk}/")
+    expect(page.locator("body")).to_have_attribute("data-live", "closed")
+    page.get_by_role("button", name="Book webinar").click()
+    _add_card_and_pay(page)
+
+    expect(page.get_by_text("You're booked!")).to_be_visible(timeout=LIVE_TIMEOUT)
+    assert Registration.objects.get(webinar=webinar).status == Registration.Status.CONFIRMED

@@ -79,6 +79,11 @@
     var cardElement = null;
     startCountdown(step);
 
+    // No saved card yet: open "Add a card" as soon as the (lazily loaded) list says so.
+    cardsSlot.addEventListener("htmx:afterSwap", function () {
+      if (cardsSlot.querySelector("[data-no-cards]")) step.querySelector("[data-add-card]").open = true;
+    });
+
     var ready = loadStripe(step.dataset.stripeJs).then(function (Stripe) {
       stripe = Stripe(step.dataset.stripeKey);
       cardElement = stripe.elements().create("card");

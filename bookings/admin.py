@@ -1,0 +1,225 @@
+"""Admin screens for 1:1 sessions. Coaches see and change only their own rows
+(OwnedByCoachAdminMixin); staff see everything. Availability created here goes through the
+same services as the calendar page, so weekly series are generated in the coach's zone and
+touching slots are merged."""
+
+from django.contrib import admin
+
+from accounts.admin_scoping import OwnedByCoachAdminMixin, coach_of
+from accounts.models import Block, Connection
+from bookings.models import (
+    AvailabilitySeries,
+    AvailabilitySlot,
+    Booking,
+    DiscountCode,
+    SessionType,
+    SpecialPeriod,
+    SuggestedTime,
+    TimeBasedRate,
+)
+from bookings.services import availability
+
+
+class CoachDefaultMixin(OwnedByCoachAdminMixin):
+    """A coach never picks the coach: it is them."""
+
+    def get_exclude(self, request, obj=None):
+        excluded = list(super().get_exclude(request, obj) or [])
+        if not request.user.sees_everything:
+            excluded.append("coach")
+        return excluded
+
+    def save_model(self, request, obj, form, change):
+        if not change and not request.user.sees_everything:
+            obj.coach = coach_of(request.user)
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(SessionType)
+class SessionTypeAdmin(CoachDefaultMixin, admin.ModelAdmin):
+    list_display = (
+        "name",
+        "coach",
+        "duration_min",
+        "duration_max",
+        "duration_step",
+        "price_factor",
+        "is_active",
+    )
+    list_filter = ("is_active", "format")
+    list_select_related = ("coach__user",)
+    search_fields = ("name",)
+    fieldsets = (
+        (None, {"fields": ("coach", "name", "description", "format", "is_active", "price_factor")}),
+        (
+            "Duration (minutes)",
+            {"fields": ("duration_default", "duration_min", "duration_max", "duration_step")},
+        ),
+        (
+            "Booking rules",
+            {
+                "fields": (
+                    "allow_firm_booking",
+                    "firm_booking_threshold_hours",
+                    "min_notice_hours",
+                    "buffer_before_minutes",
+                    "buffer_after_minutes",
+                    "max_sessions_per_day",
+                    "max_sessions_per_week",
+                    "require_approval_non_connected",
+                )
+            },
+        ),
+        (
+            "Cancellation policy",
+            {"fields": ("full_refund_hours", "partial_refund_hours", "partial_refund_percent")},
+        ),
+    )
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.sees_everything:
+            return fieldsets
+        first = (None, {"fields": tuple(f for f in fieldsets[0][1]["fields"] if f != "coach")})
+        return (first, *fieldsets[1:])
+
+
+@admin.register(AvailabilitySlot)
+class AvailabilitySlotAdmin(CoachDefaultMixin, admin.ModelAdmin):
+    list_display = ("start", "end", "coach", "instant_booking", "session_type", "series")
+    list_filter = ("instant_booking",)
+    list_select_related = ("coach__user", "session_type", "series")
+    date_hierarchy = "start"
+    owned_foreign_keys = {"session_type": "coach", "series": "coach"}
+    readonly_fields = ("series",)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        coach = obj.coach if request.user.sees_everything else coach_of(request.user)
+        slot = availability.availability_add(
+            coach=coach,
+            start=obj.start,
+            end=obj.end,
+            instant_booking=obj.instant_booking,
+            session_type=obj.session_type,
+        )
+        obj.pk, obj.start, obj.end = slot.pk, slot.start, slot.end
+        obj._state.adding = False
+
+
+@admin.register(AvailabilitySeries)
+class AvailabilitySeriesAdmin(CoachDefaultMixin, admin.ModelAdmin):
+    """Adding a series generates its weekly slots in the coach's zone."""
+
+    list_display = ("__str__", "coach", "timezone", "instant_booking", "created_at")
+    list_select_related = ("coach__user",)
+    owned_foreign_keys = {"session_type": "coach"}
+    readonly_fields = ("timezone",)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        coach = obj.coach if request.user.sees_everything else coach_of(request.user)
+        series = availability.availability_add_weekly(
+            coach=coach,
+            weekdays=obj.weekdays,
+            start_time=obj.start_time,
+            end_time=obj.end_time,
+            first_date=obj.first_date,
+            last_date=obj.last_date,
+            instant_booking=obj.instant_booking,
+            session_type=obj.session_type,
+        )
+        obj.pk, obj.timezone, obj.coach = series.pk, series.timezone, coach
+        obj._state.adding = False
+
+
+@admin.register(TimeBasedRate)
+class TimeBasedRateAdmin(CoachDefaultMixin, admin.ModelAdmin):
+    list_display = ("name", "coach", "weekdays", "start_time", "end_time", "percent", "is_active")
+    list_select_related = ("coach__user",)
+    owned_foreign_keys = {"session_type": "coach"}
+
+
+@admin.register(SpecialPeriod)
+class SpecialPeriodAdmin(CoachDefaultMixin, admin.ModelAdmin):
+    list_display = ("name", "coach", "start_date", "end_date", "hourly_rate", "is_active")
+    list_select_related = ("coach__user",)
+    owned_foreign_keys = {"session_type": "coach"}
+
+
+@admin.register(DiscountCode)
+class DiscountCodeAdmin(CoachDefaultMixin, admin.ModelAdmin):
+    list_display = (
+        "code",
+        "coach",
+        "kind",
+        "value",
+        "valid_from",
+        "valid_until",
+        "max_uses",
+        "is_active",
+    )
+    list_filter = ("kind", "is_active")
+    list_select_related = ("coach__user",)
+    search_fields = ("code",)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "session_types" and not request.user.sees_everything:
+            kwargs["queryset"] = SessionType.objects.filter(coach=coach_of(request.user))
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class SuggestedTimeInline(admin.TabularInline):
+    model = SuggestedTime
+    extra = 0
+    can_delete = False
+    readonly_fields = ("start", "end", "created_at")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Booking)
+class BookingAdmin(OwnedByCoachAdminMixin, admin.ModelAdmin):
+    """Read-only: bookings change through their actions (accept, cancel, ...) so that money,
+    availability and notifications stay consistent."""
+
+    list_display = (
+        "start",
+        "title",
+        "coach",
+        "client",
+        "status",
+        "booking_type",
+        "amount_total",
+        "currency",
+    )
+    list_filter = ("status", "booking_type")
+    list_select_related = ("coach__user", "client")
+    search_fields = ("client__email", "title")
+    date_hierarchy = "start"
+    inlines = [SuggestedTimeInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Connection)
+class ConnectionAdmin(admin.ModelAdmin):
+    list_display = ("client", "coach", "status", "requested_by", "created_at")
+    list_filter = ("status",)
+    list_select_related = ("client", "coach__user", "requested_by")
+
+
+@admin.register(Block)
+class BlockAdmin(admin.ModelAdmin):
+    list_display = ("blocker", "blocked", "created_at")
+    list_select_related = ("blocker", "blocked")

@@ -1,0 +1,126 @@
+"""1:1 sessions in the browser: a client opens a coach's calendar, picks a duration and a
+time, applies a discount code and sees the price change, books and pays; another client sends
+a request that the coach accepts in their inbox; the first client cancels and sees the refund."""
+
+import re
+from decimal import Decimal
+
+from playwright.sync_api import expect
+
+from accounts.tests.factories import CoachFactory, UserFactory
+from bookings.models import Booking
+from bookings.tests.factories import (
+    AvailabilitySlotFactory,
+    DiscountCodeFactory,
+    SessionTypeFactory,
+    at,
+    future_weekday,
+)
+from payments.models import Payment
+
+LIVE_TIMEOUT = 20_000  # ms: webhook localstripe -> daphne, then the panel's next poll
+
+
+def _add_card_and_pay(page, button: str) -> None:
+    """The payment step with localstripe's Card Element stand-in."""
+    page.get_by_text("Add a card").click()
+    page.get_by_placeholder("number").fill("4242424242424242")
+    page.get_by_placeholder("exp_month").fill("12")
+    page.get_by_placeholder("exp_year").fill("31")
+    page.get_by_placeholder("cvc").fill("123")
+    page.get_by_placeholder("postal_code").fill("8001")
+    page.get_by_role("button", name="Save card").click()
+    page.get_by_role("radio", name=re.compile("4242")).check()
+    page.get_by_role("button", name=re.compile(button)).click()
+
+
+def _open_day(page, coach, day, label):
+    page.goto(f"/coaches/{coach.pk}/calendar/?week={day.isoformat()}")
+    page.get_by_role("listitem", name=label).get_by_test_id("free-slot").first.click()
+    expect(page.get_by_role("dialog")).to_be_visible()
+
+
+def test_book_with_a_code_pay_accept_a_request_and_cancel_with_refund(page, live_stack, login):
+    coach = CoachFactory(
+        user__first_name="Jane", user__last_name="Coach", hourly_rate=Decimal("150.00")
+    )
+    SessionTypeFactory(coach=coach, name="1:1 Coaching")
+    monday, tuesday = future_weekday(0, weeks_ahead=3), future_weekday(1, weeks_ahead=3)
+    AvailabilitySlotFactory(
+        coach=coach, start=at(monday, 9), end=at(monday, 17), instant_booking=True
+    )
+    AvailabilitySlotFactory(
+        coach=coach, start=at(tuesday, 9), end=at(tuesday, 17), instant_booking=False
+    )
+    DiscountCodeFactory(coach=coach, code="WELCOME10")
+    ada = UserFactory(first_name="Ada", last_name="Client")
+    bob = UserFactory(first_name="Bob", last_name="Requester")
+
+    # Ada books Monday 10:00 for 90 minutes with the code and pays.
+    login(page, ada)
+    _open_day(page, coach, monday, re.compile(monday.strftime("%A")))
+    page.get_by_label("Duration").select_option("90")
+    page.get_by_role("radio", name="10:00").check()
+    total = page.get_by_test_id("price-total")
+    expect(total).to_have_text("CHF 225.00")
+    page.get_by_label("Discount code").fill("WELCOME10")
+    page.get_by_role("button", name="Apply").click()
+    expect(total).to_have_text("CHF 202.50")
+    expect(page.get_by_test_id("code-message")).to_contain_text("WELCOME10 applied")
+    page.get_by_role("button", name="Book and pay").click()
+    _add_card_and_pay(page, r"^Pay ")
+    page.on("console", lambda m: print("CONSOLE", m.type, m.text))
+    import time; time.sleep(5)
+    print("PANEL", page.locator("#booking-panel").evaluate("e => e.outerHTML"))
+    print("DATA", page.locator("#booking-panel").evaluate("e => JSON.stringify(Object.keys(e['htmx-internal-data']||{})) + ' ' + JSON.stringify((e['htmx-internal-data']||{}).triggerSpecs) + ' cancelled=' + (e['htmx-internal-data']||{}).cancelled + ' timeout=' + (e['htmx-internal-data']||{}).timeout"))
+    print("COUNT", page.locator("[data-payment-panel]").count(), page.locator("#modal-root").evaluate("e => e.innerHTML.length"))
+    expect(page.get_by_text("You're booked!")).to_be_visible(timeout=LIVE_TIMEOUT)
+    ada_booking = Booking.objects.get(client=ada)
+    assert ada_booking.status == Booking.Status.CONFIRMED and ada_booking.amount_total == Decimal(
+        "202.50"
+    )
+
+    # Bob sends a request for Tuesday (his card is only authorized).
+    bob_context = page.context.browser.new_context(base_url=live_stack.url)
+    try:
+        bob_page = bob_context.new_page()
+        login(bob_page, bob)
+        _open_day(bob_page, coach, tuesday, re.compile(tuesday.strftime("%A")))
+        bob_page.get_by_role("radio", name="14:00").check()
+        expect(bob_page.get_by_test_id("price-total")).to_have_text("CHF 150.00")
+        bob_page.get_by_role("button", name="Send request").click()
+        _add_card_and_pay(bob_page, r"^Pay ")
+        expect(bob_page.get_by_text("Request sent")).to_be_visible(timeout=LIVE_TIMEOUT)
+    finally:
+        bob_context.close()
+    bob_booking = Booking.objects.get(client=bob)
+    assert bob_booking.status == Booking.Status.REQUESTED
+    assert bob_booking.payment.status == Payment.Status.PROCESSING  # authorized, not captured
+
+    # The coach accepts Bob's request from the inbox.
+    coach_context = page.context.browser.new_context(base_url=live_stack.url)
+    try:
+        coach_page = coach_context.new_page()
+        login(coach_page, coach.user)
+        coach_page.goto("/coach/requests/")
+        request_card = coach_page.get_by_test_id("request").filter(has_text="Bob Requester")
+        request_card.get_by_role("button", name="Accept").click()
+        expect(coach_page.get_by_text("Accepted: Bob")).to_be_visible()
+        expect(coach_page.get_by_text("No open requests.")).to_be_visible()
+    finally:
+        coach_context.close()
+    bob_booking.refresh_from_db()
+    assert bob_booking.status == Booking.Status.CONFIRMED
+    bob_booking.payment.refresh_from_db()
+    assert bob_booking.payment.status == Payment.Status.COMPLETED
+
+    # Ada cancels three weeks ahead: she sees the full refund before confirming.
+    page.goto(f"/bookings/{ada_booking.pk}/")
+    page.get_by_test_id("cancel-link").click()
+    expect(page.get_by_test_id("refund-preview")).to_contain_text("CHF 202.50")
+    page.get_by_role("button", name="Cancel the session").click()
+    expect(page.get_by_text("CHF 202.50 will be refunded")).to_be_visible()
+    expect(page.get_by_test_id("booking-status")).to_have_text("Cancelled by client")
+    ada_booking.refresh_from_db()
+    assert ada_booking.payment.amount_refunded == Decimal("202.50")
+    assert ada_booking.payment.status == Payment.Status.REFUNDED

@@ -1,0 +1,131 @@
+"""Invariant 1 under real concurrency (PostgreSQL, real threads, one connection each):
+held + confirmed registrations never exceed max_attendees. The control tests switch the
+webinar lock off (webinars.locks.LOCKS_ENABLED) and show the race is real without it."""
+
+from __future__ import annotations
+
+import threading
+from decimal import Decimal
+
+import pytest
+from django.db import connections
+from django.test import Client
+
+from accounts.tests.factories import UserFactory
+from payments.models import Payment
+from payments.tests.stripe_helpers import event_for, post_event
+from webinars import locks
+from webinars.errors import WebinarFull
+from webinars.models import Registration
+from webinars.services import webinar_register
+from webinars.tests.factories import RegistrationFactory, WebinarFactory
+
+pytestmark = [pytest.mark.realservices, pytest.mark.django_db(transaction=True)]
+
+
+def race(count: int, action) -> list:
+    """Run action(i) in `count` threads released at the same instant; each thread uses its
+    own database connection and closes it at the end."""
+    barrier = threading.Barrier(count)
+    results: list = [None] * count
+
+    def worker(index: int) -> None:
+        try:
+            barrier.wait(timeout=60)
+            results[index] = action(index)
+        except Exception as exc:  # collected and asserted by the test
+            results[index] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return results
+
+
+def live_seats(webinar) -> int:
+    return Registration.objects.filter(
+        webinar=webinar, status__in=Registration.LIVE_STATUSES
+    ).count()
+
+
+def forty_clients_for_the_last_five_seats():
+    webinar = WebinarFactory(max_attendees=25)
+    for _ in range(20):
+        RegistrationFactory(webinar=webinar)
+    users = [UserFactory() for _ in range(40)]
+    results = race(40, lambda i: webinar_register(webinar_id=webinar.pk, user=users[i]))
+    return webinar, results
+
+
+def test_forty_clients_racing_for_the_last_five_seats_get_exactly_five_holds(localstripe):
+    webinar, results = forty_clients_for_the_last_five_seats()
+    held = Registration.objects.filter(webinar=webinar, status=Registration.Status.HELD)
+    assert held.count() == 5
+    assert live_seats(webinar) == 25
+    assert sum(isinstance(r, WebinarFull) for r in results) == 35
+    assert [r for r in results if isinstance(r, Exception) and not isinstance(r, WebinarFull)] == []
+    assert Payment.objects.filter(webinar_registrations__in=held).count() == 5
+
+
+def test_control_without_the_lock_the_same_race_overbooks(localstripe, monkeypatch):
+    monkeypatch.setattr(locks, "LOCKS_ENABLED", False)
+    worst = 0
+    for _ in range(3):  # a race is a race: give it three chances to show itself
+        webinar, _results = forty_clients_for_the_last_five_seats()
+        worst = max(worst, live_seats(webinar) - webinar.max_attendees)
+        if worst > 0:
+            break
+    assert worst > 0, "without the webinar lock the registrations should exceed capacity"
+
+
+def ten_late_payments_for_five_seats(stripe_down):
+    """10 expired holds whose payments all arrive at once on a 5-seat webinar."""
+    webinar = WebinarFactory(max_attendees=5)
+    events = []
+    for i in range(10):
+        user = UserFactory()
+        payment = Payment.objects.create(
+            payer=user, coach=webinar.coach, purpose=Payment.Purpose.WEBINAR_REGISTRATION,
+            status=Payment.Status.PROCESSING, currency="CHF", amount_total=Decimal("120.00"),
+            amount_net=Decimal("111.01"), vat_rate=Decimal("8.1"), vat_amount=Decimal("8.99"),
+            platform_fee=Decimal("16.65"), coach_share=Decimal("94.36"),
+            stripe_payment_intent_id=f"pi_race_{webinar.pk}_{i}",
+        )
+        registration = RegistrationFactory(
+            webinar=webinar, user=user, status=Registration.Status.EXPIRED, payment=payment,
+            amount=Decimal("120.00"), confirmed_at=None,
+        )
+        intent = {
+            "id": payment.stripe_payment_intent_id, "object": "payment_intent",
+            "amount": 12000, "currency": "chf", "status": "succeeded",
+            "latest_charge": f"ch_race_{webinar.pk}_{i}",
+            "metadata": {"registration_id": str(registration.pk), "purpose": "webinar_registration"},
+        }
+        events.append(event_for("payment_intent.succeeded", intent))
+    results = race(10, lambda i: post_event(Client(), events[i]).status_code)
+    return webinar, results
+
+
+def test_ten_concurrent_succeeded_webhooks_on_a_five_seat_webinar_confirm_at_most_five(stripe_down):
+    webinar, results = ten_late_payments_for_five_seats(stripe_down)
+    assert results == [200] * 10
+    confirmed = Registration.objects.filter(webinar=webinar, status="confirmed").count()
+    refunded = Registration.objects.filter(webinar=webinar, status="refunded").count()
+    assert (confirmed, refunded) == (5, 5)
+    assert Payment.objects.exclude(refund_owed_reason="").count() == 5
+
+
+def test_control_without_the_lock_concurrent_webhooks_overbook(stripe_down, monkeypatch):
+    monkeypatch.setattr(locks, "LOCKS_ENABLED", False)
+    worst = 0
+    for _ in range(3):
+        webinar, _results = ten_late_payments_for_five_seats(stripe_down)
+        confirmed = Registration.objects.filter(webinar=webinar, status="confirmed").count()
+        worst = max(worst, confirmed - webinar.max_attendees)
+        if worst > 0:
+            break
+    assert worst > 0, "without the webinar lock late payments should exceed capacity"
