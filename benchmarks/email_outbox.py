@@ -69,9 +69,7 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=500)
     parser.add_argument("--concurrency", type=int, default=2)
     parser.add_argument("--smtp-port", type=int, default=8325)
-    parser.add_argument(
-        "--database-url", default="postgres://postgres@127.0.0.1:5432/h3_bench"
-    )
+    parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/h3_bench")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/3")
     args = parser.parse_args()
     args.count = max(1, min(args.count, 20_000))
@@ -122,10 +120,24 @@ def main() -> None:
         # 3. Through the broker and a worker.
         OutboundEmail.objects.update(status=OutboundEmail.Status.QUEUED, sent_at=None)
         worker = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "config", "worker", "-l", "WARNING",
-             f"--concurrency={args.concurrency}", "--without-gossip", "--without-mingle",
-             "--without-heartbeat", "-n", f"bench-{os.getpid()}@%h"],
-            cwd=ROOT, env={**os.environ, **env},
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "worker",
+                "-l",
+                "WARNING",
+                f"--concurrency={args.concurrency}",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "-n",
+                f"bench-{os.getpid()}@%h",
+            ],
+            cwd=ROOT,
+            env={**os.environ, **env},
         )
         try:
             wait_for_worker(app)

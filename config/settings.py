@@ -147,7 +147,18 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [env.str("CHANNELS_REDIS_URL", default=REDIS_URL)]},
+            # redis-py 8 reads with a 5 s socket timeout by default, which equals channels_redis'
+            # 5 s blocking BZPOPMIN: idle consumers then die with "Timeout reading" (close 1011)
+            # every few seconds (django/channels_redis#422). Read timeout above the pop's.
+            "CONFIG": {
+                "hosts": [
+                    {
+                        "address": env.str("CHANNELS_REDIS_URL", default=REDIS_URL),
+                        "socket_timeout": 15,
+                        "socket_connect_timeout": 5,
+                    }
+                ]
+            },
         }
     }
 else:

@@ -16,7 +16,16 @@ class TransactionInline(admin.TabularInline):
 
 @admin.register(Payment)
 class PaymentAdmin(OwnedByCoachAdminMixin, admin.ModelAdmin):
-    list_display = ("id", "created_at", "payer", "coach", "purpose", "amount_total", "currency", "status")
+    list_display = (
+        "id",
+        "created_at",
+        "payer",
+        "coach",
+        "purpose",
+        "amount_total",
+        "currency",
+        "status",
+    )
     list_filter = ("status", "purpose", "currency")
     list_select_related = ("payer", "coach__user")
     search_fields = ("stripe_payment_intent_id", "payer__email")
@@ -39,7 +48,16 @@ class WebhookEventAdmin(admin.ModelAdmin):
     list_display = ("received_at", "type", "stripe_event_id", "status", "attempts")
     list_filter = ("status", "type")
     search_fields = ("stripe_event_id",)
-    readonly_fields = ("stripe_event_id", "type", "payload", "status", "attempts", "error", "received_at", "processed_at")
+    readonly_fields = (
+        "stripe_event_id",
+        "type",
+        "payload",
+        "status",
+        "attempts",
+        "error",
+        "received_at",
+        "processed_at",
+    )
 
     def has_module_permission(self, request):
         return request.user.is_active and request.user.sees_everything

@@ -24,7 +24,12 @@ from payments.money import from_minor_units, to_minor_units
 logger = logging.getLogger(__name__)
 
 PAID = (Payment.Status.COMPLETED, Payment.Status.REFUNDED, Payment.Status.PARTIALLY_REFUNDED)
-OPEN = (Payment.Status.DRAFT, Payment.Status.PENDING, Payment.Status.PROCESSING, Payment.Status.FAILED)
+OPEN = (
+    Payment.Status.DRAFT,
+    Payment.Status.PENDING,
+    Payment.Status.PROCESSING,
+    Payment.Status.FAILED,
+)
 
 
 def intent_matches_quote(payment: Payment, intent: dict) -> bool:
@@ -66,7 +71,9 @@ def succeeded(*, intent: dict) -> Payment | None:
         payment.save()
         logger.error(
             "STAFF ATTENTION: payment %s intent %s amount/currency mismatch: %s",
-            payment.pk, intent["id"], payment.error_message,
+            payment.pk,
+            intent["id"],
+            payment.error_message,
         )
         from payments.services import payment_refund_later
 
@@ -135,7 +142,9 @@ def refunded(*, payment: Payment, refund_id: str, amount: Decimal, note: str = "
 
     Bounded by what is still refundable: localstripe (and a dashboard) may refund more than
     we consider refundable; our books never go past the total."""
-    if Transaction.objects.filter(kind=Transaction.Kind.REFUND, stripe_object_id=refund_id).exists():
+    if Transaction.objects.filter(
+        kind=Transaction.Kind.REFUND, stripe_object_id=refund_id
+    ).exists():
         return False
     amount = min(amount, payment.refundable_amount)
     if amount <= 0:
@@ -196,7 +205,10 @@ def _succeeded_without_record(intent: dict) -> Payment | None:
         error_message="Paid intent without a matching payment record; refunded.",
     )
     Transaction.objects.create(
-        payment=payment, kind=Transaction.Kind.CHARGE, amount=total, currency=currency,
+        payment=payment,
+        kind=Transaction.Kind.CHARGE,
+        amount=total,
+        currency=currency,
         stripe_object_id=payment.stripe_charge_id or intent["id"],
     )
     logger.error("STAFF ATTENTION: intent %s had no payment record; refunding", intent["id"])

@@ -47,9 +47,10 @@ def _translate(exc: stripe.StripeError) -> PaymentError:
             code=exc.code or "card_declined",
             decline_code=getattr(exc, "decline_code", None) or "",
         )
-    if isinstance(exc, stripe.APIConnectionError | stripe.RateLimitError) or (
-        exc.http_status or 0
-    ) >= 500:
+    if (
+        isinstance(exc, stripe.APIConnectionError | stripe.RateLimitError)
+        or (exc.http_status or 0) >= 500
+    ):
         return GatewayUnavailable(
             "We could not reach our payment provider. Please try again in a moment.",
             code="gateway_unavailable",

@@ -91,15 +91,21 @@ def write_state(var_dir: Path, *, port: int, webhook_url: str, webhook_secret: s
     state = var_dir / STATE_FILE_NAME
     state.write_text(
         json.dumps(
-            {"api_base": f"http://127.0.0.1:{port}", "webhook_url": webhook_url,
-             "webhook_secret": webhook_secret, "pid": os.getpid()},
+            {
+                "api_base": f"http://127.0.0.1:{port}",
+                "webhook_url": webhook_url,
+                "webhook_secret": webhook_secret,
+                "pid": os.getpid(),
+            },
             indent=2,
         )
     )
     return state
 
 
-def serve(*, port: int, var_dir: Path, webhook_url: str, webhook_secret: str, from_scratch: bool) -> None:
+def serve(
+    *, port: int, var_dir: Path, webhook_url: str, webhook_secret: str, from_scratch: bool
+) -> None:
     from aiohttp import web
     from localstripe.server import app
     from localstripe.webhooks import register_webhook
@@ -135,8 +141,13 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--from-scratch", action="store_true", help="Start with an empty store.")
     args = parser.parse_args(argv)
-    serve(port=args.port, var_dir=args.var_dir.resolve(), webhook_url=args.webhook_url,
-          webhook_secret=args.webhook_secret, from_scratch=args.from_scratch)
+    serve(
+        port=args.port,
+        var_dir=args.var_dir.resolve(),
+        webhook_url=args.webhook_url,
+        webhook_secret=args.webhook_secret,
+        from_scratch=args.from_scratch,
+    )
 
 
 if __name__ == "__main__":

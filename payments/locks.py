@@ -17,6 +17,8 @@ def lock_payment(payment_id: int) -> Payment:
 
 
 def lock_payment_by_intent(payment_intent_id: str) -> Payment | None:
-    return Payment.objects.select_for_update().filter(
-        stripe_payment_intent_id=payment_intent_id
-    ).first()
+    return (
+        Payment.objects.select_for_update()
+        .filter(stripe_payment_intent_id=payment_intent_id)
+        .first()
+    )

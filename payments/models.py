@@ -25,13 +25,21 @@ class Payment(models.Model):
         WEBINAR_REGISTRATION = "webinar_registration", "Webinar registration"
         SESSION_BOOKING = "session_booking", "1:1 session booking"
 
-    payer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="payments")
-    coach = models.ForeignKey("accounts.Coach", on_delete=models.PROTECT, related_name="payments_received")
+    payer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="payments"
+    )
+    coach = models.ForeignKey(
+        "accounts.Coach", on_delete=models.PROTECT, related_name="payments_received"
+    )
     purpose = models.CharField(max_length=32, choices=Purpose.choices)
-    status = models.CharField(max_length=24, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    status = models.CharField(
+        max_length=24, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
 
     currency = models.CharField(max_length=3, default="CHF")
-    amount_total = models.DecimalField(max_digits=12, decimal_places=2, help_text="What the client pays.")
+    amount_total = models.DecimalField(
+        max_digits=12, decimal_places=2, help_text="What the client pays."
+    )
     amount_net = models.DecimalField(max_digits=12, decimal_places=2, help_text="Total less VAT.")
     vat_rate = models.DecimalField(max_digits=5, decimal_places=2)
     vat_amount = models.DecimalField(max_digits=12, decimal_places=2)
@@ -65,7 +73,9 @@ class Payment(models.Model):
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["status", "created_at"])]
         constraints = [
-            models.CheckConstraint(condition=models.Q(amount_total__gte=0), name="payment_total_non_negative"),
+            models.CheckConstraint(
+                condition=models.Q(amount_total__gte=0), name="payment_total_non_negative"
+            ),
             models.CheckConstraint(
                 condition=models.Q(amount_refunded__lte=models.F("amount_total")),
                 name="payment_refund_within_total",
@@ -92,7 +102,9 @@ class Transaction(models.Model):
     kind = models.CharField(max_length=10, choices=Kind.choices)
     amount = models.DecimalField(max_digits=12, decimal_places=2)
     currency = models.CharField(max_length=3)
-    stripe_object_id = models.CharField(max_length=255, blank=True, help_text="Charge or refund id.")
+    stripe_object_id = models.CharField(
+        max_length=255, blank=True, help_text="Charge or refund id."
+    )
     note = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

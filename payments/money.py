@@ -6,8 +6,24 @@ from decimal import ROUND_HALF_UP, Decimal
 # Zero-decimal currencies at Stripe (https://docs.stripe.com/currencies#zero-decimal);
 # three-decimal ones (BHD, KWD, ...) are not offered on this platform.
 ZERO_DECIMAL_CURRENCIES = frozenset(
-    {"BIF", "CLP", "DJF", "GNF", "JPY", "KMF", "KRW", "MGA", "PYG", "RWF", "UGX", "VND", "VUV",
-     "XAF", "XOF", "XPF"}
+    {
+        "BIF",
+        "CLP",
+        "DJF",
+        "GNF",
+        "JPY",
+        "KMF",
+        "KRW",
+        "MGA",
+        "PYG",
+        "RWF",
+        "UGX",
+        "VND",
+        "VUV",
+        "XAF",
+        "XOF",
+        "XPF",
+    }
 )
 SUPPORTED_CURRENCIES = ("CHF", "EUR", "USD", "GBP", "JPY")
 
@@ -32,8 +48,10 @@ def to_minor_units(amount: Decimal, currency: str) -> int:
 
 
 def from_minor_units(units: int, currency: str) -> Decimal:
-    return Decimal(int(units)).scaleb(-currency_exponent(currency)).quantize(
-        Decimal(1).scaleb(-currency_exponent(currency))
+    return (
+        Decimal(int(units))
+        .scaleb(-currency_exponent(currency))
+        .quantize(Decimal(1).scaleb(-currency_exponent(currency)))
     )
 
 

@@ -166,9 +166,7 @@ def payment_confirm(*, user, payment_intent_id: str, payment_method_id: str) -> 
 
     A decline marks the payment failed (the purpose is told once) and raises CardDeclined;
     the client may try again with another card while the payment is still open."""
-    payment = Payment.objects.filter(
-        stripe_payment_intent_id=payment_intent_id, payer=user
-    ).first()
+    payment = Payment.objects.filter(stripe_payment_intent_id=payment_intent_id, payer=user).first()
     if payment is None:
         raise PaymentNotFound("We could not find that payment.", code="payment_not_found")
     if payment.status in finalize.PAID or (
@@ -238,8 +236,14 @@ def payment_capture(*, payment_id: int, amount: Decimal | None = None) -> Paymen
     The `payment_intent.succeeded` webhook then completes it."""
     payment = Payment.objects.get(pk=payment_id)
     if payment.authorized_at is None or payment.status in finalize.PAID:
-        raise PaymentNotPayable("This payment is not waiting to be captured.", code="not_capturable")
-    amount_minor = None if amount is None else to_minor_units(quantize(amount, payment.currency), payment.currency)
+        raise PaymentNotPayable(
+            "This payment is not waiting to be captured.", code="not_capturable"
+        )
+    amount_minor = (
+        None
+        if amount is None
+        else to_minor_units(quantize(amount, payment.currency), payment.currency)
+    )
     intent = gateway.payment_intent_capture(
         payment_intent_id=payment.stripe_payment_intent_id,
         amount_minor=amount_minor,
@@ -376,7 +380,9 @@ def payments_reconcile(*, now=None, limit: int = 500) -> ReconcileReport:
     stale_before = now - timedelta(minutes=settings.PAYMENT_RECONCILE_AFTER_MINUTES)
     abandoned_before = now - timedelta(hours=settings.PAYMENT_ABANDON_HOURS)
     stuck = Payment.objects.filter(
-        status__in=finalize.OPEN, updated_at__lt=stale_before, stripe_payment_intent_id__isnull=False
+        status__in=finalize.OPEN,
+        updated_at__lt=stale_before,
+        stripe_payment_intent_id__isnull=False,
     ).order_by("updated_at")[:limit]
     for payment in stuck:
         report.checked += 1

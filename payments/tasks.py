@@ -12,7 +12,10 @@ logger = logging.getLogger(__name__)
 
 
 @shared_task(
-    bind=True, autoretry_for=(GatewayUnavailable,), retry_backoff=30, max_retries=8,
+    bind=True,
+    autoretry_for=(GatewayUnavailable,),
+    retry_backoff=30,
+    max_retries=8,
     acks_late=True,
 )
 def refund_owed_payment(self, payment_id: int, notify: bool = False) -> str:
@@ -37,7 +40,10 @@ def refund_owed_payment(self, payment_id: int, notify: bool = False) -> str:
 
 
 @shared_task(
-    bind=True, autoretry_for=(GatewayUnavailable,), retry_backoff=30, max_retries=8,
+    bind=True,
+    autoretry_for=(GatewayUnavailable,),
+    retry_backoff=30,
+    max_retries=8,
     acks_late=True,
 )
 def cancel_payment(self, payment_id: int, reason: str = "") -> str:

@@ -57,7 +57,9 @@ def _charge_refunded(charge: dict) -> None:
         return
     refunds = ((charge.get("refunds") or {}).get("data")) or []
     refund_id = refunds[0]["id"] if refunds else f"{charge['id']}:{charge.get('amount_refunded')}"
-    if finalize.refunded(payment=payment, refund_id=refund_id, amount=new_amount, note="charge.refunded"):
+    if finalize.refunded(
+        payment=payment, refund_id=refund_id, amount=new_amount, note="charge.refunded"
+    ):
         from payments.services import _notify_refund
 
         _notify_refund(payment, min(new_amount, payment.amount_total), "")
@@ -159,7 +161,9 @@ def _record_failure(event: dict, exc: Exception) -> None:
             )
             if not created and row.status != WebhookEvent.Status.PROCESSED:
                 WebhookEvent.objects.filter(pk=row.pk).update(
-                    status=WebhookEvent.Status.FAILED, attempts=F("attempts") + 1, error=repr(exc)[:2000]
+                    status=WebhookEvent.Status.FAILED,
+                    attempts=F("attempts") + 1,
+                    error=repr(exc)[:2000],
                 )
     except Exception:
         logger.exception("could not record the failure of webhook %s", event["id"])

@@ -41,10 +41,19 @@ class WebinarAdmin(OwnedByCoachAdminMixin, admin.ModelAdmin):
     actions = ["export_attendees"]
     fieldsets = (
         (None, {"fields": ("coach", "title", "description", "status", "join_link")}),
-        ("Price (VAT included)", {"fields": (
-            "price", "currency", "early_bird_price", "early_bird_deadline", "vat_rate",
-            "platform_fee_percent",
-        )}),
+        (
+            "Price (VAT included)",
+            {
+                "fields": (
+                    "price",
+                    "currency",
+                    "early_bird_price",
+                    "early_bird_deadline",
+                    "vat_rate",
+                    "platform_fee_percent",
+                )
+            },
+        ),
         ("Seats", {"fields": ("max_attendees", "min_attendees")}),
     )
 
@@ -63,7 +72,9 @@ class WebinarAdmin(OwnedByCoachAdminMixin, admin.ModelAdmin):
 
     @admin.display(description="Starts", ordering="starts_at")
     def starts(self, obj):
-        return timezone.localtime(obj.starts_at).strftime("%Y-%m-%d %H:%M") if obj.starts_at else "—"
+        return (
+            timezone.localtime(obj.starts_at).strftime("%Y-%m-%d %H:%M") if obj.starts_at else "—"
+        )
 
     @admin.display(description="Price")
     def price_now(self, obj):
@@ -88,7 +99,15 @@ class WebinarAdmin(OwnedByCoachAdminMixin, admin.ModelAdmin):
 @admin.register(Registration)
 class RegistrationAdmin(OwnedByCoachAdminMixin, admin.ModelAdmin):
     coach_lookup = "webinar__coach"
-    list_display = ("user", "webinar", "status", "amount", "currency", "price_reason", "confirmed_at")
+    list_display = (
+        "user",
+        "webinar",
+        "status",
+        "amount",
+        "currency",
+        "price_reason",
+        "confirmed_at",
+    )
     list_filter = ("status", "price_reason")
     search_fields = ("user__email", "webinar__title")
     list_select_related = ("user", "webinar")

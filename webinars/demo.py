@@ -34,29 +34,56 @@ class DemoWebinar:
 
 DEMO_WEBINARS = [
     DemoWebinar(
-        "Leading remote teams", "Trust, rituals and feedback across time zones.",
-        Decimal("150.00"), 20, 3, timedelta(days=21), early_bird_price=Decimal("120.00"),
-        early_bird_for=timedelta(days=10), min_attendees=5,
+        "Leading remote teams",
+        "Trust, rituals and feedback across time zones.",
+        Decimal("150.00"),
+        20,
+        3,
+        timedelta(days=21),
+        early_bird_price=Decimal("120.00"),
+        early_bird_for=timedelta(days=10),
+        min_attendees=5,
     ),
     DemoWebinar(
-        "Negotiation fundamentals", "Prepare, anchor, trade: a practical afternoon.",
-        Decimal("90.00"), 15, 4, timedelta(days=10),
+        "Negotiation fundamentals",
+        "Prepare, anchor, trade: a practical afternoon.",
+        Decimal("90.00"),
+        15,
+        4,
+        timedelta(days=10),
     ),
     DemoWebinar(
-        "Public speaking lab", "Small group, lots of rehearsal. One seat left!",
-        Decimal("75.00"), 8, 7, timedelta(days=5),
+        "Public speaking lab",
+        "Small group, lots of rehearsal. One seat left!",
+        Decimal("75.00"),
+        8,
+        7,
+        timedelta(days=5),
     ),
     DemoWebinar(
-        "Feedback that lands", "Give and receive feedback without drama. Sold out.",
-        Decimal("60.00"), 5, 5, timedelta(days=3),
+        "Feedback that lands",
+        "Give and receive feedback without drama. Sold out.",
+        Decimal("60.00"),
+        5,
+        5,
+        timedelta(days=3),
     ),
     DemoWebinar(
-        "Intro to coaching (free)", "What coaching is, what it is not, and how to start.",
-        Decimal("0.00"), 50, 2, timedelta(days=7), hours=1,
+        "Intro to coaching (free)",
+        "What coaching is, what it is not, and how to start.",
+        Decimal("0.00"),
+        50,
+        2,
+        timedelta(days=7),
+        hours=1,
     ),
     DemoWebinar(
-        "Morning focus session", "Already running: booking is closed.",
-        Decimal("40.00"), 12, 4, timedelta(minutes=-30),
+        "Morning focus session",
+        "Already running: booking is closed.",
+        Decimal("40.00"),
+        12,
+        4,
+        timedelta(minutes=-30),
     ),
 ]
 
@@ -78,7 +105,8 @@ def _demo_attendees(count: int) -> list:
 
 def _ensure_webinar(coach, spec: DemoWebinar, now) -> tuple[Webinar, bool]:
     webinar, created = Webinar.objects.get_or_create(
-        coach=coach, title=spec.title,
+        coach=coach,
+        title=spec.title,
         defaults={"max_attendees": spec.max_attendees},
     )
     webinar.description = spec.description
@@ -89,22 +117,30 @@ def _ensure_webinar(coach, spec: DemoWebinar, now) -> tuple[Webinar, bool]:
     webinar.early_bird_price = spec.early_bird_price
     webinar.early_bird_deadline = now + spec.early_bird_for if spec.early_bird_for else None
     webinar.status = (
-        Webinar.Status.PENDING_MINIMUM if spec.taken < spec.min_attendees else Webinar.Status.SCHEDULED
+        Webinar.Status.PENDING_MINIMUM
+        if spec.taken < spec.min_attendees
+        else Webinar.Status.SCHEDULED
     )
     webinar.save()
     webinar.slots.all().delete()
     start = (now + spec.starts_in).replace(second=0, microsecond=0)
-    WebinarSlot.objects.create(webinar=webinar, start=start, end=start + timedelta(hours=spec.hours))
+    WebinarSlot.objects.create(
+        webinar=webinar, start=start, end=start + timedelta(hours=spec.hours)
+    )
     return webinar, created
 
 
 def _ensure_attendees(webinar: Webinar, people: list, now) -> None:
     for user in people:
         Registration.objects.get_or_create(
-            webinar=webinar, user=user, status=Registration.Status.CONFIRMED,
+            webinar=webinar,
+            user=user,
+            status=Registration.Status.CONFIRMED,
             defaults={
-                "amount": webinar.price, "currency": webinar.currency,
-                "price_reason": "free" if webinar.price == 0 else "regular", "confirmed_at": now,
+                "amount": webinar.price,
+                "currency": webinar.currency,
+                "price_reason": "free" if webinar.price == 0 else "regular",
+                "confirmed_at": now,
             },
         )
 

@@ -38,9 +38,7 @@ class WebinarFull(WebinarError):
 
 
 class PriceNotSet(WebinarError):
-    default_message = (
-        "Webinar price is not set up for paid booking. Please contact support."
-    )
+    default_message = "Webinar price is not set up for paid booking. Please contact support."
 
 
 class PaymentUnavailable(WebinarError):

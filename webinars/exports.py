@@ -5,12 +5,20 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable
-
 from datetime import UTC
 
 from webinars.models import Registration
 
-HEADER = ["webinar", "name", "email", "status", "amount", "currency", "price reason", "confirmed at (UTC)"]
+HEADER = [
+    "webinar",
+    "name",
+    "email",
+    "status",
+    "amount",
+    "currency",
+    "price reason",
+    "confirmed at (UTC)",
+]
 
 
 def _safe(value: str) -> str:
@@ -24,12 +32,18 @@ def attendees_csv(registrations: Iterable[Registration]) -> str:
     writer.writerow(HEADER)
     for r in registrations:
         confirmed = (
-            r.confirmed_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M")
-            if r.confirmed_at
-            else ""
+            r.confirmed_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M") if r.confirmed_at else ""
         )
-        writer.writerow([
-            _safe(r.webinar.title), _safe(r.user.get_full_name()), r.user.email, r.status,
-            r.amount, r.currency, r.get_price_reason_display(), confirmed,
-        ])
+        writer.writerow(
+            [
+                _safe(r.webinar.title),
+                _safe(r.user.get_full_name()),
+                r.user.email,
+                r.status,
+                r.amount,
+                r.currency,
+                r.get_price_reason_display(),
+                confirmed,
+            ]
+        )
     return out.getvalue()

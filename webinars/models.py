@@ -37,12 +37,18 @@ class Webinar(models.Model):
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     price = models.DecimalField(
-        max_digits=10, decimal_places=2, null=True, blank=True,
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
         help_text="What a client pays, VAT included. 0 = free. Empty = not set (not bookable).",
     )
     currency = models.CharField(max_length=3, default=_default_currency)
     early_bird_price = models.DecimalField(
-        max_digits=10, decimal_places=2, null=True, blank=True,
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
         help_text="Charged instead of the price while now is before the early-bird deadline.",
     )
     early_bird_deadline = models.DateTimeField(null=True, blank=True)
@@ -57,11 +63,17 @@ class Webinar(models.Model):
         blank=True, help_text="Your video-call link. Empty: the platform's session room is used."
     )
     vat_rate = models.DecimalField(
-        "VAT rate (%)", max_digits=5, decimal_places=2, default=_default_vat_rate,
+        "VAT rate (%)",
+        max_digits=5,
+        decimal_places=2,
+        default=_default_vat_rate,
         validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
     )
     platform_fee_percent = models.DecimalField(
-        "platform fee (%)", max_digits=5, decimal_places=2, default=_default_platform_fee,
+        "platform fee (%)",
+        max_digits=5,
+        decimal_places=2,
+        default=_default_platform_fee,
         validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -75,7 +87,8 @@ class Webinar(models.Model):
                 name="webinar_price_not_negative",
             ),
             models.CheckConstraint(
-                condition=models.Q(early_bird_price__isnull=True) | models.Q(early_bird_price__gte=0),
+                condition=models.Q(early_bird_price__isnull=True)
+                | models.Q(early_bird_price__gte=0),
                 name="webinar_early_bird_not_negative",
             ),
             models.CheckConstraint(
@@ -105,7 +118,9 @@ class WebinarSlot(models.Model):
     class Meta:
         ordering = ["start"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(end__gt=models.F("start")), name="slot_ends_after_start")
+            models.CheckConstraint(
+                condition=models.Q(end__gt=models.F("start")), name="slot_ends_after_start"
+            )
         ]
         indexes = [models.Index(fields=["webinar", "start"])]
 
@@ -141,13 +156,18 @@ class Registration(models.Model):
     currency = models.CharField(max_length=3)
     price_reason = models.CharField(max_length=16, choices=PriceReason.choices)
     payment = models.ForeignKey(
-        "payments.Payment", on_delete=models.SET_NULL, null=True, blank=True,
+        "payments.Payment",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="webinar_registrations",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
-    ended_at = models.DateTimeField(null=True, blank=True, help_text="Cancelled/expired/refunded at.")
+    ended_at = models.DateTimeField(
+        null=True, blank=True, help_text="Cancelled/expired/refunded at."
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -158,7 +178,10 @@ class Registration(models.Model):
                 name="registration_one_live_per_user",
             )
         ]
-        indexes = [models.Index(fields=["webinar", "status"]), models.Index(fields=["user", "status"])]
+        indexes = [
+            models.Index(fields=["webinar", "status"]),
+            models.Index(fields=["user", "status"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} → {self.webinar} ({self.status})"

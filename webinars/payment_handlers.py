@@ -83,15 +83,25 @@ def _seat_free_for_late_payment(registration: Registration, now) -> bool:
     if webinar.status not in Webinar.BOOKABLE_STATUSES:
         return False
     if registration.status not in (
-        Registration.Status.HELD, Registration.Status.EXPIRED, Registration.Status.CANCELLED
+        Registration.Status.HELD,
+        Registration.Status.EXPIRED,
+        Registration.Status.CANCELLED,
     ):
         return False
     expire_stale_holds(webinar=webinar, now=now, keep_id=registration.pk)
-    if Registration.objects.filter(
-        webinar_id=webinar.pk, user_id=registration.user_id, status__in=Registration.LIVE_STATUSES
-    ).exclude(pk=registration.pk).exists():
+    if (
+        Registration.objects.filter(
+            webinar_id=webinar.pk,
+            user_id=registration.user_id,
+            status__in=Registration.LIVE_STATUSES,
+        )
+        .exclude(pk=registration.pk)
+        .exists()
+    ):
         return False
-    return live_seat_count(webinar_id=webinar.pk, exclude_id=registration.pk) < webinar.max_attendees
+    return (
+        live_seat_count(webinar_id=webinar.pk, exclude_id=registration.pk) < webinar.max_attendees
+    )
 
 
 def _refund_because_full(payment: Payment, registration: Registration, now) -> None:
@@ -126,7 +136,7 @@ def on_payment_failed(payment: Payment, intent: dict) -> None:
         target=registration,
         context={"reason": payment.error_message},
     )
-    _push_live(registration.webinar_id, registration.pk)
+    _push_live(None, registration.pk)  # no seat changed: only the user's panel
 
 
 def on_payment_refunded(payment: Payment, amount: Decimal) -> None:

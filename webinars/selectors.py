@@ -75,8 +75,11 @@ class BookingState:
     @property
     def is_holding(self) -> bool:
         r = self.registration
-        return r is not None and r.status == Status.HELD and r.hold_expires_at is not None and (
-            r.hold_expires_at > self.now
+        return (
+            r is not None
+            and r.status == Status.HELD
+            and r.hold_expires_at is not None
+            and (r.hold_expires_at > self.now)
         )
 
     @property

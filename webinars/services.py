@@ -81,9 +81,7 @@ def webinar_register(*, webinar_id: int, user, now: datetime | None = None) -> R
         )
     except PaymentError as exc:
         logger.warning("releasing hold %s: payment provider failed: %s", registration.pk, exc)
-        registration_release(
-            registration_id=registration.pk, status=Registration.Status.CANCELLED
-        )
+        registration_release(registration_id=registration.pk, status=Registration.Status.CANCELLED)
         raise PaymentUnavailable() from exc
     registration = _attach_payment(registration_id=registration.pk, payment=payment)
     return RegisterResult(registration, payment, reused=reused)
@@ -134,7 +132,9 @@ def _hold_seat(*, webinar_id: int, user, now: datetime) -> tuple[Registration, b
         registration.status = Registration.Status.HELD
         registration.hold_expires_at = now + timedelta(minutes=settings.SEAT_HOLD_MINUTES)
         registration.save()
-        _push_live(webinar.pk, registration.pk)
+        # Seats changed for everyone; this user's own panel follows once the payment is
+        # attached (_attach_payment), so one push each.
+        _push_live(webinar.pk, None)
     return registration, False
 
 
@@ -152,7 +152,7 @@ def _attach_payment(*, registration_id: int, payment: Payment) -> Registration:
         raise HoldExpired()
     registration.payment = payment
     registration.save(update_fields=["payment", "updated_at"])
-    _push_live(webinar.pk, registration.pk)
+    _push_live(None, registration.pk)
     return registration
 
 
@@ -173,8 +173,11 @@ def expire_stale_holds(
 ) -> list[Registration]:
     """Expire holds past their deadline (caller holds the webinar lock). Their intents stay
     open: a payment that still arrives is confirmed if a seat is free, else refunded."""
-    filters = {"webinar_id": webinar.pk, "status": Registration.Status.HELD,
-               "hold_expires_at__lte": now}
+    filters = {
+        "webinar_id": webinar.pk,
+        "status": Registration.Status.HELD,
+        "hold_expires_at__lte": now,
+    }
     expired = [r for r in locks.lock_registrations(**filters) if r.pk != keep_id]
     for registration in expired:
         registration.status = Registration.Status.EXPIRED
@@ -254,11 +257,14 @@ def after_confirm(*, webinar: Webinar, registration: Registration) -> None:
     _push_live(webinar.pk, registration.pk)
 
 
-def _push_live(webinar_id: int, registration_id: int) -> None:
+def _push_live(webinar_id: int | None, registration_id: int | None) -> None:
+    """After commit: the webinar's spots/attendee count and/or the user's booking panel."""
     from notifications import live
 
-    live.webinar_changed(webinar_id=webinar_id)
-    live.registration_changed(registration_id=registration_id)
+    if webinar_id is not None:
+        live.webinar_changed(webinar_id=webinar_id)
+    if registration_id is not None:
+        live.registration_changed(registration_id=registration_id)
 
 
 def _cancel_payment_after_commit(payment_id: int, reason: str) -> None:

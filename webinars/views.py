@@ -26,7 +26,9 @@ def _wants_json(request) -> bool:
 
 
 def _webinar_or_404(request, webinar_id: int):
-    webinar = selectors.visible_webinar(webinar_id=webinar_id, user=request.user, now=timezone.now())
+    webinar = selectors.visible_webinar(
+        webinar_id=webinar_id, user=request.user, now=timezone.now()
+    )
     if webinar is None:
         raise Http404("Webinar not found.")
     return webinar
@@ -108,7 +110,7 @@ def booking_panel(request, webinar_id: int):
 @require_POST
 @login_required
 def hold_cancel(request, webinar_id: int):
-    """"Cancel": release the viewer's seat hold at once (and cancel its payment)."""
+    """ "Cancel": release the viewer's seat hold at once (and cancel its payment)."""
     held = Registration.objects.filter(
         webinar_id=webinar_id, user=request.user, status=Registration.Status.HELD
     ).first()
@@ -178,10 +180,10 @@ def webinar_attendees(request, webinar_id: int):
     attendees = selectors.webinar_attendees(webinar=webinar)
     if request.GET.get("format") == "csv":
         response = HttpResponse(attendees_csv(attendees), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="webinar-{webinar.pk}-attendees.csv"'
+        response["Content-Disposition"] = (
+            f'attachment; filename="webinar-{webinar.pk}-attendees.csv"'
+        )
         return response
     if request.htmx:
         return render(request, "webinars/detail.html#attendees", {"webinar": webinar})
-    return render(
-        request, "webinars/attendees.html", {"webinar": webinar, "attendees": attendees}
-    )
+    return render(request, "webinars/attendees.html", {"webinar": webinar, "attendees": attendees})

@@ -96,3 +96,20 @@ async def test_push_to_user_reaches_every_open_tab_of_that_user():
     assert await receive_html(second_tab) == '<span id="x">hi</span>'
     await first_tab.disconnect()
     await second_tab.disconnect()
+
+
+@pytest.mark.realservices
+async def test_idle_socket_on_redis_outlives_the_layers_blocking_read():
+    """channels_redis blocks 5 s per read; redis-py 8 used to time the socket out at 5 s and
+    kill idle consumers (close 1011). An idle socket must stay open and still get pushes."""
+    user = await create_user()
+    communicator, connected, _ = await connect("/ws/notifications/", user)
+    assert connected
+
+    assert await nothing_arrives(communicator, within=12)  # idle across two blocking reads
+
+    await database_sync_to_async(live.send_fragment_now)(
+        live.user_group(user.pk), '<div id="probe">after idling</div>'
+    )
+    assert "after idling" in await receive_html(communicator)
+    await communicator.disconnect()

@@ -50,9 +50,7 @@ def localstripe_events(base: str, *, event_type: str, payment_intent_id: str) ->
         timeout=5,
     )
     response.raise_for_status()
-    return [
-        e for e in response.json()["data"] if e["data"]["object"]["id"] == payment_intent_id
-    ]
+    return [e for e in response.json()["data"] if e["data"]["object"]["id"] == payment_intent_id]
 
 
 def event_for(event_type: str, obj: dict, *, event_id: str | None = None) -> dict:

@@ -21,7 +21,11 @@ def test_to_minor_units_uses_the_currency_exponent(amount, currency, minor):
 
 @pytest.mark.parametrize(
     ("minor", "currency", "amount"),
-    [(12000, "CHF", Decimal("120.00")), (9999, "EUR", Decimal("99.99")), (1500, "JPY", Decimal("1500"))],
+    [
+        (12000, "CHF", Decimal("120.00")),
+        (9999, "EUR", Decimal("99.99")),
+        (1500, "JPY", Decimal("1500")),
+    ],
 )
 def test_from_minor_units_round_trips(minor, currency, amount):
     assert from_minor_units(minor, currency) == amount
@@ -57,7 +61,9 @@ def test_format_money_shows_no_decimals_for_yen():
     ],
 )
 def test_vat_included_breakdown_sums_exactly_in_minor_units(amount, currency, vat_rate, fee):
-    b = price_breakdown(amount=amount, currency=currency, vat_rate=vat_rate, platform_fee_percent=fee)
+    b = price_breakdown(
+        amount=amount, currency=currency, vat_rate=vat_rate, platform_fee_percent=fee
+    )
     minor = lambda value: to_minor_units(value, currency)  # noqa: E731
     assert b.total == amount
     assert minor(b.net) + minor(b.vat_amount) == minor(b.total)
@@ -67,8 +73,11 @@ def test_vat_included_breakdown_sums_exactly_in_minor_units(amount, currency, va
 
 def test_breakdown_of_chf_120_at_swiss_vat():
     b = price_breakdown(
-        amount=Decimal("120.00"), currency="CHF", vat_rate=Decimal("8.1"),
-        platform_fee_percent=Decimal("15"), reason="early_bird",
+        amount=Decimal("120.00"),
+        currency="CHF",
+        vat_rate=Decimal("8.1"),
+        platform_fee_percent=Decimal("15"),
+        reason="early_bird",
     )
     assert b.vat_amount == Decimal("8.99")  # 120 * 8.1 / 108.1 = 8.9916...
     assert b.net == Decimal("111.01")
@@ -79,7 +88,10 @@ def test_breakdown_of_chf_120_at_swiss_vat():
 
 def test_vat_added_on_top_breakdown():
     b = price_breakdown(
-        amount=Decimal("100.00"), currency="CHF", vat_rate=Decimal("8.1"),
-        platform_fee_percent=Decimal("15"), vat_included=False,
+        amount=Decimal("100.00"),
+        currency="CHF",
+        vat_rate=Decimal("8.1"),
+        platform_fee_percent=Decimal("15"),
+        vat_included=False,
     )
     assert (b.net, b.vat_amount, b.total) == (Decimal("100.00"), Decimal("8.10"), Decimal("108.10"))

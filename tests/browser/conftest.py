@@ -4,7 +4,7 @@ Every test in tests/browser/ is marked `browser` automatically and runs in its o
 process (`scripts/test` does this with `DJANGO_ALLOW_ASYNC_UNSAFE=true pytest -m browser`;
 the variable is also set here for the browser tests, because pytest-playwright runs an event
 loop in the main thread and factories would otherwise trip Django's async-safety check).
-Without /usr/bin/chromium the browser tests are skipped with a loud message; with
+Without /usr/bin/chromium (or $CHROMIUM) the browser tests are skipped with a loud message; with
 REQUIRE_BROWSER=1 (CI) they fail instead.
 
 Fixtures
@@ -64,7 +64,7 @@ import requests
 
 from conftest import ROOT, free_port, wait_for_http
 
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")  # Debian's; never a downloaded one
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -103,8 +103,16 @@ def _chromium_present():
         )
         if _browser_required():
             pytest.fail(f"{message}; REQUIRE_BROWSER=1 makes this a failure", pytrace=False)
-        sys.stderr.write(f"\n{'!' * 90}\n!! {message}\n{'!' * 90}\n")
+        _SKIPPED_FOR_CHROMIUM.append(message)
         pytest.skip(message)
+
+
+_SKIPPED_FOR_CHROMIUM: list[str] = []
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _SKIPPED_FOR_CHROMIUM:
+        terminalreporter.write_sep("!", _SKIPPED_FOR_CHROMIUM[0], red=True, bold=True)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -22,9 +22,13 @@ LIVE_TIMEOUT = 20_000  # ms: webhook localstripe -> daphne, then the panel's nex
 
 
 def _add_card_and_pay(page, button: str) -> None:
-    """The payment step with localstripe's Card Element stand-in."""
-    page.get_by_text("Add a card").click()
-    page.get_by_placeholder("number").fill("4242424242424242")
+    """The payment step with localstripe's Card Element stand-in. With no saved card the step
+    opens "Add a card" by itself once the card list has loaded."""
+    page.get_by_text("You have no saved cards yet").wait_for()
+    number = page.get_by_placeholder("number")
+    if not number.is_visible():
+        page.get_by_text("Add a card").click()
+    number.fill("4242424242424242")
     page.get_by_placeholder("exp_month").fill("12")
     page.get_by_placeholder("exp_year").fill("31")
     page.get_by_placeholder("cvc").fill("123")
@@ -69,11 +73,6 @@ def test_book_with_a_code_pay_accept_a_request_and_cancel_with_refund(page, live
     expect(page.get_by_test_id("code-message")).to_contain_text("WELCOME10 applied")
     page.get_by_role("button", name="Book and pay").click()
     _add_card_and_pay(page, r"^Pay ")
-    page.on("console", lambda m: print("CONSOLE", m.type, m.text))
-    import time; time.sleep(5)
-    print("PANEL", page.locator("#booking-panel").evaluate("e => e.outerHTML"))
-    print("DATA", page.locator("#booking-panel").evaluate("e => JSON.stringify(Object.keys(e['htmx-internal-data']||{})) + ' ' + JSON.stringify((e['htmx-internal-data']||{}).triggerSpecs) + ' cancelled=' + (e['htmx-internal-data']||{}).cancelled + ' timeout=' + (e['htmx-internal-data']||{}).timeout"))
-    print("COUNT", page.locator("[data-payment-panel]").count(), page.locator("#modal-root").evaluate("e => e.innerHTML.length"))
     expect(page.get_by_text("You're booked!")).to_be_visible(timeout=LIVE_TIMEOUT)
     ada_booking = Booking.objects.get(client=ada)
     assert ada_booking.status == Booking.Status.CONFIRMED and ada_booking.amount_total == Decimal(
@@ -124,3 +123,39 @@ def test_book_with_a_code_pay_accept_a_request_and_cancel_with_refund(page, live
     ada_booking.refresh_from_db()
     assert ada_booking.payment.amount_refunded == Decimal("202.50")
     assert ada_booking.payment.status == Payment.Status.REFUNDED
+
+
+def test_the_confirming_panel_polls_until_the_booking_is_confirmed(page, live_stack, login):
+    """Webhook after the first status check: the panel keeps asking and then shows it."""
+    from bookings.tests.factories import BookingFactory
+
+    client = UserFactory()
+    coach = CoachFactory()
+    payment = Payment.objects.create(
+        payer=client,
+        coach=coach,
+        purpose=Payment.Purpose.SESSION_BOOKING,
+        status=Payment.Status.PROCESSING,
+        currency="CHF",
+        amount_total=Decimal("150.00"),
+        amount_net=Decimal("138.76"),
+        vat_rate=Decimal("8.1"),
+        vat_amount=Decimal("11.24"),
+        platform_fee=Decimal("20.81"),
+        coach_share=Decimal("117.95"),
+        stripe_payment_intent_id="pi_test_polling",
+    )
+    day = future_weekday(0, weeks_ahead=3)
+    booking = BookingFactory(
+        coach=coach,
+        client=client,
+        start=at(day, 10),
+        end=at(day, 11),
+        status=Booking.Status.PAYMENT_PENDING,
+        payment=payment,
+    )
+    login(page, client)
+    page.goto(f"/bookings/{booking.pk}/")
+    expect(page.get_by_text("Confirming your payment")).to_be_visible()
+    Booking.objects.filter(pk=booking.pk).update(status=Booking.Status.CONFIRMED)
+    expect(page.get_by_text("You're booked!")).to_be_visible(timeout=LIVE_TIMEOUT)

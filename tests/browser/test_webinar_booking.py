@@ -78,6 +78,7 @@ def test_client_books_early_bird_webinar_pays_with_new_card_and_gets_join_link(
     expect(booking.get_by_role("link", name="Workbook")).to_be_visible()
 
     # Somebody else, logged in, gets 403 on the material and the join URLs themselves.
+    page.get_by_role("button", name="Log out").click()
     login(page, UserFactory())
     response = page.goto(f"/webinars/{webinar.pk}/materials/{material.pk}/")
     assert response.status == 403
@@ -101,3 +102,23 @@ def test_declined_card_shows_the_reason_and_keeps_the_seat_held(page, live_stack
     page.get_by_role("button", name="Cancel and release my seat").click()
     expect(page.locator(f"#webinar-{webinar.pk}-panel")).to_contain_text("Book webinar")
     assert Registration.objects.get(user=client).status == Registration.Status.CANCELLED
+
+
+def test_three_d_secure_is_completed_in_the_browser_and_the_seat_confirmed(page, live_stack, login):
+    webinar = WebinarFactory(title="Public speaking lab")
+    client = UserFactory()
+    login(page, client)
+    page.goto(f"/webinars/{webinar.pk}/")
+    page.get_by_role("button", name="Book webinar").click()
+    fill_card(page, "4000002500003155")  # requires 3-D Secure
+    page.get_by_role("button", name="Save card").click()
+    # localstripe's Stripe.js plays the bank: once when the card is set up...
+    page.get_by_role("button", name="Complete authentication").click()
+    expect(page.get_by_role("radio", name="Visa •••• 3155")).to_be_checked()
+    page.get_by_role("button", name="Pay CHF 120.00").click()
+    # ...and once when the payment asks for it (the intent says requires_action).
+    page.get_by_role("button", name="Complete authentication").click()
+    expect(page.locator(f"#webinar-{webinar.pk}-panel")).to_contain_text(
+        "You're booked!", timeout=20_000
+    )
+    assert Registration.objects.get(user=client).status == Registration.Status.CONFIRMED

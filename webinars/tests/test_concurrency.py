@@ -89,21 +89,38 @@ def ten_late_payments_for_five_seats(stripe_down):
     for i in range(10):
         user = UserFactory()
         payment = Payment.objects.create(
-            payer=user, coach=webinar.coach, purpose=Payment.Purpose.WEBINAR_REGISTRATION,
-            status=Payment.Status.PROCESSING, currency="CHF", amount_total=Decimal("120.00"),
-            amount_net=Decimal("111.01"), vat_rate=Decimal("8.1"), vat_amount=Decimal("8.99"),
-            platform_fee=Decimal("16.65"), coach_share=Decimal("94.36"),
+            payer=user,
+            coach=webinar.coach,
+            purpose=Payment.Purpose.WEBINAR_REGISTRATION,
+            status=Payment.Status.PROCESSING,
+            currency="CHF",
+            amount_total=Decimal("120.00"),
+            amount_net=Decimal("111.01"),
+            vat_rate=Decimal("8.1"),
+            vat_amount=Decimal("8.99"),
+            platform_fee=Decimal("16.65"),
+            coach_share=Decimal("94.36"),
             stripe_payment_intent_id=f"pi_race_{webinar.pk}_{i}",
         )
         registration = RegistrationFactory(
-            webinar=webinar, user=user, status=Registration.Status.EXPIRED, payment=payment,
-            amount=Decimal("120.00"), confirmed_at=None,
+            webinar=webinar,
+            user=user,
+            status=Registration.Status.EXPIRED,
+            payment=payment,
+            amount=Decimal("120.00"),
+            confirmed_at=None,
         )
         intent = {
-            "id": payment.stripe_payment_intent_id, "object": "payment_intent",
-            "amount": 12000, "currency": "chf", "status": "succeeded",
+            "id": payment.stripe_payment_intent_id,
+            "object": "payment_intent",
+            "amount": 12000,
+            "currency": "chf",
+            "status": "succeeded",
             "latest_charge": f"ch_race_{webinar.pk}_{i}",
-            "metadata": {"registration_id": str(registration.pk), "purpose": "webinar_registration"},
+            "metadata": {
+                "registration_id": str(registration.pk),
+                "purpose": "webinar_registration",
+            },
         }
         events.append(event_for("payment_intent.succeeded", intent))
     results = race(10, lambda i: post_event(Client(), events[i]).status_code)

@@ -65,7 +65,8 @@ def test_register_pay_and_webhook_confirm_the_seat_book_the_money_and_send_email
     assert response.json()["status"] == "processing"
 
     [event] = localstripe_events(
-        localstripe["base"], event_type="payment_intent.succeeded",
+        localstripe["base"],
+        event_type="payment_intent.succeeded",
         payment_intent_id=booked["payment_intent_id"],
     )
     with django_capture_on_commit_callbacks(execute=True):
@@ -91,8 +92,17 @@ def test_register_pay_and_webhook_confirm_the_seat_book_the_money_and_send_email
     subjects = {(m.to[0], m.subject) for m in mail.outbox}
     assert any(to == user.email and "booked" in s.lower() for to, s in subjects), subjects
     assert any(to == webinar.coach.user.email and "attendee" in s.lower() for to, s in subjects)
-    confirmation = next(m for m in mail.outbox if m.to == [user.email])
+    confirmation = next(
+        m for m in mail.outbox if m.to == [user.email] and "booked" in m.subject.lower()
+    )
     assert f"/webinars/{webinar.pk}/" in confirmation.body
+    # The join link travels in the calendar invite (URL/LOCATION): it opens the access-checked
+    # /webinars/<id>/join/ for the attendee.
+    invite = "".join(
+        str(a[1]) if isinstance(a, tuple) else a.get_payload(decode=True).decode()
+        for a in confirmation.attachments
+    )
+    assert f"/webinars/{webinar.pk}/join/" in invite.replace("\r\n ", "")
 
 
 def test_second_click_reuses_the_hold_and_its_payment_intent(client, localstripe):
@@ -188,9 +198,7 @@ def test_cancel_releases_the_seat_at_once_and_cancels_the_intent(
     assert _register(client, webinar)["registration_id"] != booked["registration_id"]
 
 
-def test_saving_a_card_from_a_confirmed_setup_intent_attaches_it_to_the_user(
-    client, localstripe
-):
+def test_saving_a_card_from_a_confirmed_setup_intent_attaches_it_to_the_user(client, localstripe):
     import requests
 
     user = UserFactory()
@@ -201,17 +209,23 @@ def test_saving_a_card_from_a_confirmed_setup_intent_attaches_it_to_the_user(
     confirmed = requests.post(
         f"{localstripe['base']}/v1/setup_intents/{setup_intent_id}/confirm",
         json={
-            "key": "pk_test_localstripe", "client_secret": secret, "use_stripe_sdk": True,
-            "payment_method_data": {"type": "card", "card": {
-                "number": "4242424242424242", "exp_month": "12", "exp_year": "2031", "cvc": "123",
-            }},
+            "key": "pk_test_localstripe",
+            "client_secret": secret,
+            "use_stripe_sdk": True,
+            "payment_method_data": {
+                "type": "card",
+                "card": {
+                    "number": "4242424242424242",
+                    "exp_month": "12",
+                    "exp_year": "2031",
+                    "cvc": "123",
+                },
+            },
         },
         timeout=5,
     ).json()
     assert confirmed["status"] == "succeeded"
-    response = client.post(
-        reverse("payments:methods_save"), {"setup_intent_id": setup_intent_id}
-    )
+    response = client.post(reverse("payments:methods_save"), {"setup_intent_id": setup_intent_id})
     assert response.status_code == 200, response.content
     assert "4242" in response.json()["label"]
     cards = client.get(reverse("payments:methods"))

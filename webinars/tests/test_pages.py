@@ -30,8 +30,11 @@ def html_of(response) -> str:
 def test_list_shows_upcoming_webinars_with_price_now_spots_and_coach(client):
     coach = CoachFactory(user__first_name="Grace", user__last_name="Hopper")
     early = WebinarFactory(
-        coach=coach, title="Early one", price=Decimal("150.00"),
-        early_bird_price=Decimal("120.00"), early_bird_deadline=timezone.now() + timedelta(days=3),
+        coach=coach,
+        title="Early one",
+        price=Decimal("150.00"),
+        early_bird_price=Decimal("120.00"),
+        early_bird_deadline=timezone.now() + timedelta(days=3),
         max_attendees=10,
     )
     RegistrationFactory(webinar=early)
@@ -61,7 +64,9 @@ def test_detail_shows_slots_in_the_viewers_timezone_and_the_book_button(client):
 
 def test_detail_as_htmx_request_is_the_modal_fragment(client):
     webinar = WebinarFactory()
-    html = html_of(client.get(reverse("webinars:detail", args=[webinar.pk]), HTTP_HX_REQUEST="true"))
+    html = html_of(
+        client.get(reverse("webinars:detail", args=[webinar.pk]), HTTP_HX_REQUEST="true")
+    )
     assert 'role="dialog"' in html and "<html" not in html and webinar.title in html
 
 
@@ -157,7 +162,9 @@ def test_my_bookings_lists_upcoming_and_past_webinars_with_join_and_materials(cl
     user = UserFactory(timezone="Asia/Tokyo")
     upcoming = RegistrationFactory(user=user).webinar
     material = MaterialFactory(webinar=upcoming, title="Workbook")
-    past = RegistrationFactory(user=user, webinar=WebinarFactory(slots__starts_in=timedelta(days=-9))).webinar
+    past = RegistrationFactory(
+        user=user, webinar=WebinarFactory(slots__starts_in=timedelta(days=-9))
+    ).webinar
     someone_elses = RegistrationFactory().webinar
     client.force_login(user)
     html = html_of(client.get("/bookings/mine/"))
@@ -178,7 +185,9 @@ def test_coach_pages_show_attendees_and_csv_to_their_coach_only(client):
     registration = RegistrationFactory(webinar=webinar, user=UserFactory(email="ada@example.com"))
     client.force_login(webinar.coach.user)
     assert "1 / 20" in html_of(client.get(reverse("webinars:coach_webinars")))
-    assert "ada@example.com" in html_of(client.get(reverse("webinars:attendees", args=[webinar.pk])))
+    assert "ada@example.com" in html_of(
+        client.get(reverse("webinars:attendees", args=[webinar.pk]))
+    )
     csv = client.get(reverse("webinars:attendees", args=[webinar.pk]) + "?format=csv")
     assert csv["Content-Type"].startswith("text/csv")
     assert "ada@example.com" in csv.content.decode() and registration.status in csv.content.decode()

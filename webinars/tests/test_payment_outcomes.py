@@ -37,7 +37,8 @@ def paid(localstripe, webinar, user=None):
         payment_method_id=saved_card(user),
     )
     [event] = localstripe_events(
-        localstripe["base"], event_type="payment_intent.succeeded",
+        localstripe["base"],
+        event_type="payment_intent.succeeded",
         payment_intent_id=payment.stripe_payment_intent_id,
     )
     return result.registration, payment, event
@@ -85,8 +86,11 @@ def test_payment_failed_after_succeeded_does_not_undo_the_seat(
     deliver(client, event, django_capture_on_commit_callbacks)
     failed = event_for(
         "payment_intent.payment_failed",
-        {**event["data"]["object"], "status": "requires_payment_method",
-         "last_payment_error": {"code": "card_declined", "message": "Your card was declined."}},
+        {
+            **event["data"]["object"],
+            "status": "requires_payment_method",
+            "last_payment_error": {"code": "card_declined", "message": "Your card was declined."},
+        },
     )
     assert deliver(client, failed, django_capture_on_commit_callbacks).status_code == 200
     registration.refresh_from_db()
@@ -99,17 +103,28 @@ def test_database_error_mid_finalization_is_500_leaves_nothing_half_written_and_
     client, localstripe, django_capture_on_commit_callbacks
 ):
     registration, payment, event = paid(localstripe, WebinarFactory())
-    charge_id = gateway.charge_id_of(gateway.payment_intent_retrieve(payment.stripe_payment_intent_id))
+    charge_id = gateway.charge_id_of(
+        gateway.payment_intent_retrieve(payment.stripe_payment_intent_id)
+    )
     # A real database error half-way: another payment already booked a ledger row for this
     # charge, so our ledger insert violates the unique (kind, stripe_object_id) constraint
     # after the payment row was updated in the same transaction.
     other = Payment.objects.create(
-        payer=registration.user, coach=payment.coach, purpose=payment.purpose,
-        amount_total=Decimal("1.00"), amount_net=Decimal("1.00"), vat_rate=0, vat_amount=0,
-        platform_fee=0, coach_share=Decimal("1.00"),
+        payer=registration.user,
+        coach=payment.coach,
+        purpose=payment.purpose,
+        amount_total=Decimal("1.00"),
+        amount_net=Decimal("1.00"),
+        vat_rate=0,
+        vat_amount=0,
+        platform_fee=0,
+        coach_share=Decimal("1.00"),
     )
     blocker = Transaction.objects.create(
-        payment=other, kind=Transaction.Kind.CHARGE, amount=Decimal("1.00"), currency="CHF",
+        payment=other,
+        kind=Transaction.Kind.CHARGE,
+        amount=Decimal("1.00"),
+        currency="CHF",
         stripe_object_id=charge_id,
     )
     response = deliver(client, event, django_capture_on_commit_callbacks)
@@ -223,12 +238,18 @@ def test_charge_refunded_from_the_dashboard_releases_the_seat_and_books_the_refu
     payment.refresh_from_db()
     # localstripe never sends charge.* events: Stripe's documented charge.refunded shape.
     charge = {
-        "id": payment.stripe_charge_id, "object": "charge", "amount": 12000,
-        "amount_refunded": 12000, "currency": "chf", "refunded": True,
+        "id": payment.stripe_charge_id,
+        "object": "charge",
+        "amount": 12000,
+        "amount_refunded": 12000,
+        "currency": "chf",
+        "refunded": True,
         "payment_intent": payment.stripe_payment_intent_id,
         "refunds": {"object": "list", "data": [{"id": "re_dashboard_1", "amount": 12000}]},
     }
-    response = deliver(client, event_for("charge.refunded", charge), django_capture_on_commit_callbacks)
+    response = deliver(
+        client, event_for("charge.refunded", charge), django_capture_on_commit_callbacks
+    )
     assert response.status_code == 200
     payment.refresh_from_db()
     registration.refresh_from_db()
@@ -245,7 +266,9 @@ def test_refund_service_never_refunds_more_than_is_refundable(
     registration, payment, event = paid(localstripe, WebinarFactory())
     deliver(client, event, django_capture_on_commit_callbacks)
     payment_refund(payment_id=payment.pk, amount=Decimal("100.00"), reason="goodwill", notify=False)
-    payment = payment_refund(payment_id=payment.pk, amount=Decimal("500.00"), reason="x", notify=False)
+    payment = payment_refund(
+        payment_id=payment.pk, amount=Decimal("500.00"), reason="x", notify=False
+    )
     assert payment.amount_refunded == Decimal("120.00")
     assert payment.status == Payment.Status.REFUNDED
     refunds = Transaction.objects.filter(kind="refund").order_by("pk")
@@ -254,7 +277,9 @@ def test_refund_service_never_refunds_more_than_is_refundable(
     assert again.amount_refunded == Decimal("120.00")
 
 
-def test_reconcile_finishes_a_payment_whose_webhook_was_lost(localstripe, settings, django_capture_on_commit_callbacks):
+def test_reconcile_finishes_a_payment_whose_webhook_was_lost(
+    localstripe, settings, django_capture_on_commit_callbacks
+):
     registration, payment, event = paid(localstripe, WebinarFactory())
     Payment.objects.filter(pk=payment.pk).update(
         updated_at=timezone.now() - timedelta(minutes=settings.PAYMENT_RECONCILE_AFTER_MINUTES + 1)

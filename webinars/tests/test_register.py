@@ -37,7 +37,9 @@ def test_unknown_webinar_returns_404(user_client):
     assert response.json() == {"message": "Webinar not found."}
 
 
-@pytest.mark.parametrize("status", [Webinar.Status.DRAFT, Webinar.Status.CANCELLED, Webinar.Status.COMPLETED])
+@pytest.mark.parametrize(
+    "status", [Webinar.Status.DRAFT, Webinar.Status.CANCELLED, Webinar.Status.COMPLETED]
+)
 def test_webinar_not_open_for_booking_returns_400(user_client, status):
     webinar = WebinarFactory(status=status)
     response = register(user_client, webinar.pk)
@@ -123,7 +125,9 @@ def test_post_without_csrf_token_is_rejected_with_403():
     assert not Registration.objects.exists()
 
 
-def test_free_webinar_confirms_at_once_without_stripe(user_client, stripe_down, django_capture_on_commit_callbacks):
+def test_free_webinar_confirms_at_once_without_stripe(
+    user_client, stripe_down, django_capture_on_commit_callbacks
+):
     webinar = WebinarFactory(price=Decimal("0"))
     with django_capture_on_commit_callbacks(execute=True):
         response = register(user_client, webinar.pk)
@@ -152,11 +156,13 @@ def test_tampered_price_fields_are_ignored(user_client, localstripe):
 
 def test_early_bird_price_applies_before_the_deadline_only(user_client, localstripe):
     early = WebinarFactory(
-        price=Decimal("150.00"), early_bird_price=Decimal("99.00"),
+        price=Decimal("150.00"),
+        early_bird_price=Decimal("99.00"),
         early_bird_deadline=timezone.now() + timedelta(hours=1),
     )
     late = WebinarFactory(
-        price=Decimal("150.00"), early_bird_price=Decimal("99.00"),
+        price=Decimal("150.00"),
+        early_bird_price=Decimal("99.00"),
         early_bird_deadline=timezone.now() - timedelta(seconds=1),
     )
     assert register(user_client, early.pk).json()["amount"] == "99.00"

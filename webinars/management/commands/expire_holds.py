@@ -4,7 +4,9 @@ from webinars.services import holds_expire
 
 
 class Command(BaseCommand):
-    help = "Release webinar seat holds whose payment window has passed (also runs from Celery beat)."
+    help = (
+        "Release webinar seat holds whose payment window has passed (also runs from Celery beat)."
+    )
 
     def handle(self, *args, **options):
         count = holds_expire()
