@@ -149,7 +149,11 @@ def _minute_prices(req: PriceRequest) -> dict[str, _Segment]:
     """Group the session's minutes by the automatic rule that prices them."""
     standard_per_minute = req.hourly_rate * req.price_factor / SIXTY
     segments: dict[str, _Segment] = {}
-    minute = dt.timedelta(minutes=1)
+    # Rules can only change where a window starts or ends, at local midnight (periods) or at a
+    # DST change (on the hour). When all of those and the session sit on the quarter hour,
+    # quarter-hour steps give exactly the per-minute result, 15 times faster.
+    step_minutes = _step_minutes(req)
+    step = dt.timedelta(minutes=step_minutes)
     instant = req.start
     while instant < req.end:
         local = instant.astimezone(req.tz)
@@ -168,11 +172,19 @@ def _minute_prices(req: PriceRequest) -> dict[str, _Segment]:
             labels.append(f"{window.name} ({window.percent:+g}%)")
         price = rate * req.price_factor / SIXTY * (1 + percent / HUNDRED)
         segment = segments.setdefault(" + ".join(labels), _Segment(label=" + ".join(labels)))
-        segment.minutes += 1
-        segment.amount += price
-        segment.standard += standard_per_minute
-        instant += minute
+        segment.minutes += step_minutes
+        segment.amount += price * step_minutes
+        segment.standard += standard_per_minute * step_minutes
+        instant += step
     return segments
+
+
+def _step_minutes(req: PriceRequest) -> int:
+    times = [req.start, req.end]
+    on_quarter = all(t.minute % 15 == 0 and not t.second and not t.microsecond for t in times) and all(
+        t.minute % 15 == 0 and not t.second for w in req.time_rates for t in (w.start_time, w.end_time)
+    )
+    return 15 if on_quarter else 1
 
 
 def _line(kind: str, label: str, amount: Decimal) -> dict:

@@ -78,6 +78,8 @@ def _webinar_booking_confirmed(recipient, info, context):
     details = _session_details(info)
     if info.amount:
         details.append(("Paid", money(info.amount, info.currency)))
+    if info.join_url:
+        details.append(("Join link", info.join_url))
     return Content(
         title=f"You're booked: {info.title}",
         body=(

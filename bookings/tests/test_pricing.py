@@ -313,3 +313,9 @@ def test_evening_rate_follows_the_coachs_wall_clock_across_dst():
 def test_a_session_must_end_after_it_starts():
     with pytest.raises(ValueError):
         price_session(request(local(10), 0))
+
+
+def test_a_window_off_the_quarter_hour_is_priced_to_the_minute():
+    odd = RateWindow("Late", frozenset({0}), dt.time(18, 10), dt.time(0), D("20"))
+    quote = price_session(request(local(18), 60, windows=[odd]))
+    assert quote.total == D("175.00")  # 50 of the 60 minutes at +20%

@@ -38,6 +38,13 @@ def _add_card_and_pay(page, button: str) -> None:
     page.get_by_role("button", name=re.compile(button)).click()
 
 
+def _choose(page, action) -> None:
+    """Do something that re-renders the booking panel and wait until htmx has swapped it."""
+    with page.expect_response(lambda response: "/book/" in response.url):
+        action()
+    page.wait_for_function("() => !document.querySelector('.htmx-request')")
+
+
 def _open_day(page, coach, day, label):
     page.goto(f"/coaches/{coach.pk}/calendar/?week={day.isoformat()}")
     page.get_by_role("listitem", name=label).get_by_test_id("free-slot").first.click()
@@ -63,8 +70,8 @@ def test_book_with_a_code_pay_accept_a_request_and_cancel_with_refund(page, live
     # Ada books Monday 10:00 for 90 minutes with the code and pays.
     login(page, ada)
     _open_day(page, coach, monday, re.compile(monday.strftime("%A")))
-    page.get_by_label("Duration").select_option("90")
-    page.get_by_role("radio", name="10:00").check()
+    _choose(page, lambda: page.get_by_label("Duration").select_option("90"))
+    _choose(page, lambda: page.get_by_role("radio", name="10:00").check())
     total = page.get_by_test_id("price-total")
     expect(total).to_have_text("CHF 225.00")
     page.get_by_label("Discount code").fill("WELCOME10")
@@ -85,7 +92,7 @@ def test_book_with_a_code_pay_accept_a_request_and_cancel_with_refund(page, live
         bob_page = bob_context.new_page()
         login(bob_page, bob)
         _open_day(bob_page, coach, tuesday, re.compile(tuesday.strftime("%A")))
-        bob_page.get_by_role("radio", name="14:00").check()
+        _choose(bob_page, lambda: bob_page.get_by_role("radio", name="14:00").check())
         expect(bob_page.get_by_test_id("price-total")).to_have_text("CHF 150.00")
         bob_page.get_by_role("button", name="Send request").click()
         _add_card_and_pay(bob_page, r"^Pay ")
