@@ -49,4 +49,6 @@ class CoachAdmin(OwnedByCoachAdminMixin, admin.ModelAdmin):
     search_fields = ("user__email", "user__first_name", "user__last_name", "headline")
 
     def get_readonly_fields(self, request, obj=None):
-        return () if request.user.sees_everything else ("user", "stripe_account_id")
+        # The platform fee (bookings pricing) is the platform's to set, not the coach's.
+        coach_readonly = ("user", "stripe_account_id", "platform_fee_percent")
+        return () if request.user.sees_everything else coach_readonly

@@ -218,7 +218,8 @@ def in_process(coach, session_type, first, args) -> dict:
         ),
         args.repeat,
     )
-    starts_url = f"/coaches/{coach.pk}/start-times/?session_type={session_type.pk}&date={busy_day}&duration=60"
+    query = f"session_type={session_type.pk}&date={busy_day}&duration=60"
+    starts_url = f"/coaches/{coach.pk}/start-times/?{query}"
     figures["starts_http"] = timed(lambda: client.get(starts_url), args.repeat)
     starts = selectors.bookable_starts(
         coach=coach,
@@ -358,36 +359,39 @@ def main() -> None:
     coach, session_type, first = build_data(args.bookings)
     from bookings.models import AvailabilitySlot, Booking
 
+    slots = AvailabilitySlot.objects.filter(coach=coach).count()
+    bookings = Booking.objects.filter(coach=coach).count()
+    built = time.perf_counter() - started
     print(f"database     {args.resolved_database_url.split('@')[-1]}")
-    print(
-        f"data         {AvailabilitySlot.objects.filter(coach=coach).count()} availability slots, "
-        f"{Booking.objects.filter(coach=coach).count()} bookings (built in {time.perf_counter() - started:.1f} s)"
-    )
+    print(f"data         {slots} availability slots, {bookings} bookings (built in {built:.1f} s)")
     figures = in_process(coach, session_type, first, args)
     median, p95, queries = figures["calendar"]
     print(
-        f"calendar     one week, view + template: median {median:.1f} ms, p95 {p95:.1f} ms, {queries} queries"
+        f"calendar     one week, view + template: median {median:.1f} ms, p95 {p95:.1f} ms, "
+        f"{queries} queries"
     )
     median, p95, queries = figures["starts"]
     print(
-        f"start times  one day ({figures['free_starts']} free starts): median {median:.1f} ms, p95 {p95:.1f} ms, "
-        f"{queries} queries"
+        f"start times  one day ({figures['free_starts']} free starts): median {median:.1f} ms, "
+        f"p95 {p95:.1f} ms, {queries} queries"
     )
     median, p95, queries = figures["starts_http"]
     print(f"             GET /start-times/ in-process: median {median:.1f} ms, {queries} queries")
     print(
-        f"quotes       pricing engine: {figures['engine_qps']:,.0f} quotes/s (90 min, evening rate + code)"
+        f"quotes       pricing engine: {figures['engine_qps']:,.0f} quotes/s "
+        "(90 min, evening rate + code)"
     )
     median, p95, queries = figures["quote_endpoint"]
     print(
-        f"             GET /prices/quote/ in-process: median {median:.1f} ms ({1000 / median:,.0f}/s), "
-        f"{queries} queries"
+        f"             GET /prices/quote/ in-process: median {median:.1f} ms "
+        f"({1000 / median:,.0f}/s), {queries} queries"
     )
     if not args.no_http:
         results = http_figures(args, figures["urls"])
         for name, (rps, p50) in results.items():
             print(
-                f"http         {name}: {rps:,.0f} req/s, p50 {p50:.1f} ms (gunicorn 3 sync workers, 4 clients)"
+                f"http         {name}: {rps:,.0f} req/s, p50 {p50:.1f} ms "
+                "(gunicorn 3 sync workers, 4 clients)"
             )
     if args.sqlite:
         for suffix in ("", "-wal", "-shm"):

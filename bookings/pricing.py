@@ -181,8 +181,12 @@ def _minute_prices(req: PriceRequest) -> dict[str, _Segment]:
 
 def _step_minutes(req: PriceRequest) -> int:
     times = [req.start, req.end]
-    on_quarter = all(t.minute % 15 == 0 and not t.second and not t.microsecond for t in times) and all(
-        t.minute % 15 == 0 and not t.second for w in req.time_rates for t in (w.start_time, w.end_time)
+    on_quarter = all(
+        t.minute % 15 == 0 and not t.second and not t.microsecond for t in times
+    ) and all(
+        t.minute % 15 == 0 and not t.second
+        for w in req.time_rates
+        for t in (w.start_time, w.end_time)
     )
     return 15 if on_quarter else 1
 

@@ -392,11 +392,14 @@ def calendar_week(
         .order_by("start")
     )
     entries: list[CalendarEntry] = []
+    from_now = scheduling.ceil_to_grid(now)
     for slot in slots:
+        if slot.end <= from_now:
+            continue
         entries.append(
             CalendarEntry(
                 "free",
-                max(slot.start, now),
+                max(slot.start, from_now),
                 slot.end,
                 "Available",
                 instant=slot.instant_booking,

@@ -476,3 +476,38 @@ def test_my_bookings_sessions_query_count_does_not_grow(
         )
     with django_assert_max_num_queries(len(one.captured_queries)):
         client.get("/bookings/mine/")
+
+
+def test_a_coach_cannot_change_their_platform_fee_in_the_admin(client):
+    coach = CoachFactory()
+    client.force_login(coach.user)
+    html = client.get(f"/admin/accounts/coach/{coach.pk}/change/").content.decode()
+    assert 'name="vat_included"' in html and 'name="platform_fee_percent"' not in html
+
+
+def test_booking_pages_render_for_each_side_and_state(client, offer):
+    coach, session_type, day = offer
+    booking = _request_for(coach, session_type, day)
+    client.force_login(coach.user)
+    page = client.get(booking.get_absolute_url()).content.decode()
+    assert "Answer the request" in page and "Suggest other times" in page
+    client.post(
+        reverse("bookings:suggest", args=[booking.pk]), {"times": [at(day, 15).isoformat()]}
+    )
+    client.force_login(booking.client)
+    page = client.get(booking.get_absolute_url()).content.decode()
+    assert "suggested other times" in page and "Confirm this time" in page
+    suggestion = booking.suggested_times.get()
+    client.post(reverse("bookings:pick", args=[booking.pk]), {"suggestion": suggestion.pk})
+    page = client.get(booking.get_absolute_url()).content.decode()
+    assert "Move to another time" in page and "Cancel session" in page
+    assert (
+        "Free times on"
+        in client.get(reverse("bookings:reschedule", args=[booking.pk])).content.decode()
+    )
+    fragment = client.get(
+        reverse("bookings:cancel", args=[booking.pk]), HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert "Cancel the session" in fragment and "<html" not in fragment
+    client.force_login(coach.user)
+    assert "Upcoming" in client.get(reverse("bookings:coach_dashboard")).content.decode()

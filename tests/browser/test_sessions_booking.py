@@ -127,6 +127,10 @@ def test_book_with_a_code_pay_accept_a_request_and_cancel_with_refund(page, live
     page.get_by_role("button", name="Cancel the session").click()
     expect(page.get_by_text("CHF 202.50 will be refunded")).to_be_visible()
     expect(page.get_by_test_id("booking-status")).to_have_text("Cancelled by client")
+    page.goto(f"/coaches/{coach.pk}/calendar/?week={monday.isoformat()}")
+    expect(
+        page.get_by_role("listitem", name=re.compile("Monday")).get_by_test_id("free-slot")
+    ).to_contain_text("09:00–17:00")  # the cancelled time is back and merged with its neighbours
     ada_booking.refresh_from_db()
     assert ada_booking.payment.amount_refunded == Decimal("202.50")
     assert ada_booking.payment.status == Payment.Status.REFUNDED
