@@ -61,7 +61,14 @@ class PriceChanged(BookingError):
 
 
 class PaymentProblem(BookingError):
-    """The payment provider refused or could not be reached; nothing was kept."""
+    """The payment provider refused (402) or could not be reached (503); nothing was kept."""
 
     status_code = 402
     code = "payment_failed"
+
+    @classmethod
+    def from_payment_error(cls, exc: Exception, fallback: str) -> "PaymentProblem":
+        problem = cls(getattr(exc, "message", "") or fallback, code=getattr(exc, "code", None))
+        if getattr(exc, "status_code", None) == 503:
+            problem.status_code = 503
+        return problem

@@ -95,7 +95,9 @@ def coach_for_booking(coach_id) -> Coach:
 
 def session_type_for(coach: Coach, session_type_id) -> SessionType:
     try:
-        return SessionType.objects.get(pk=session_type_id, coach=coach, is_active=True)
+        return SessionType.objects.get(
+            pk=session_type_id, coach=coach, is_active=True, format=SessionType.Format.ONE_ON_ONE
+        )
     except (SessionType.DoesNotExist, ValueError, TypeError):
         raise NotFound("This coach does not offer that session type.") from None
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.utils import timezone
 
 from notifications.targets import TargetInfo
@@ -74,20 +75,27 @@ def _name(context: dict, key: str, fallback: str) -> str:
 # --- webinars -----------------------------------------------------------------------------
 
 
+def _paid_sentence(info: TargetInfo) -> str:
+    """ "We received your payment of CHF 120.00." when money was actually taken."""
+    paid = money(info.amount_paid, info.currency) if info.amount_paid else ""
+    return f"We received your payment of {paid}. " if paid else ""
+
+
 def _webinar_booking_confirmed(recipient, info, context):
     details = _session_details(info)
-    if info.amount:
-        details.append(("Paid", money(info.amount, info.currency)))
-    if info.join_url:
-        details.append(("Join link", info.join_url))
+    if info.amount_paid:
+        details.append(("Paid", money(info.amount_paid, info.currency)))
+    join_url = str(context.get("join_url") or info.join_url)
+    if join_url:
+        details.append(("Join link", join_url))
+    when_text = f" on {when(info.starts_at)}" if info.starts_at else ""
+    body = f"{_paid_sentence(info)}Your seat for {info.title}{when_text} is confirmed."
+    if join_url:
+        body += f" Join the webinar here: {join_url}"
+        body += " (the link and the materials are also on the webinar page and in My Bookings)."
     return Content(
         title=f"You're booked: {info.title}",
-        body=(
-            f"Your seat for {info.title} on {when(info.starts_at)} is confirmed. "
-            "The join link and materials are on the webinar page and in My Bookings."
-            if info.starts_at
-            else f"Your seat for {info.title} is confirmed."
-        ),
+        body=body,
         link=info.link,
         cta_label="Open the webinar",
         details=details,
@@ -124,19 +132,48 @@ def _webinar_booking_failed_full(recipient, info, context):
 
 
 def _webinar_cancelled(recipient, info, context):
-    reason = context.get("reason", "")
+    reason = str(context.get("reason") or "").strip()
     refund = money(context.get("refund_amount"), info.currency)
-    body = f"{info.title}" + (f" on {when(info.starts_at)}" if info.starts_at else "")
-    body += " has been cancelled by the coach."
+    on_date = f" on {when(info.starts_at)}" if info.starts_at else ""
+    if context.get("for_coach"):
+        return _webinar_cancelled_for_coach(info, context, on_date, reason)
+    body = f"{info.title}{on_date} has been cancelled"
+    body += " by the coach." if not context.get("by_staff") else " by the platform team."
     if reason:
         body += f" Reason: {reason}"
     if refund:
-        body += f" Your payment of {refund} is being refunded."
+        body += f" Your payment of {refund} is refunded in full"
+        body += "; depending on your bank it appears within 5-10 business days."
+    elif context.get("hold_released"):
+        body += " The seat you were holding is released and nothing is charged."
     return Content(
         title=f"Cancelled: {info.title}",
         body=body,
         link=info.link,
+        cta_label="See other webinars" if refund or context.get("hold_released") else "View",
         details=_session_details(info) + ([("Refund", refund)] if refund else []),
+    )
+
+
+def _webinar_cancelled_for_coach(info, context, on_date, reason):
+    refunded = int(context.get("refund_count") or 0)
+    total = money(context.get("refund_total"), info.currency)
+    who = "You" if not context.get("by_staff") else "The platform team"
+    body = f"{who} cancelled {info.title}{on_date}."
+    if reason:
+        body += f" Reason: {reason}"
+    if refunded:
+        people = "attendee" if refunded == 1 else "attendees"
+        body += f" {refunded} {people} are refunded {total} in total and told by email."
+    else:
+        body += " No paid attendees had to be refunded."
+    return Content(
+        title=f"Cancelled: {info.title}",
+        body=body,
+        link=info.link,
+        cta_label="Your webinars",
+        details=_session_details(info)
+        + ([("Refunded", f"{refunded} / {total}")] if refunded else []),
     )
 
 
@@ -147,11 +184,15 @@ def _payment_received(recipient, info, context):
     amount = money(info.amount, info.currency)
     if context.get("for_coach"):
         payer = _name(context, "payer_name", info.other_party_name)
+        details = [("Amount", amount), ("From", payer), ("For", info.title)]
+        share = money(context.get("coach_share"), info.currency)
+        if share:
+            details.append(("Your share after the platform fee", share))
         return Content(
             title=f"Payment received: {amount}",
             body=f"{payer} paid {amount} for {info.title}.",
             link=info.link,
-            details=[("Amount", amount), ("For", info.title)],
+            details=details + _session_details(info),
         )
     return Content(
         title=f"Payment received: {amount}",
@@ -223,23 +264,37 @@ def _booking_requested(recipient, info, context):
     )
 
 
+def _is_client(recipient, info) -> bool:
+    return info.extra.get("client_id") == getattr(recipient, "pk", None)
+
+
+def _client_paid(recipient, info) -> tuple[str, list[tuple[str, str]]]:
+    """The payer's sentence and detail row for the amount paid (nothing for the coach)."""
+    if not (_is_client(recipient, info) and info.amount_paid):
+        return "", []
+    return " " + _paid_sentence(info).strip(), [("Paid", money(info.amount_paid, info.currency))]
+
+
 def _booking_confirmed(recipient, info, context):
+    paid, paid_details = _client_paid(recipient, info)
     return Content(
         title=f"Booked: {info.title}",
-        body=f"Your session {info.title} on {when(info.starts_at)} is confirmed.",
+        body=f"Your session {info.title} on {when(info.starts_at)} is confirmed.{paid}",
         link=info.link,
         cta_label="View booking",
-        details=_session_details(info),
+        details=_session_details(info) + paid_details,
     )
 
 
 def _booking_accepted(recipient, info, context):
+    paid, paid_details = _client_paid(recipient, info)
+    coach = info.coach_name or "Your coach"
     return Content(
         title=f"Accepted: {info.title}",
-        body=f"{info.coach_name or 'Your coach'} accepted your request for {when(info.starts_at)}.",
+        body=f"{coach} accepted your request for {when(info.starts_at)}.{paid}",
         link=info.link,
         cta_label="View booking",
-        details=_session_details(info),
+        details=_session_details(info) + paid_details,
     )
 
 
@@ -332,6 +387,27 @@ def _connection_accepted(recipient, info, context):
     )
 
 
+def _welcome(recipient, info, context):
+    name = getattr(recipient, "first_name", "") or getattr(recipient, "display_name", "")
+    body = "Your account is ready. Find a coach and book a 1:1 session or a live webinar."
+    details = [("Your time zone", str(getattr(recipient, "timezone", "") or ""))]
+    if getattr(recipient, "is_coach", False):
+        body += (
+            " You signed up as a coach: complete your profile (headline, bio, hourly rate) and "
+            "manage your sessions and webinars in the coach admin."
+        )
+        details += [("Your profile", f"{settings.SITE_URL}/accounts/profile/")]
+        details += [("Coach admin", f"{settings.SITE_URL}/admin/")]
+    body += " Times on the site are shown in your time zone; change it on your profile."
+    return Content(
+        title=f"Welcome to Coaching Platform, {name}".rstrip(", "),
+        body=body,
+        link="/",
+        cta_label="Find a coach",
+        details=details,
+    )
+
+
 HIGH, NORMAL, LOW = "high", "normal", "low"
 
 SPECS: dict[str, Spec] = {
@@ -340,7 +416,10 @@ SPECS: dict[str, Spec] = {
     T.WEBINAR_BOOKING_FAILED_FULL: Spec(
         Cat.BOOKING, HIGH, _webinar_booking_failed_full, email_mandatory=True
     ),
-    T.WEBINAR_CANCELLED: Spec(Cat.BOOKING, HIGH, _webinar_cancelled, "CANCEL"),
+    # Mandatory email: it tells attendees their money is going back.
+    T.WEBINAR_CANCELLED: Spec(
+        Cat.BOOKING, HIGH, _webinar_cancelled, "CANCEL", email_mandatory=True
+    ),
     T.PAYMENT_RECEIVED: Spec(Cat.PAYMENT, NORMAL, _payment_received, email_mandatory=True),
     T.PAYMENT_FAILED: Spec(Cat.PAYMENT, HIGH, _payment_failed, email_mandatory=True),
     T.PAYMENT_REFUNDED: Spec(Cat.PAYMENT, HIGH, _payment_refunded, email_mandatory=True),
@@ -355,6 +434,8 @@ SPECS: dict[str, Spec] = {
     T.BOOKING_RESCHEDULED: Spec(Cat.BOOKING, HIGH, _booking_rescheduled, "REQUEST"),
     T.CONNECTION_REQUESTED: Spec(Cat.ACCOUNT, NORMAL, _connection_requested),
     T.CONNECTION_ACCEPTED: Spec(Cat.ACCOUNT, LOW, _connection_accepted),
+    # Sent once, at signup, before anyone could have chosen preferences: always delivered.
+    T.WELCOME: Spec(Cat.ACCOUNT, NORMAL, _welcome, email_mandatory=True),
 }
 
 # Every type has an entry: a new type without words fails at import, not in production.

@@ -8,6 +8,11 @@ Every public function here waits for the surrounding transaction to commit (it r
 itself with `transaction.on_commit`, which runs at once outside a transaction) and never raises
 into its caller: a channel layer or Redis outage is logged and the database change that caused
 the push stays committed. People then see the change on their next page load or poll.
+
+The webinar widgets (`webinar_changed`, `registration_changed`) are rendered by a Celery task
+queued on commit (`notifications.tasks.push_webinar_state` / `push_booking_panel`): rendering
+the partials was half of a registration request's server time. With Redis a worker does it;
+in the embedded default Celery is eager and the task runs in-process at the same moment.
 """
 
 from __future__ import annotations
@@ -74,17 +79,30 @@ def push_to_webinar(webinar_id: int, html: str) -> None:
     _after_commit(send_fragment_now, webinar_group(webinar_id), html)
 
 
+# A push that waited this long in the queue is pointless: the page has reloaded or polled.
+PUSH_TASK_EXPIRES_SECONDS = 120
+
+
+def _queue_push(task_name: str, object_id: int) -> None:
+    """Hand one render-and-push to Celery (called after commit). A broker outage is logged by
+    `_after_commit`'s guard; the caller never sees it."""
+    from notifications import tasks
+
+    getattr(tasks, task_name).apply_async(args=[object_id], expires=PUSH_TASK_EXPIRES_SECONDS)
+
+
 def webinar_changed(*, webinar_id: int) -> None:
-    """Seats or attendees of a webinar changed: after commit, send the public "spots left"
-    fragment to everyone viewing it and the attendee count to its coach's own stream (the count
-    shows on the coach's pages only; it never goes to other viewers)."""
-    _after_commit(_push_webinar_state, webinar_id)
+    """Seats or attendees of a webinar changed: after commit, queue the task that sends the
+    public "spots left" fragment to everyone viewing it and the attendee count to its coach's
+    own stream (the count shows on the coach's pages only; it never goes to other viewers)."""
+    _after_commit(_queue_push, "push_webinar_state", webinar_id)
 
 
 def registration_changed(*, registration_id: int) -> None:
-    """A registration changed state: after commit, re-render that user's booking panel and push
-    it to their own stream, so an open page flips to "You're booked!" without reloading."""
-    _after_commit(_push_booking_panel, registration_id)
+    """A registration changed state: after commit, queue the task that re-renders that user's
+    booking panel and pushes it to their own stream, so an open page flips to "You're booked!"
+    without reloading."""
+    _after_commit(_queue_push, "push_booking_panel", registration_id)
 
 
 def notification_created(*, notification_id: int) -> None:
@@ -100,7 +118,8 @@ def bell_changed(*, user_id: int) -> None:
 # --- renderers (run after commit, read fresh state) -------------------------------------------
 
 
-def _push_webinar_state(webinar_id: int) -> None:
+def push_webinar_state_now(webinar_id: int) -> None:
+    """Render and send the webinar's widgets now (the Celery task's body; no commit wait)."""
     from notifications import live_fragments
 
     webinar = live_fragments.load_webinar(webinar_id)
@@ -112,7 +131,8 @@ def _push_webinar_state(webinar_id: int) -> None:
         send_fragment_now(user_group(coach_user_id), live_fragments.render_attendees(webinar))
 
 
-def _push_booking_panel(registration_id: int) -> None:
+def push_booking_panel_now(registration_id: int) -> None:
+    """Render and send one booker's panel now (the Celery task's body; no commit wait)."""
     from notifications import live_fragments
 
     registration = live_fragments.load_registration(registration_id)

@@ -30,6 +30,8 @@ class TargetInfo:
     other_party_name: str = ""
     amount: Decimal | None = None
     amount_refunded: Decimal | None = None
+    # What the payer actually paid (the payment completed); None when nothing was paid yet.
+    amount_paid: Decimal | None = None
     currency: str = ""
     calendar_uid: str = ""
     extra: dict = field(default_factory=dict)
@@ -66,6 +68,15 @@ def _person(user) -> str:
     if user is None:
         return ""
     return getattr(user, "display_name", None) or str(user)
+
+
+PAID_STATUSES = frozenset({"completed", "partially_refunded", "refunded"})
+
+
+def _paid_amount(payment) -> Decimal | None:
+    if payment is None or getattr(payment, "status", "") not in PAID_STATUSES:
+        return None
+    return payment.amount_total or None
 
 
 def calendar_uid(kind: str, object_id) -> str:
@@ -134,6 +145,7 @@ def _describe_registration(registration) -> TargetInfo:
     if payment is not None:
         info.amount, info.currency = payment.amount_total, payment.currency
         info.amount_refunded = payment.amount_refunded
+        info.amount_paid = _paid_amount(payment)
     elif getattr(registration, "amount", None) is not None:
         info.amount, info.currency = registration.amount, registration.currency
     return info
@@ -154,6 +166,7 @@ def _describe_payment(payment) -> TargetInfo:
     info.title = info.title or payment.get_purpose_display()
     info.amount, info.currency = payment.amount_total, payment.currency
     info.amount_refunded = payment.amount_refunded
+    info.amount_paid = _paid_amount(payment)
     info.link = info.link or "/bookings/mine/"
     info.coach_name = info.coach_name or _person(getattr(payment.coach, "user", None))
     info.other_party_name = info.other_party_name or _person(payment.payer)
@@ -178,6 +191,7 @@ def _describe_booking(booking) -> TargetInfo:
         other_party_name=_person(client),
         amount=getattr(booking, "amount_total", None),
         amount_refunded=getattr(booking, "refund_amount", None),
+        amount_paid=_paid_amount(getattr(booking, "payment", None)),
         currency=getattr(booking, "currency", ""),
         calendar_uid=calendar_uid("booking", booking.pk),
         extra={"client_id": getattr(client, "pk", None)},

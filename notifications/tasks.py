@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import logging
+
 from celery import shared_task
 
 from notifications import emails
+
+logger = logging.getLogger("notifications.live")
 
 
 class EmailDeliveryError(Exception):
@@ -38,3 +42,27 @@ def send_due_reminders() -> dict:
     from notifications import reminders
 
     return reminders.send_due_reminders()
+
+
+# Live pushes: queued on commit by notifications.live. No retries: a push that fails is logged
+# and the page shows the truth on its next load or poll; the result is never read.
+
+
+@shared_task(ignore_result=True)
+def push_webinar_state(webinar_id: int) -> None:
+    from notifications import live
+
+    try:
+        live.push_webinar_state_now(webinar_id)
+    except Exception:
+        logger.exception("Live update of webinar %s failed", webinar_id)
+
+
+@shared_task(ignore_result=True)
+def push_booking_panel(registration_id: int) -> None:
+    from notifications import live
+
+    try:
+        live.push_booking_panel_now(registration_id)
+    except Exception:
+        logger.exception("Live update of registration %s's panel failed", registration_id)

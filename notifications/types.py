@@ -39,3 +39,5 @@ class NotificationType(models.TextChoices):
     # Connections (seed 002 calendar visibility)
     CONNECTION_REQUESTED = "connection_requested", "Connection request"
     CONNECTION_ACCEPTED = "connection_accepted", "Connection accepted"
+    # Account
+    WELCOME = "welcome", "Welcome to the platform"

@@ -60,7 +60,10 @@ print(json.dumps({
     "db_engine": settings.DATABASES["default"]["ENGINE"],
     "db_name": str(settings.DATABASES["default"]["NAME"]),
     "channel_layer": settings.CHANNEL_LAYERS["default"]["BACKEND"],
-    "channel_hosts": settings.CHANNEL_LAYERS["default"].get("CONFIG", {}).get("hosts"),
+    "channel_hosts": [
+        host["address"] if isinstance(host, dict) else host
+        for host in settings.CHANNEL_LAYERS["default"].get("CONFIG", {}).get("hosts", [])
+    ],
     "celery_eager": settings.CELERY_TASK_ALWAYS_EAGER,
     "celery_broker": settings.CELERY_BROKER_URL,
     "cache": settings.CACHES["default"]["BACKEND"],

@@ -109,12 +109,11 @@ def booking_create(
         payment = _open_payment(booking)
     except Exception as exc:  # Stripe refused or is down: give the time back, keep nothing
         booking_release_unpaid(booking_id=booking.pk, reason="payment could not be started")
-        message_text = (
-            getattr(exc, "message", "") or "The payment could not be started. Please try again."
-        )
         if not hasattr(exc, "message"):
             logger.exception("opening the payment of booking %s failed", booking.pk)
-        raise PaymentProblem(message_text, code=getattr(exc, "code", "payment_failed")) from exc
+        raise PaymentProblem.from_payment_error(
+            exc, "The payment could not be started. Please try again."
+        ) from exc
     booking.payment = payment
     Booking.objects.filter(pk=booking.pk).update(payment=payment)
     return BookingStarted(booking, payment)

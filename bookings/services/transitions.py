@@ -73,7 +73,7 @@ def _capture(booking: Booking) -> None:
     try:
         payment_capture(payment_id=booking.payment_id)
     except PaymentError as exc:
-        raise PaymentProblem(exc.message, code=exc.code) from exc
+        raise PaymentProblem.from_payment_error(exc, "The payment could not be taken.") from exc
 
 
 def _void(booking: Booking, reason: str) -> None:

@@ -279,3 +279,56 @@ def test_booking_detail_is_404_for_strangers(client, localstripe):
     assert client.post(
         f"/bookings/{data['booking_id']}/cancel/", HTTP_ACCEPT="application/json"
     ).status_code in (403, 404)
+
+
+def test_dashboard_earnings_are_the_coachs_share_less_refunds(client, localstripe):
+    from bookings.selectors import coach_dashboard
+
+    coach, session_type, day = _offer(instant=True)
+    user = UserFactory()
+    client.force_login(user)
+    kept = _confirmed_paid_booking(client, localstripe, user, coach, session_type, at(day, 10))
+    halved = _confirmed_paid_booking(client, localstripe, user, coach, session_type, at(day, 13))
+    transitions.booking_cancel(
+        user=user, booking_id=halved.pk, now=halved.start - dt.timedelta(hours=36)
+    )
+    dashboard = coach_dashboard(coach, now=at(day, 8))  # seen on the morning of that day
+    # 150.00 incl. 8.1% VAT: net 138.76, fee 20.81, coach share 117.95; half of it 58.98.
+    assert kept.payment.coach_share == Decimal("117.95")
+    assert dashboard.earnings_month == Decimal("117.95") + Decimal("58.98")
+    assert dashboard.sessions_month == 1
+    assert [b.pk for b in dashboard.today] == [kept.pk]
+
+
+def test_stripe_down_at_booking_time_gives_the_time_back_and_says_so(client, settings):
+    coach, session_type, day = _offer(instant=True)
+    settings.STRIPE_API_BASE = "http://127.0.0.1:9"  # nothing listens there: a real outage
+    client.force_login(UserFactory())
+    response = client.post(
+        reverse("bookings:create"),
+        {
+            "coach": coach.pk,
+            "session_type": session_type.pk,
+            "start": at(day, 10).isoformat(),
+            "duration": 60,
+        },
+        HTTP_ACCEPT="application/json",
+    )
+    assert response.status_code == 503 and "try again" in response.json()["message"]
+    assert not Booking.objects.filter(status__in=Booking.BLOCKING_STATUSES).exists()
+    assert AvailabilitySlot.objects.filter(coach=coach, start=at(day, 9), end=at(day, 17)).exists()
+
+
+def test_accept_when_stripe_is_down_keeps_the_request_in_the_inbox(client, localstripe, settings):
+    coach, session_type, day = _offer(instant=False)
+    user = UserFactory()
+    client.force_login(user)
+    data = _book(client, coach, session_type, at(day, 10))
+    _pay(client, user, data)
+    settings.STRIPE_API_BASE = "http://127.0.0.1:9"
+    from bookings.errors import PaymentProblem
+
+    with pytest.raises(PaymentProblem) as caught:
+        transitions.booking_accept(user=coach.user, booking_id=data["booking_id"])
+    assert caught.value.status_code == 503
+    assert Booking.objects.get(pk=data["booking_id"]).status == S.REQUESTED

@@ -511,3 +511,44 @@ def test_booking_pages_render_for_each_side_and_state(client, offer):
     assert "Cancel the session" in fragment and "<html" not in fragment
     client.force_login(coach.user)
     assert "Upcoming" in client.get(reverse("bookings:coach_dashboard")).content.decode()
+
+
+def test_quote_fragment_for_htmx(client, offer):
+    coach, session_type, day = offer
+    html = client.get(
+        reverse("bookings:quote"),
+        {
+            "coach": coach.pk,
+            "session_type": session_type.pk,
+            "start": at(day, 10).isoformat(),
+            "duration": 60,
+        },
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
+    assert 'id="price"' in html and "CHF 150.00" in html and "<html" not in html
+
+
+def test_create_accepts_a_json_body(client, offer, localstripe):
+    import json
+
+    coach, session_type, day = offer
+    client.force_login(UserFactory())
+    response = client.post(
+        reverse("bookings:create"),
+        data=json.dumps(
+            {
+                "coach": coach.pk,
+                "session_type": session_type.pk,
+                "start": at(day, 10).isoformat(),
+                "duration": 60,
+                "code": "",
+                "amount": "0.01",
+            }
+        ),
+        content_type="application/json",
+        HTTP_ACCEPT="application/json",
+    )
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert set(body) >= {"booking_id", "status", "type", "client_secret", "amount", "currency"}
+    assert body["amount"] == "150.00" and body["type"] == "FIRM"
