@@ -137,11 +137,14 @@ def _webinar_cancelled(recipient, info, context):
     on_date = f" on {when(info.starts_at)}" if info.starts_at else ""
     if context.get("for_coach"):
         return _webinar_cancelled_for_coach(info, context, on_date, reason)
-    body = f"{info.title}{on_date} has been cancelled"
-    body += " by the coach." if not context.get("by_staff") else " by the platform team."
+    by = {True: " by the platform team", False: " by the coach"}.get(context.get("by_staff"), "")
+    body = f"{info.title}{on_date} has been cancelled{by}."
     if reason:
         body += f" Reason: {reason}"
-    if refund:
+    if refund and context.get("late_payment"):
+        body += f" Your payment of {refund} arrived after the cancellation and is refunded in full"
+        body += "; depending on your bank it appears within 5-10 business days."
+    elif refund:
         body += f" Your payment of {refund} is refunded in full"
         body += "; depending on your bank it appears within 5-10 business days."
     elif context.get("hold_released"):
@@ -163,8 +166,8 @@ def _webinar_cancelled_for_coach(info, context, on_date, reason):
     if reason:
         body += f" Reason: {reason}"
     if refunded:
-        people = "attendee" if refunded == 1 else "attendees"
-        body += f" {refunded} {people} are refunded {total} in total and told by email."
+        people = "attendee is" if refunded == 1 else "attendees are"
+        body += f" {refunded} {people} refunded {total} in total and told by email."
     else:
         body += " No paid attendees had to be refunded."
     return Content(

@@ -91,7 +91,27 @@ def succeeded(*, intent: dict) -> Payment | None:
     handlers = handlers_for(payment.purpose)
     if handlers is not None:
         handlers.on_succeeded(payment, intent)
+    if not payment.refund_owed_reason:
+        # The purpose kept the money (a seat/booking was confirmed): tell the coach. Once per
+        # payment, like everything after the PAID check above; sent on commit.
+        _notify_payment_received(payment)
     return payment
+
+
+def _notify_payment_received(payment: Payment) -> None:
+    from notifications.services import notify
+    from notifications.types import NotificationType
+
+    notify(
+        recipient=payment.coach.user,
+        type=NotificationType.PAYMENT_RECEIVED,
+        target=payment,
+        context={
+            "for_coach": True,
+            "payer_name": payment.payer.display_name,
+            "coach_share": payment.coach_share,
+        },
+    )
 
 
 def failed(*, intent: dict) -> Payment | None:

@@ -22,3 +22,11 @@ def lock_payment_by_intent(payment_intent_id: str) -> Payment | None:
         .filter(stripe_payment_intent_id=payment_intent_id)
         .first()
     )
+
+
+def lock_payments(payment_ids) -> list[Payment]:
+    """Lock several payments, always in primary-key order (two callers never wait on each other
+    in a circle)."""
+    if not payment_ids:
+        return []
+    return list(Payment.objects.select_for_update().filter(pk__in=payment_ids).order_by("pk"))

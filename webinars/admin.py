@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.http import HttpResponse
+from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from accounts.admin_scoping import OwnedByCoachAdminMixin, coach_of
+from webinars.errors import WebinarError
 from webinars.exports import attendees_csv
+from webinars.forms import CancelWebinarForm
 from webinars.models import Material, Registration, Webinar, WebinarSlot
-from webinars.selectors import with_counts
+from webinars.selectors import cancellation_preview, with_counts
+from webinars.services import webinar_cancel
 
 
 class WebinarSlotInline(admin.TabularInline):
@@ -38,9 +43,10 @@ class WebinarAdmin(OwnedByCoachAdminMixin, admin.ModelAdmin):
     search_fields = ("title",)
     list_select_related = ("coach__user",)
     inlines = [WebinarSlotInline, MaterialInline]
-    actions = ["export_attendees"]
+    actions = ["export_attendees", "cancel_webinars"]
     fieldsets = (
         (None, {"fields": ("coach", "title", "description", "status", "join_link")}),
+        ("Cancellation", {"fields": ("cancelled_at", "cancellation_reason")}),
         (
             "Price (VAT included)",
             {
@@ -61,8 +67,27 @@ class WebinarAdmin(OwnedByCoachAdminMixin, admin.ModelAdmin):
         return with_counts(super().get_queryset(request), now=timezone.now())
 
     def get_readonly_fields(self, request, obj=None):
-        # The platform fee is the platform's decision, not the coach's.
-        return () if request.user.sees_everything else ("platform_fee_percent",)
+        readonly = ["cancelled_at", "cancellation_reason"]
+        if obj is not None and obj.status == Webinar.Status.CANCELLED:
+            readonly.append("status")  # final: attendees were refunded
+        if not request.user.sees_everything:
+            readonly.append("platform_fee_percent")  # the platform's decision, not the coach's
+        return readonly
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or obj.status != Webinar.Status.CANCELLED:
+            fieldsets = [f for f in fieldsets if f[0] != "Cancellation"]
+        return fieldsets
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "status":
+            # Cancelling refunds and tells every attendee: only the "Cancel webinar" action
+            # (or the coach's page) does it, never a status change in the form.
+            kwargs["choices"] = [
+                choice for choice in db_field.choices if choice[0] != Webinar.Status.CANCELLED
+            ]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         coach = coach_of(request.user)
@@ -94,6 +119,41 @@ class WebinarAdmin(OwnedByCoachAdminMixin, admin.ModelAdmin):
             .order_by("webinar_id", "confirmed_at")
         )
         return _csv_response(registrations, "attendees.csv")
+
+    @admin.action(description="Cancel the selected webinars and refund their attendees")
+    def cancel_webinars(self, request, queryset):
+        """Two steps like Django's delete action: a confirmation page with the refunds each
+        cancellation makes and a reason field, then `webinar_cancel` for each webinar."""
+        webinars = list(queryset.order_by("pk"))
+        form = CancelWebinarForm(request.POST if "confirm" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            self._cancel_each(request, webinars, form.cleaned_data["reason"])
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Cancel webinars and refund their attendees",
+            "opts": self.model._meta,
+            "previews": [cancellation_preview(webinar=w) for w in webinars],
+            "form": form,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "selected": [w.pk for w in webinars],
+        }
+        return TemplateResponse(request, "admin/webinars/webinar/cancel_selected.html", context)
+
+    def _cancel_each(self, request, webinars, reason: str) -> None:
+        for webinar in webinars:
+            try:
+                result = webinar_cancel(webinar_id=webinar.pk, by=request.user, reason=reason)
+            except WebinarError as exc:
+                self.message_user(request, f"{webinar.title}: {exc.message}", messages.ERROR)
+                continue
+            self.message_user(
+                request,
+                f"{webinar.title}: cancelled; {result.refunded} attendee(s) refunded "
+                f"{webinar.currency} {result.refund_total}, {result.released_holds} hold(s) "
+                "released.",
+                messages.SUCCESS,
+            )
 
 
 @admin.register(Registration)

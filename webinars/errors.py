@@ -19,6 +19,10 @@ class NotBookable(WebinarError):
     default_message = "This webinar is not open for booking."
 
 
+class WebinarCancelled(NotBookable):
+    default_message = "This webinar has been cancelled."
+
+
 class OwnWebinar(WebinarError):
     default_message = "You can't book your own webinar."
 
@@ -57,3 +61,22 @@ class HoldNotFound(WebinarError):
 class HoldExpired(WebinarError):
     status_code = 409
     default_message = "Your seat hold expired before the payment was ready. Please book again."
+
+
+class NotAllowedToCancel(WebinarError):
+    status_code = 403
+    default_message = "Only the webinar's coach or platform staff can cancel it."
+
+
+class AlreadyCancelled(WebinarError):
+    status_code = 409
+    default_message = "This webinar is already cancelled."
+
+
+class CannotCancel(WebinarError):
+    default_message = "A completed webinar can't be cancelled."
+
+
+class Busy(WebinarError):
+    status_code = 409
+    default_message = "This webinar is changing right now (a payment arrived). Please try again."

@@ -76,6 +76,10 @@ class Webinar(models.Model):
         default=_default_platform_fee,
         validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
     )
+    cancelled_at = models.DateTimeField(null=True, blank=True, editable=False)
+    cancellation_reason = models.TextField(
+        blank=True, editable=False, help_text="Told to the attendees (webinar_cancel)."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -64,7 +64,7 @@ def on_payment_succeeded(payment: Payment, intent: dict) -> None:
         registration.save()
         after_confirm(webinar=webinar, registration=registration)
         return
-    _refund_because_full(payment, registration, now)
+    _refund_late_payment(payment, registration, now)
 
 
 def _seat_still_ours(registration: Registration, now) -> bool:
@@ -104,21 +104,37 @@ def _seat_free_for_late_payment(registration: Registration, now) -> bool:
     )
 
 
-def _refund_because_full(payment: Payment, registration: Registration, now) -> None:
+def _refund_late_payment(payment: Payment, registration: Registration, now) -> None:
+    """The money arrived but there is no seat for it any more: the webinar was cancelled
+    meanwhile, or the last seat went to someone else. Refund it and say which."""
     from notifications.services import notify
     from notifications.types import NotificationType
 
+    webinar = registration.webinar
     registration.status = Registration.Status.REFUNDED
     registration.ended_at = now
     registration.hold_expires_at = None
     registration.save()
-    payment_refund_later(payment=payment, reason="Webinar full when the payment arrived")
-    notify(
-        recipient=registration.user,
-        type=NotificationType.WEBINAR_BOOKING_FAILED_FULL,
-        target=registration,
-        context={"refund_amount": payment.amount_total},
-    )
+    if webinar.status == Webinar.Status.CANCELLED:
+        payment_refund_later(payment=payment, reason="Webinar cancelled")
+        notify(
+            recipient=registration.user,
+            type=NotificationType.WEBINAR_CANCELLED,
+            target=registration,
+            context={
+                "refund_amount": payment.amount_total,
+                "reason": webinar.cancellation_reason,
+                "late_payment": True,
+            },
+        )
+    else:
+        payment_refund_later(payment=payment, reason="Webinar full when the payment arrived")
+        notify(
+            recipient=registration.user,
+            type=NotificationType.WEBINAR_BOOKING_FAILED_FULL,
+            target=registration,
+            context={"refund_amount": payment.amount_total},
+        )
     _push_live(registration.webinar_id, registration.pk)
 
 

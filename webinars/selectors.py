@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -15,6 +16,7 @@ from webinars import pricing
 from webinars.models import Material, Registration, Webinar, WebinarSlot
 
 Status = Registration.Status
+REFUNDABLE_PAYMENT_STATUSES = ("completed", "partially_refunded")
 
 
 def _live_q(now: datetime) -> Q:
@@ -87,6 +89,18 @@ class BookingState:
         return self.is_attendee or self.is_coach or self.is_staff_viewer
 
     @property
+    def is_cancelled(self) -> bool:
+        return self.webinar.status == Webinar.Status.CANCELLED
+
+    @property
+    def can_cancel(self) -> bool:
+        """The coach's (or staff's) "Cancel webinar" button."""
+        return (self.is_coach or self.is_staff_viewer) and self.webinar.status not in (
+            Webinar.Status.CANCELLED,
+            Webinar.Status.COMPLETED,
+        )
+
+    @property
     def can_book(self) -> bool:
         return not (self.is_coach or self.is_attendee or self.is_holding or self.closed_reason)
 
@@ -107,6 +121,8 @@ class BookingState:
 
 
 def _closed_reason(webinar: Webinar, quote: pricing.Quote, now: datetime) -> str:
+    if webinar.status == Webinar.Status.CANCELLED:
+        return "This webinar has been cancelled."
     if webinar.status not in Webinar.BOOKABLE_STATUSES:
         return "Booking is not open for this webinar."
     if webinar.starts_at is None:
@@ -292,3 +308,37 @@ def my_webinar_registrations(*, user, now: datetime) -> tuple[list[MyWebinar], l
             upcoming.append(item)
     past.reverse()
     return upcoming, past
+
+
+@dataclass
+class CancellationPreview:
+    """What cancelling `webinar` would do now (the confirmation step shows it)."""
+
+    webinar: Webinar
+    refund_count: int
+    refund_total: Decimal
+    free_attendees: int
+    held_seats: int
+
+    @property
+    def attendee_count(self) -> int:
+        return self.refund_count + self.free_attendees
+
+
+def cancellation_preview(*, webinar: Webinar, now: datetime | None = None) -> CancellationPreview:
+    """Counts and refund total over the live registrations (one query)."""
+    now = now or timezone.now()
+    refund_count, refund_total, free, held = 0, Decimal("0"), 0, 0
+    registrations = Registration.objects.filter(
+        webinar_id=webinar.pk, status__in=Registration.LIVE_STATUSES
+    ).select_related("payment")
+    for registration in registrations:
+        payment = registration.payment
+        if registration.status == Status.HELD:
+            held += 1 if registration.hold_expires_at and registration.hold_expires_at > now else 0
+        elif payment is not None and payment.status in REFUNDABLE_PAYMENT_STATUSES:
+            refund_count += 1
+            refund_total += payment.refundable_amount
+        else:
+            free += 1
+    return CancellationPreview(webinar, refund_count, refund_total, free, held)

@@ -7,6 +7,7 @@ app_name = "webinars"
 urlpatterns = [
     path("", views.webinar_list, name="list"),
     path("mine/", views.coach_webinars, name="coach_webinars"),
+    path("mine/<int:webinar_id>/cancel/", views.webinar_cancel, name="cancel"),
     path("<int:webinar_id>/", views.webinar_detail, name="detail"),
     path("<int:webinar_id>/register/", views.webinar_register, name="register"),
     path("<int:webinar_id>/panel/", views.booking_panel, name="panel"),

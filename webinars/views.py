@@ -11,11 +11,13 @@ from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirec
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from payments.money import format_money
 from webinars import selectors, services
 from webinars.errors import WebinarError
 from webinars.exports import attendees_csv
+from webinars.forms import CancelWebinarForm
 from webinars.models import Registration
 
 PANEL = "webinars/detail.html#booking_panel"
@@ -187,3 +189,49 @@ def webinar_attendees(request, webinar_id: int):
     if request.htmx:
         return render(request, "webinars/detail.html#attendees", {"webinar": webinar})
     return render(request, "webinars/attendees.html", {"webinar": webinar, "attendees": attendees})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def webinar_cancel(request, webinar_id: int):
+    """The coach's "Cancel webinar": GET shows the confirmation step (who is refunded, how
+    much, a reason field), POST cancels through `services.webinar_cancel`."""
+    webinar = _webinar_or_404(request, webinar_id)
+    if not (request.user.sees_everything or webinar.coach.user_id == request.user.pk):
+        raise PermissionDenied("Only the webinar's coach can cancel it.")
+    form = CancelWebinarForm(request.POST if request.method == "POST" else None)
+    error, status = "", 200
+    if request.method == "POST":
+        if not form.is_valid():
+            status = 400
+        else:
+            try:
+                result = services.webinar_cancel(
+                    webinar_id=webinar.pk, by=request.user, reason=form.cleaned_data["reason"]
+                )
+            except WebinarError as exc:
+                error, status = exc.message, exc.status_code
+            else:
+                messages.success(request, _cancelled_message(result))
+                return redirect("webinars:coach_webinars")
+    context = {
+        "webinar": webinar,
+        "preview": selectors.cancellation_preview(webinar=webinar),
+        "form": form,
+        "error": error,
+        "already_cancelled": webinar.status == webinar.Status.CANCELLED,
+    }
+    template = "webinars/cancel.html"
+    if request.htmx and not request.htmx.boosted:
+        template += "#dialog_modal"
+    return render(request, template, context, status=status)
+
+
+def _cancelled_message(result) -> str:
+    webinar = result.webinar
+    text = f"“{webinar.title}” is cancelled."
+    if result.refunded:
+        people = "attendee is" if result.refunded == 1 else "attendees are"
+        total = format_money(result.refund_total, webinar.currency)
+        text += f" {result.refunded} {people} refunded {total} in total."
+    return text

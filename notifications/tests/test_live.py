@@ -49,3 +49,11 @@ def test_push_helpers_never_raise_when_the_layer_is_down(redis_down):
     live.webinar_changed(webinar_id=123456)
     live.registration_changed(registration_id=123456)
     live.bell_changed(user_id=1)
+
+
+def test_a_push_task_that_fails_to_render_logs_and_does_not_raise(caplog):
+    from notifications.tasks import push_webinar_state
+
+    caplog.set_level(logging.ERROR, logger="notifications.live")
+    push_webinar_state.apply(args=["not-an-id"])
+    assert "Live update of webinar not-an-id failed" in caplog.text

@@ -2,6 +2,7 @@
 for the coach, the booking panel for the booker; who may watch a webinar."""
 
 import pytest
+from celery.signals import before_task_publish
 from channels.db import database_sync_to_async
 
 from accounts.tests.factories import UserFactory
@@ -111,4 +112,52 @@ async def test_a_new_hold_does_not_push_the_payment_step_over_the_bookers_own_pa
     await database_sync_to_async(live.registration_changed)(registration_id=held.pk)
 
     assert await nothing_arrives(booker_stream)
+    await booker_stream.disconnect()
+
+
+@pytest.fixture
+def celery_not_eager():
+    """Tasks go to the broker (in-memory without REDIS_URL, our Redis db with it) and wait
+    there: no worker runs in this test. Yields the (task name, args) published; purged after."""
+    from config.celery import app
+
+    app.conf.task_always_eager = False  # the autouse fixture restores it
+    published = []
+
+    def record(sender=None, body=None, **_kwargs):
+        published.append((sender, list(body[0])))
+
+    before_task_publish.connect(record, weak=False)
+    try:
+        yield published
+    finally:
+        before_task_publish.disconnect(record)
+        app.control.purge()
+
+
+async def test_webinar_pushes_are_rendered_by_the_celery_task_not_in_the_request(
+    celery_not_eager,
+):
+    from notifications.tasks import push_booking_panel, push_webinar_state
+
+    webinar, _ = await _webinar(max_attendees=5)
+    held = await database_sync_to_async(HeldRegistrationFactory)(webinar=webinar)
+    watcher, _, _ = await connect(f"/ws/webinars/{webinar.pk}/")
+    booker_stream, _, _ = await connect("/ws/notifications/", held.user)
+
+    await _confirm(held)  # what a service does after the seat is confirmed
+
+    # The request only queued the work; nothing was rendered or sent in it.
+    assert celery_not_eager == [
+        ("notifications.tasks.push_webinar_state", [webinar.pk]),
+        ("notifications.tasks.push_booking_panel", [held.pk]),
+    ]
+    assert await nothing_arrives(watcher)
+    assert await nothing_arrives(booker_stream)
+    # The worker's part: render the page's partials and send them.
+    await database_sync_to_async(push_webinar_state.apply)(args=[webinar.pk])
+    await database_sync_to_async(push_booking_panel.apply)(args=[held.pk])
+    assert "4 spots left" in await receive_html(watcher)
+    assert "You're booked!" in await receive_html(booker_stream)
+    await watcher.disconnect()
     await booker_stream.disconnect()

@@ -11,42 +11,19 @@ from django.utils import timezone
 from accounts.tests.factories import UserFactory
 from payments import gateway
 from payments.models import Payment, Transaction, WebhookEvent
-from payments.services import payment_confirm, payments_reconcile
+from payments.services import payments_reconcile
 from payments.tests.stripe_helpers import (
     card_with_number,
     event_for,
     localstripe_events,
     post_event,
-    saved_card,
 )
 from webinars.models import Registration
 from webinars.services import holds_expire, webinar_register
 from webinars.tests.factories import RegistrationFactory, WebinarFactory
+from webinars.tests.payment_helpers import deliver, paid
 
 pytestmark = pytest.mark.django_db
-
-
-def paid(localstripe, webinar, user=None):
-    """Register and pay at localstripe; returns (registration, payment, succeeded event)."""
-    user = user or UserFactory()
-    result = webinar_register(webinar_id=webinar.pk, user=user)
-    payment = result.payment
-    payment_confirm(
-        user=user,
-        payment_intent_id=payment.stripe_payment_intent_id,
-        payment_method_id=saved_card(user),
-    )
-    [event] = localstripe_events(
-        localstripe["base"],
-        event_type="payment_intent.succeeded",
-        payment_intent_id=payment.stripe_payment_intent_id,
-    )
-    return result.registration, payment, event
-
-
-def deliver(client, event, capture):
-    with capture(execute=True):
-        return post_event(client, event)
 
 
 def test_webhook_without_signature_or_with_a_bad_one_is_400_and_changes_nothing(

@@ -37,14 +37,20 @@ def test_unknown_webinar_returns_404(user_client):
     assert response.json() == {"message": "Webinar not found."}
 
 
-@pytest.mark.parametrize(
-    "status", [Webinar.Status.DRAFT, Webinar.Status.CANCELLED, Webinar.Status.COMPLETED]
-)
+@pytest.mark.parametrize("status", [Webinar.Status.DRAFT, Webinar.Status.COMPLETED])
 def test_webinar_not_open_for_booking_returns_400(user_client, status):
     webinar = WebinarFactory(status=status)
     response = register(user_client, webinar.pk)
     assert response.status_code == 400
     assert response.json()["message"] == "This webinar is not open for booking."
+    assert not Registration.objects.exists()
+
+
+def test_cancelled_webinar_returns_400_saying_it_was_cancelled(user_client):
+    webinar = WebinarFactory(status=Webinar.Status.CANCELLED)
+    response = register(user_client, webinar.pk)
+    assert response.status_code == 400
+    assert response.json() == {"message": "This webinar has been cancelled."}
     assert not Registration.objects.exists()
 
 

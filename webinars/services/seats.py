@@ -29,6 +29,7 @@ from webinars.errors import (
     OwnWebinar,
     PaymentUnavailable,
     PriceNotSet,
+    WebinarCancelled,
     WebinarFull,
     WebinarNotFound,
 )
@@ -93,6 +94,8 @@ def _hold_seat(*, webinar_id: int, user, now: datetime) -> tuple[Registration, b
         webinar = locks.lock_webinar(webinar_id)
     except Webinar.DoesNotExist:
         raise WebinarNotFound() from None
+    if webinar.status == Webinar.Status.CANCELLED:
+        raise WebinarCancelled()
     if webinar.status not in Webinar.BOOKABLE_STATUSES:
         raise NotBookable()
     if webinar.coach.user_id == user.pk:

@@ -1,0 +1,30 @@
+"""Writes of the webinars app, split by sub-domain: seats (holds, confirmation, release,
+expiry) and cancellation of a whole webinar. Import from here: `from webinars.services import
+webinar_register, webinar_cancel`."""
+
+from webinars.services.cancellation import CancelResult, webinar_cancel
+from webinars.services.seats import (
+    RegisterResult,
+    _push_live,
+    after_confirm,
+    expire_stale_holds,
+    holds_expire,
+    live_seat_count,
+    registration_release,
+    webinar_register,
+    webinar_starts_at,
+)
+
+__all__ = [
+    "CancelResult",
+    "RegisterResult",
+    "_push_live",
+    "after_confirm",
+    "expire_stale_holds",
+    "holds_expire",
+    "live_seat_count",
+    "registration_release",
+    "webinar_cancel",
+    "webinar_register",
+    "webinar_starts_at",
+]
