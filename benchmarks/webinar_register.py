@@ -1,10 +1,12 @@
 """Webinar registration under a burst: N clients race for S seats, then pay; plus query counts.
 
 Everything runs on this machine against 127.0.0.1: PostgreSQL (database `h2_bench`, created
-if missing and flushed at start), Redis db 2 (channel layer and Celery broker; no worker is
-started, queued emails stay queued and are purged at the end), localstripe through our
-launcher, and the production HTTP topology: gunicorn with sync workers (WSGI). Bounded: at
-most --rounds x --clients registrations.
+if missing and flushed at start), Redis db 2 (channel layer and Celery broker; without
+--celery-worker no worker is started: queued emails and live pushes stay queued and are
+purged at the end), localstripe through our launcher, and the production HTTP topology:
+gunicorn with sync workers (WSGI). Bounded: at most --rounds x --clients registrations.
+With --celery-worker one Celery worker (solo pool) runs next to gunicorn and does the queued
+work (live pushes, emails, refunds).
 
     python benchmarks/webinar_register.py --clients 50 --seats 20 --rounds 3
 
@@ -119,6 +121,34 @@ def start_processes(args) -> list[subprocess.Popen]:
         stderr=open(var_dir / "gunicorn.log", "w"),  # noqa: SIM115
     )
     processes = [localstripe, server]
+    if args.celery_worker:
+        # The production shape: a worker renders the live pushes and sends the emails (on the
+        # same 2 cores as gunicorn, so the work still costs CPU here, just not request time).
+        processes.append(
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "config",
+                    "worker",
+                    "--pool",
+                    "solo",
+                    "--loglevel",
+                    "WARNING",
+                    "--hostname",
+                    f"bench-{os.getpid()}@%h",
+                    "--without-gossip",
+                    "--without-mingle",
+                    "--without-heartbeat",
+                ],
+                cwd=ROOT,
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=open(var_dir / "celery.log", "w"),  # noqa: SIM115
+            )
+        )
     try:
         wait_for("127.0.0.1", args.localstripe_port, "/js.stripe.com/v3/")
         wait_for("127.0.0.1", args.port, "/healthz/")
@@ -401,6 +431,11 @@ def main() -> None:
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/h2_bench")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/2")
     parser.add_argument("--var-dir", default="var/bench-webinar")
+    parser.add_argument(
+        "--celery-worker",
+        action="store_true",
+        help="also run one Celery worker (live pushes, emails); default: tasks stay queued",
+    )
     args = parser.parse_args()
     args.clients = max(2, min(args.clients, 200))
     args.rounds = max(1, min(args.rounds, 10))
@@ -434,6 +469,7 @@ def main() -> None:
     print(
         f"webinar_register: {args.clients} clients race for {args.seats} seats, "
         f"{args.rounds} round(s); gunicorn {args.workers} sync workers; PostgreSQL; localstripe"
+        + ("; 1 Celery worker" if args.celery_worker else "; no Celery worker (tasks queued)")
     )
     print(
         f"  register      {register_rps:7.1f} requests/s"

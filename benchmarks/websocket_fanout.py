@@ -2,10 +2,12 @@
 clients (default 200) watching one webinar receiving the update.
 
 Topology as in production: daphne (one process, 127.0.0.1:8350) serves /ws/, the Redis channel
-layer (db 3) carries the push, and the webhook is applied in *this* process (standing in for
-the gunicorn worker that receives Stripe's POST) through `payments.webhooks.webhook_process`
-with a real signed payment_intent.succeeded event produced by localstripe (our launcher,
-127.0.0.1:8351). PostgreSQL database `h3_bench` (created if missing).
+layer (db 3) carries the push, one Celery worker (solo pool) renders it (the webhook only
+queues the render task on commit, see notifications/live.py), and the webhook is applied in
+*this* process (standing in for the gunicorn worker that receives Stripe's POST) through
+`payments.webhooks.webhook_process` with a real signed payment_intent.succeeded event
+produced by localstripe (our launcher, 127.0.0.1:8351). PostgreSQL database `h3_bench`
+(created if missing).
 
 Each round books a seat through the real services (hold, PaymentIntent, saved card, confirm),
 waits until the clients have seen the hold's update, then applies the webhook inside a
@@ -13,6 +15,9 @@ transaction whose first on-commit hook stamps the commit time; every client stam
 arrival of its next frame with the same monotonic clock.
 
     python benchmarks/websocket_fanout.py --clients 200 --rounds 5
+
+Environment overrides: BENCH_DATABASE_URL, BENCH_REDIS_URL, BENCH_DAPHNE_PORT,
+BENCH_LOCALSTRIPE_PORT.
 """
 
 from __future__ import annotations
@@ -34,7 +39,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-DAPHNE_PORT, LOCALSTRIPE_PORT = 8350, 8351
+# Overridable to run inside another port range: BENCH_DAPHNE_PORT / BENCH_LOCALSTRIPE_PORT.
+DAPHNE_PORT = int(os.environ.get("BENCH_DAPHNE_PORT", "8350"))
+LOCALSTRIPE_PORT = int(os.environ.get("BENCH_LOCALSTRIPE_PORT", "8351"))
 
 
 # --- a minimal websocket client (RFC 6455; enough for server-to-client text frames) ----------
@@ -145,7 +152,8 @@ def configure() -> dict:
         "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/3"),
         "STRIPE_API_BASE": f"http://127.0.0.1:{LOCALSTRIPE_PORT}",
         "SITE_URL": f"http://127.0.0.1:{DAPHNE_PORT}",
-        # As in production: emails are only queued (Redis broker, no worker here; purged after).
+        # As in production: tasks go through the Redis broker to one Celery worker (it renders
+        # the live pushes and sends the emails); whatever is left is purged after.
         "CELERY_TASK_ALWAYS_EAGER": "false",
         "EMAIL_URL": "memorymail://",
         "DJANGO_SETTINGS_MODULE": "config.settings",
@@ -174,6 +182,15 @@ def wait_for_port(port: int, timeout: float = 30) -> None:
                 return
         time.sleep(0.2)
     raise RuntimeError(f"nothing listens on 127.0.0.1:{port}")
+
+
+def wait_for_log(path: Path, needle: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if path.exists() and needle in path.read_text(errors="replace"):
+            return
+        time.sleep(0.2)
+    raise RuntimeError(f"{path.name}: {needle!r} not seen within {timeout}s")
 
 
 def signed_succeeded_event(payment_intent_id: str) -> tuple[bytes, str]:
@@ -307,8 +324,34 @@ def main() -> None:
                 stderr=subprocess.STDOUT,
             )
         )
+        processes.append(
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "config",
+                    "worker",
+                    "--pool",
+                    "solo",
+                    "--loglevel",
+                    "INFO",
+                    "--hostname",
+                    f"fanout-{os.getpid()}@%h",
+                    "--without-gossip",
+                    "--without-mingle",
+                    "--without-heartbeat",
+                ],
+                cwd=ROOT,
+                env={**os.environ},
+                stdout=open(logs / "celery.log", "wb"),  # noqa: SIM115
+                stderr=subprocess.STDOUT,
+            )
+        )
         wait_for_port(LOCALSTRIPE_PORT)
         wait_for_port(DAPHNE_PORT)
+        wait_for_log(logs / "celery.log", "ready.")
 
         webinar = WebinarFactory(
             coach=CoachFactory(user__email=f"bench-coach-{time.time_ns()}@example.com"),
@@ -379,7 +422,7 @@ def main() -> None:
     )
     print(
         f"commit -> FIRST client per round: p50 {statistics.median(first_ms):7.1f} ms "
-        "(on-commit work before the spots push: notifications, queued emails, rendering)"
+        "(queue to the worker, tasks ahead of the push (emails), rendering, group_send)"
     )
 
 

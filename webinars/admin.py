@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.db import models
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -23,8 +24,13 @@ class WebinarSlotInline(admin.TabularInline):
     min_num = 0
 
 
+# Links typed without a scheme are https (Django 6's default; silences the 5.x warning).
+URL_FIELDS_HTTPS = {models.URLField: {"assume_scheme": "https"}}
+
+
 class MaterialInline(admin.TabularInline):
     model = Material
+    formfield_overrides = URL_FIELDS_HTTPS
     extra = 0
     fields = ("title", "file", "url", "position")
 
@@ -38,6 +44,7 @@ def _csv_response(registrations, filename: str) -> HttpResponse:
 @admin.register(Webinar)
 class WebinarAdmin(OwnedByCoachAdminMixin, admin.ModelAdmin):
     coach_lookup = "coach"
+    formfield_overrides = URL_FIELDS_HTTPS
     list_display = ("title", "starts", "status", "price_now", "attendees")
     list_filter = ("status",)
     search_fields = ("title",)
