@@ -456,6 +456,18 @@ def calendar_week(
     return days
 
 
+def next_free_time(*, coach: Coach, after: dt.datetime) -> dt.datetime | None:
+    """Start of the coach's first free time at or after `after` (one query), so an empty
+    week can point the viewer at the next week that has something."""
+    slot = (
+        AvailabilitySlot.objects.filter(coach=coach, end__gt=after)
+        .order_by("start")
+        .only("start")
+        .first()
+    )
+    return None if slot is None else max(slot.start, after)
+
+
 # --- lists for people -----------------------------------------------------------------------
 
 

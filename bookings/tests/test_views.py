@@ -206,6 +206,23 @@ class TestCalendar:
         monday = body["days"][0]
         assert body["week"] == day.isoformat() and monday["entries"][0]["kind"] == "free"
 
+    def test_empty_week_points_to_the_next_free_time(self, client, offer):
+        coach, _, day = offer
+        empty_week = day - dt.timedelta(days=7)
+        client.force_login(UserFactory())
+        url = reverse("bookings:calendar", args=[coach.pk])
+        html = client.get(url, {"week": empty_week.isoformat()}).content.decode()
+        assert "Nothing free this week" in html and f"?week={day.isoformat()}" in html
+        body = client.get(url, {"week": empty_week.isoformat()}, **JSON).json()
+        assert body["next_free"] == at(day, 9).isoformat()
+
+    def test_week_with_free_time_has_no_next_free_hint(self, client, offer):
+        coach, _, day = offer
+        client.force_login(UserFactory())
+        url = reverse("bookings:calendar", args=[coach.pk])
+        html = client.get(url, {"week": day.isoformat()}).content.decode()
+        assert "Nothing free this week" not in html
+
     def test_private_calendar_shows_nothing(self, client, offer):
         coach, _, day = offer
         Coach.objects.filter(pk=coach.pk).update(calendar_visibility="private")

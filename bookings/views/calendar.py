@@ -50,6 +50,10 @@ def calendar(request, coach_id: int):
         if access.can_view
         else []
     )
+    next_free = None
+    if access.can_view and not any(e.kind == "free" for day in days for e in day.entries):
+        week_end = scheduling.day_bounds(week_of + dt.timedelta(days=6), tz)[1]
+        next_free = selectors.next_free_time(coach=coach, after=max(now, week_end))
     if wants_json(request):
         if not access.can_view:
             return JsonResponse(
@@ -61,6 +65,7 @@ def calendar(request, coach_id: int):
                 "coach": coach.pk,
                 "week": week_of.isoformat(),
                 "timezone": str(tz),
+                "next_free": next_free.isoformat() if next_free else None,
                 "days": [
                     {"date": d.date.isoformat(), "entries": [_entry_json(e) for e in d.entries]}
                     for d in days
@@ -76,6 +81,7 @@ def calendar(request, coach_id: int):
         "previous_week": week_of - dt.timedelta(days=7),
         "next_week": week_of + dt.timedelta(days=7),
         "this_week": scheduling.week_start(now.astimezone(tz).date()),
+        "next_free": next_free,
         "session_types": selectors.active_session_types(coach) if access.can_view else [],
     }
     if access.is_owner:
