@@ -137,6 +137,7 @@ def _webinar_cancelled(recipient, info, context):
     on_date = f" on {when(info.starts_at)}" if info.starts_at else ""
     if context.get("for_coach"):
         return _webinar_cancelled_for_coach(info, context, on_date, reason)
+    hold_released = bool(context.get("hold_released"))
     by = {True: " by the platform team", False: " by the coach"}.get(context.get("by_staff"), "")
     body = f"{info.title}{on_date} has been cancelled{by}."
     if reason:
@@ -147,13 +148,13 @@ def _webinar_cancelled(recipient, info, context):
     elif refund:
         body += f" Your payment of {refund} is refunded in full"
         body += "; depending on your bank it appears within 5-10 business days."
-    elif context.get("hold_released"):
+    elif hold_released:
         body += " The seat you were holding is released and nothing is charged."
     return Content(
         title=f"Cancelled: {info.title}",
         body=body,
         link=info.link,
-        cta_label="See other webinars" if refund or context.get("hold_released") else "View",
+        cta_label="See other webinars" if refund or hold_released else "View details",
         details=_session_details(info) + ([("Refund", refund)] if refund else []),
     )
 

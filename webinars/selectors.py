@@ -320,10 +320,6 @@ class CancellationPreview:
     free_attendees: int
     held_seats: int
 
-    @property
-    def attendee_count(self) -> int:
-        return self.refund_count + self.free_attendees
-
 
 def cancellation_preview(*, webinar: Webinar, now: datetime | None = None) -> CancellationPreview:
     """Counts and refund total over the live registrations (one query)."""

@@ -238,6 +238,9 @@ def after_confirm(*, webinar: Webinar, registration: Registration) -> None:
     if webinar.status == Webinar.Status.PENDING_MINIMUM and confirmed >= webinar.min_attendees:
         webinar.status = Webinar.Status.SCHEDULED
         webinar.save(update_fields=["status", "updated_at"])
+    # Registered first, so on commit the push tasks are queued ahead of the emails and the
+    # worker updates the open pages before it sends mail.
+    _push_live(webinar.pk, registration.pk)
     from notifications.services import notify
     from notifications.types import NotificationType
 
@@ -257,7 +260,6 @@ def after_confirm(*, webinar: Webinar, registration: Registration) -> None:
             "max": webinar.max_attendees,
         },
     )
-    _push_live(webinar.pk, registration.pk)
 
 
 def _push_live(webinar_id: int | None, registration_id: int | None) -> None:
