@@ -89,6 +89,63 @@ def _celery_eager_by_default(request, settings):
     app.conf.task_eager_propagates = True
     yield
     app.conf.task_always_eager = previous
+    if not eager and HAS_REDIS:
+        # Whatever this test queued and no worker took (emails, pushes) would otherwise wait
+        # in our Redis db and be run by the next worker there against another database.
+        _purge_celery_queues(app)
+
+
+def _purge_celery_queues(app) -> None:
+    try:
+        app.control.purge()
+    except Exception as error:  # Redis gone at teardown: the test already reported it
+        print(f"could not purge the Celery queues: {error!r}", file=sys.stderr)
+
+
+@pytest.fixture
+def celery_not_eager():
+    """Tasks go to the broker (in-memory without REDIS_URL, our Redis db with it) and wait
+    there: no worker runs in this test. Yields the (task name, args) published; purged after."""
+    from celery.signals import before_task_publish
+
+    from config.celery import app
+
+    app.conf.task_always_eager = False  # _celery_eager_by_default restores it
+    published = []
+
+    def record(sender=None, body=None, **_kwargs):
+        published.append((sender, list(body[0])))
+
+    before_task_publish.connect(record, weak=False)
+    try:
+        yield published
+    finally:
+        before_task_publish.disconnect(record)
+        _purge_celery_queues(app)
+
+
+@pytest.fixture
+def celery_broker_down():
+    """Tasks are published to a Redis broker on a port where nothing listens (a real refused
+    connection, no mock). The project's publish retry policy applies: each task gives up after
+    ~0.6 s (3 quick retries) and raises kombu's OperationalError."""
+    from config.celery import app
+
+    saved = {key: app.conf[key] for key in ("broker_url", "broker_write_url", "task_always_eager")}
+
+    def use_new_connection():
+        app._pool = None  # the cached broker connection pools follow broker_url again
+        app.amqp._producer_pool = None
+
+    app.conf.broker_url = app.conf.broker_write_url = f"redis://127.0.0.1:{free_port()}/0"
+    app.conf.task_always_eager = False
+    use_new_connection()
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            app.conf[key] = value
+        use_new_connection()
 
 
 @pytest.fixture(scope="session")

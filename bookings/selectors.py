@@ -491,12 +491,39 @@ def my_session_bookings(*, user, now: dt.datetime) -> tuple[list[Booking], list[
     return upcoming, past[:50]
 
 
+def booking_for_status_panel(booking_id: int) -> Booking | None:
+    """One booking with what its status panel shows (coach, session type, payment, code)."""
+    return (
+        Booking.objects.select_related(
+            "client", "coach__user", "session_type", "payment", "discount_code"
+        )
+        .filter(pk=booking_id)
+        .first()
+    )
+
+
+def status_panel_context(booking: Booking) -> dict:
+    """The context of `bookings/status.html#panel` (the page, its poll and the live push)."""
+    return {
+        "booking": booking,
+        "payment": booking.payment,
+        "status_url": f"/bookings/{booking.pk}/status/",
+        "cancel_url": f"/bookings/{booking.pk}/payment/cancel/",
+    }
+
+
+OPEN_REQUEST_STATUSES = (Booking.Status.REQUESTED, Booking.Status.TIME_SUGGESTED)
+
+
+def open_request_count(coach: Coach) -> int:
+    """Requests waiting for the coach or the client (the dashboard's "Open requests")."""
+    return Booking.objects.filter(coach=coach, status__in=OPEN_REQUEST_STATUSES).count()
+
+
 def requests_inbox(coach: Coach) -> QuerySet[Booking]:
     """Requests the coach must answer (already authorized, so accepting charges the client)."""
     return (
-        Booking.objects.filter(
-            coach=coach, status__in=[Booking.Status.REQUESTED, Booking.Status.TIME_SUGGESTED]
-        )
+        Booking.objects.filter(coach=coach, status__in=OPEN_REQUEST_STATUSES)
         .select_related("client", "session_type")
         .prefetch_related("suggested_times")
         .order_by("start")
@@ -508,6 +535,7 @@ class Dashboard:
     today: list[Booking]
     upcoming: list[Booking]
     open_requests: list[Booking]
+    open_requests_count: int
     earnings_month: Decimal
     sessions_month: int
     currency: str
@@ -533,6 +561,7 @@ def coach_dashboard(coach: Coach, *, now: dt.datetime) -> Dashboard:
         today=today,
         upcoming=upcoming,
         open_requests=list(requests_inbox(coach)[:20]),
+        open_requests_count=open_request_count(coach),
         earnings_month=earnings,
         sessions_month=sessions,
         currency=coach.currency,

@@ -9,10 +9,12 @@ itself with `transaction.on_commit`, which runs at once outside a transaction) a
 into its caller: a channel layer or Redis outage is logged and the database change that caused
 the push stays committed. People then see the change on their next page load or poll.
 
-The webinar widgets (`webinar_changed`, `registration_changed`) are rendered by a Celery task
-queued on commit (`notifications.tasks.push_webinar_state` / `push_booking_panel`): rendering
-the partials was half of a registration request's server time. With Redis a worker does it;
-in the embedded default Celery is eager and the task runs in-process at the same moment.
+Every render-and-push (`webinar_changed`, `registration_changed`, `booking_changed`,
+`notification_created`, `bell_changed`) is a Celery task queued on commit
+(`notifications.tasks.push_*`): rendering the partials was half of a registration request's
+server time, and a request should not pay for it. With Redis a worker does it; in the embedded
+default Celery is eager and the task runs in-process at the same moment. A broker outage while
+queuing is logged like a layer outage (the page's polling or next load shows the change).
 """
 
 from __future__ import annotations
@@ -105,14 +107,23 @@ def registration_changed(*, registration_id: int) -> None:
     _after_commit(_queue_push, "push_booking_panel", registration_id)
 
 
+def booking_changed(*, booking_id: int) -> None:
+    """A 1:1 booking changed state: after commit, queue the task that re-renders the client's
+    status panel (their open booking modal flips to "You're booked!", "Request declined", ...)
+    and the coach's open-request count on their dashboard."""
+    _after_commit(_queue_push, "push_booking_status", booking_id)
+
+
 def notification_created(*, notification_id: int) -> None:
-    """After commit: the new notification's toast and the recipient's bell with its count."""
-    _after_commit(_push_notification, notification_id)
+    """After commit, queue the task that sends the new notification's toast and the
+    recipient's bell with its count."""
+    _after_commit(_queue_push, "push_notification", notification_id)
 
 
 def bell_changed(*, user_id: int) -> None:
-    """After commit: re-send the bell (unread count changed, e.g. marked read in another tab)."""
-    _after_commit(_push_bell, user_id)
+    """After commit, queue the task that re-sends the bell (unread count changed, e.g. marked
+    read in another tab)."""
+    _after_commit(_queue_push, "push_bell", user_id)
 
 
 # --- renderers (run after commit, read fresh state) -------------------------------------------
@@ -142,7 +153,22 @@ def push_booking_panel_now(registration_id: int) -> None:
     send_fragment_now(user_group(registration.user_id), html)
 
 
-def _push_notification(notification_id: int) -> None:
+def push_booking_status_now(booking_id: int) -> None:
+    """Render and send a 1:1 booking's live widgets now (the Celery task's body): the client's
+    status panel (only the faces worth pushing) and the coach's open-request count."""
+    from notifications import live_fragments
+
+    booking = live_fragments.load_booking(booking_id)
+    if booking is None:
+        return
+    send_fragment_now(user_group(booking.client_id), live_fragments.render_booking_status(booking))
+    send_fragment_now(
+        user_group(booking.coach.user_id), live_fragments.render_open_requests(booking.coach)
+    )
+
+
+def push_notification_now(notification_id: int) -> None:
+    """Render and send a notification's toast and bell now (the Celery task's body)."""
     from notifications.models import Notification
 
     notification = (
@@ -154,7 +180,8 @@ def _push_notification(notification_id: int) -> None:
     send_fragment_now(user_group(notification.recipient_id), html)
 
 
-def _push_bell(user_id: int) -> None:
+def push_bell_now(user_id: int) -> None:
+    """Render and send the bell with its unread count now (the Celery task's body)."""
     send_fragment_now(user_group(user_id), render_bell(user_id=user_id, oob=True))
 
 

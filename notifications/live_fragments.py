@@ -1,10 +1,13 @@
-"""Rendering of the webinar widgets that are pushed live.
+"""Rendering of the webinar and 1:1 booking widgets that are pushed live.
 
 The fragments come from the webinar pages' own partials (one template per widget): the
 public "spots left" (`webinars/detail.html#spots`, root id `webinar-<id>-spots`), the coach's
 attendee count (`webinars/detail.html#attendees`, root id `webinar-<id>-attendees`) and a
 user's booking panel (`webinars/detail.html#booking_panel`). Their context comes from the
 webinar app's `webinar_live_context` selector, so the live fragment and the page match.
+For 1:1 sessions: the client's status panel (`bookings/status.html#panel`, root id
+`booking-<id>-panel`, context from `bookings.selectors.status_panel_context`) and the coach's
+open-request count (`bookings/coach_dashboard.html#open_requests` and `#requests_badge`).
 """
 
 from __future__ import annotations
@@ -100,3 +103,44 @@ def render_booking_panel(registration) -> str:
         if state is not None and state.panel not in PUSHED_PANEL_FACES:
             return ""
         return _oob(render_to_string(BOOKING_PANEL_TEMPLATE, context))
+
+
+# --- 1:1 bookings -------------------------------------------------------------------------------
+
+BOOKING_STATUS_TEMPLATE = "bookings/status.html#panel"
+OPEN_REQUESTS_TEMPLATES = (
+    "bookings/coach_dashboard.html#open_requests",
+    "bookings/coach_dashboard.html#requests_badge",
+)
+
+
+def load_booking(booking_id: int):
+    if _model("bookings.Booking") is None:
+        return None
+    from bookings.selectors import booking_for_status_panel
+
+    return booking_for_status_panel(booking_id)
+
+
+def render_booking_status(booking) -> str:
+    """The client's status panel, or "" while the booking awaits payment: that face (the
+    payment step, "Confirming your payment") only ever answers the client's own click on the
+    page, which shows it already; a push would wipe a card being typed and has no CSRF token."""
+    from bookings.models import Booking
+    from bookings.selectors import status_panel_context
+    from core.context_processors import site
+
+    if booking.status == Booking.Status.PAYMENT_PENDING:
+        return ""
+    client = booking.client
+    with timezone.override(client.tzinfo):
+        context = {**site(None), "user": client, **status_panel_context(booking)}
+        return _oob(render_to_string(BOOKING_STATUS_TEMPLATE, context))
+
+
+def render_open_requests(coach) -> str:
+    """The coach's open-request count as the dashboard shows it (stat card and Requests badge)."""
+    from bookings.selectors import open_request_count
+
+    context = {"open_requests_count": open_request_count(coach)}
+    return "".join(_oob(render_to_string(name, context)) for name in OPEN_REQUESTS_TEMPLATES)

@@ -79,29 +79,55 @@ def providers() -> list[ReminderProvider]:
     return list(_providers.values())
 
 
+# `INSERT_BEFORE_SEND` exists for one purpose: the control test switches it off to show that
+# the check-then-insert way (look for a log row, send, then record) sends a reminder twice when
+# runs overlap (notifications/tests/test_reminders.py). Never switch it off elsewhere.
+INSERT_BEFORE_SEND = True
+
+
 def reminder_send(*, kind: str, due: DueReminder, lead: Lead) -> bool:
     """Send one reminder unless it was sent before. True when this call sent it."""
+    claim = {
+        "kind": kind,
+        "object_id": str(due.object_id),
+        "offset": lead.key,
+        "recipient": due.recipient,
+    }
+    if not INSERT_BEFORE_SEND:
+        return _check_then_insert(claim, due, lead)
     try:
         with transaction.atomic():
-            ReminderLog.objects.create(
-                kind=kind, object_id=str(due.object_id), offset=lead.key, recipient=due.recipient
-            )
-            from notifications.services import notify
-
-            notify(
-                recipient=due.recipient,
-                type=NotificationType.SESSION_REMINDER,
-                target=due.target,
-                context={
-                    "lead": lead.label,
-                    "starts_at": due.starts_at,
-                    "ends_at": due.ends_at,
-                    "reminder": lead.key,
-                },
-            )
+            ReminderLog.objects.create(**claim)
+            _notify(due, lead)
     except IntegrityError:
         return False
     return True
+
+
+def _check_then_insert(claim: dict, due: DueReminder, lead: Lead) -> bool:
+    """The race the unique insert prevents (control test only): two runs both find no log
+    row, both send, and the second insert merely finds the first one's row."""
+    if ReminderLog.objects.filter(**claim).exists():
+        return False
+    _notify(due, lead)
+    ReminderLog.objects.get_or_create(**claim)
+    return True
+
+
+def _notify(due: DueReminder, lead: Lead) -> None:
+    from notifications.services import notify
+
+    notify(
+        recipient=due.recipient,
+        type=NotificationType.SESSION_REMINDER,
+        target=due.target,
+        context={
+            "lead": lead.label,
+            "starts_at": due.starts_at,
+            "ends_at": due.ends_at,
+            "reminder": lead.key,
+        },
+    )
 
 
 def send_due_reminders(*, now: datetime | None = None) -> dict[str, int]:

@@ -66,3 +66,33 @@ def push_booking_panel(registration_id: int) -> None:
         live.push_booking_panel_now(registration_id)
     except Exception:
         logger.exception("Live update of registration %s's panel failed", registration_id)
+
+
+@shared_task(ignore_result=True)
+def push_booking_status(booking_id: int) -> None:
+    from notifications import live
+
+    try:
+        live.push_booking_status_now(booking_id)
+    except Exception:
+        logger.exception("Live update of booking %s failed", booking_id)
+
+
+@shared_task(ignore_result=True)
+def push_notification(notification_id: int) -> None:
+    from notifications import live
+
+    try:
+        live.push_notification_now(notification_id)
+    except Exception:
+        logger.exception("Live push of notification %s failed", notification_id)
+
+
+@shared_task(ignore_result=True)
+def push_bell(user_id: int) -> None:
+    from notifications import live
+
+    try:
+        live.push_bell_now(user_id)
+    except Exception:
+        logger.exception("Live update of user %s's bell failed", user_id)

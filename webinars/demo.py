@@ -2,12 +2,13 @@
 
 Covers every state the booking page shows: early bird running, regular price, nearly full
 (1 seat left), full, free, already started (one demo client is booked on it, so My Bookings
-shows a Join link and materials)."""
+shows a Join link and materials). Start times are what a coach would pick, in the coach's own
+time zone: 18:00 or 09:30 on the chosen day, never the minute the seed happened to run."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
@@ -25,7 +26,8 @@ class DemoWebinar:
     price: Decimal
     max_attendees: int
     taken: int
-    starts_in: timedelta
+    starts_in: timedelta  # which day (in the coach's zone); negative: running now
+    at: time = time(18, 0)  # local start time on that day
     hours: int = 2
     early_bird_price: Decimal | None = None
     early_bird_for: timedelta | None = None
@@ -51,6 +53,7 @@ DEMO_WEBINARS = [
         15,
         4,
         timedelta(days=10),
+        at=time(14, 0),
     ),
     DemoWebinar(
         "Public speaking lab",
@@ -67,6 +70,7 @@ DEMO_WEBINARS = [
         5,
         5,
         timedelta(days=3),
+        at=time(12, 0),
     ),
     DemoWebinar(
         "Intro to coaching (free)",
@@ -75,6 +79,7 @@ DEMO_WEBINARS = [
         50,
         2,
         timedelta(days=7),
+        at=time(9, 30),
         hours=1,
     ),
     DemoWebinar(
@@ -103,6 +108,25 @@ def _demo_attendees(count: int) -> list:
     return people
 
 
+def _local_start(spec: DemoWebinar, now: datetime, tz) -> datetime:
+    """When the demo webinar starts: `spec.at` on the chosen day in the coach's zone; the
+    running one started at the last full half hour (so it is under way, not about to end)."""
+    if spec.starts_in < timedelta(0):
+        local_now = now.astimezone(tz)
+        started = local_now.replace(minute=0 if local_now.minute < 30 else 30)
+        return started.replace(second=0, microsecond=0)
+    day = (now + spec.starts_in).astimezone(tz).date()
+    return datetime.combine(day, spec.at, tzinfo=tz)
+
+
+def _early_bird_deadline(spec: DemoWebinar, now: datetime, tz) -> datetime | None:
+    """The end of the chosen day (23:59 in the coach's zone)."""
+    if spec.early_bird_for is None:
+        return None
+    day = (now + spec.early_bird_for).astimezone(tz).date()
+    return datetime.combine(day, time(23, 59), tzinfo=tz)
+
+
 def _ensure_webinar(coach, spec: DemoWebinar, now) -> tuple[Webinar, bool]:
     webinar, created = Webinar.objects.get_or_create(
         coach=coach,
@@ -115,7 +139,8 @@ def _ensure_webinar(coach, spec: DemoWebinar, now) -> tuple[Webinar, bool]:
     webinar.max_attendees = spec.max_attendees
     webinar.min_attendees = spec.min_attendees
     webinar.early_bird_price = spec.early_bird_price
-    webinar.early_bird_deadline = now + spec.early_bird_for if spec.early_bird_for else None
+    tz = coach.user.tzinfo
+    webinar.early_bird_deadline = _early_bird_deadline(spec, now, tz)
     webinar.status = (
         Webinar.Status.PENDING_MINIMUM
         if spec.taken < spec.min_attendees
@@ -123,7 +148,7 @@ def _ensure_webinar(coach, spec: DemoWebinar, now) -> tuple[Webinar, bool]:
     )
     webinar.save()
     webinar.slots.all().delete()
-    start = (now + spec.starts_in).replace(second=0, microsecond=0)
+    start = _local_start(spec, now, tz)
     WebinarSlot.objects.create(
         webinar=webinar, start=start, end=start + timedelta(hours=spec.hours)
     )

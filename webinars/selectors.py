@@ -277,13 +277,34 @@ class MyWebinar:
     def is_confirmed(self) -> bool:
         return self.registration.status == Status.CONFIRMED
 
+    @property
+    def cancelled_by_coach(self) -> bool:
+        return self.webinar.status == Webinar.Status.CANCELLED and self.registration.status in (
+            Status.CANCELLED,
+            Status.REFUNDED,
+        )
+
+    @property
+    def refunded_amount(self) -> Decimal:
+        """What went back to the user so far (0 while a refund is still on its way)."""
+        payment = self.registration.payment
+        return payment.amount_refunded if payment is not None else Decimal("0")
+
+
+def _was_booked_q() -> Q:
+    """Seats the user had and lost without choosing to: refunded (the webinar was cancelled,
+    or the seat was gone when a late payment arrived) or cancelled after being confirmed (a
+    free seat of a cancelled webinar). A hold the user released never counts as a booking."""
+    return Q(status=Status.REFUNDED) | Q(status=Status.CANCELLED, confirmed_at__isnull=False)
+
 
 def my_webinar_registrations(*, user, now: datetime) -> tuple[list[MyWebinar], list[MyWebinar]]:
-    """(upcoming, past) webinars of `user`: confirmed, on hold or refunded (3 queries)."""
+    """(upcoming, past and cancelled) webinars of `user`: confirmed or on hold and not over
+    yet; then ended ones, cancelled seats and refunded seats, newest first (3 queries)."""
     slots = WebinarSlot.objects.filter(webinar=OuterRef("webinar_id"))
     registrations = (
         Registration.objects.filter(user=user)
-        .filter(Q(status__in=[Status.CONFIRMED, Status.REFUNDED]) | _live_q(now))
+        .filter(Q(status=Status.CONFIRMED) | _live_q(now) | _was_booked_q())
         .select_related("webinar__coach__user", "payment")
         .prefetch_related("webinar__materials")
         .annotate(
@@ -302,7 +323,8 @@ def my_webinar_registrations(*, user, now: datetime) -> tuple[list[MyWebinar], l
             ends_at=registration.ends_at,
             materials=list(registration.webinar.materials.all()) if confirmed else [],
         )
-        if registration.ends_at is not None and registration.ends_at < now:
+        over = registration.ends_at is not None and registration.ends_at < now
+        if over or registration.status not in Registration.LIVE_STATUSES:
             past.append(item)
         else:
             upcoming.append(item)

@@ -1,11 +1,13 @@
-"""Every booking transition tells the people concerned, through the notifications app.
+"""Every booking transition tells the people concerned, through the notifications app, and
+updates their open pages live (the client's status panel, the coach's open-request count).
 
-`notify` writes in the caller's transaction and delivers after commit, so a transition that
-rolls back tells nobody anything.
+`notify` writes in the caller's transaction and delivers after commit, and the live push is
+queued on commit too, so a transition that rolls back tells nobody anything.
 """
 
 from __future__ import annotations
 
+from notifications import live
 from notifications.services import notify
 from notifications.types import NotificationType as T
 
@@ -29,6 +31,7 @@ _EVENTS: dict[str, list[tuple[str, str]]] = {
 
 
 def booking_event(booking, event: str, **context) -> None:
+    live.booking_changed(booking_id=booking.pk)
     context.setdefault("client_name", booking.client.display_name)
     context.setdefault("link", booking.get_absolute_url())
     for side, notification_type in _EVENTS[event]:

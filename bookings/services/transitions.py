@@ -37,6 +37,7 @@ from bookings.policy import RefundDecision, cancellation_refund, reschedule_dead
 from bookings.services import availability
 from bookings.services.booking_create import _check_free, _covering_slots
 from bookings.services.notify import booking_event
+from notifications import live
 
 logger = logging.getLogger(__name__)
 S = Booking.Status
@@ -510,7 +511,10 @@ def _expire_one(booking_id: int, now: dt.datetime) -> Booking | None:
         availability.restore(coach=booking.coach, pieces=booking.consumed_availability, now=now)
     booking.status = S.EXPIRED
     booking.save(update_fields=["status", "updated_at"])
-    if was != S.PAYMENT_PENDING:
+    if was == S.PAYMENT_PENDING:
+        # An unpaid hold ran out: nothing to notify, but an open panel shows "Booking released".
+        live.booking_changed(booking_id=booking.pk)
+    else:
         booking_event(
             booking,
             "expired",

@@ -409,6 +409,55 @@ def test_dashboard_shows_today_upcoming_and_earnings(client, offer):
     assert "Upcoming" in html and "Earnings this month" in html
 
 
+def test_dashboard_counts_open_requests_in_the_elements_the_live_push_replaces(client, offer):
+    coach, session_type, day = offer
+    for hour in (10, 12):
+        BookingFactory(
+            coach=coach,
+            session_type=session_type,
+            start=at(day, hour),
+            end=at(day, hour + 1),
+            status=Booking.Status.REQUESTED,
+            booking_type=Booking.Type.REQUEST,
+        )
+    client.force_login(coach.user)
+    html = client.get(reverse("bookings:coach_dashboard")).content.decode()
+    assert '<p id="coach-open-requests" class="stat-value" data-testid="open-requests">2</p>' in html
+    assert '<span id="coach-open-requests-badge"><span class="badge badge-warn">2</span>' in html
+
+
+def test_confirming_panel_polls_only_while_the_live_stream_is_closed(client):
+    from payments.models import Payment
+
+    booking = BookingFactory(status=Booking.Status.PAYMENT_PENDING)
+    booking.payment = Payment.objects.create(
+        payer=booking.client,
+        coach=booking.coach,
+        purpose=Payment.Purpose.SESSION_BOOKING,
+        status=Payment.Status.PROCESSING,
+        currency="CHF",
+        amount_total=Decimal("150.00"),
+        amount_net=Decimal("138.76"),
+        vat_rate=Decimal("8.1"),
+        vat_amount=Decimal("11.24"),
+        platform_fee=Decimal("20.81"),
+        coach_share=Decimal("117.95"),
+        stripe_payment_intent_id="pi_test_confirming",
+    )
+    booking.save(update_fields=["payment"])
+    client.force_login(booking.client)
+
+    html = client.get(reverse("bookings:status", args=[booking.pk])).content.decode()
+
+    assert "Confirming your payment" in html
+    assert f'id="booking-{booking.pk}-panel"' in html
+    # The poller: an inner element without an id, every 2 s only without the live stream (the
+    # push brings the outcome), every 10 s regardless (a push overtaken by this very response).
+    poller = f'<div hx-get="/bookings/{booking.pk}/status/" hx-trigger="every 2s '
+    poller += '[!(window.coaching &amp;&amp; coaching.live())], every 10s"'
+    assert poller in html
+
+
 def test_admin_shows_a_coach_only_their_own_session_types(client):
     mine, _ = coach_with_offer(name="Mine")
     coach_with_offer(name="Theirs")

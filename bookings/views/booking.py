@@ -231,18 +231,14 @@ def create(request):
 
 
 def panel_context(booking: Booking) -> dict:
-    return {
-        "booking": booking,
-        "payment": booking.payment,
-        "status_url": f"/bookings/{booking.pk}/status/",
-        "cancel_url": f"/bookings/{booking.pk}/payment/cancel/",
-    }
+    return selectors.status_panel_context(booking)
 
 
 @login_required
 @require_GET
 def status(request, booking_id: int):
-    """The booking panel as it is now (polled by the payment step after paying)."""
+    """The booking panel as it is now (polled by the payment step after paying while the
+    live stream is closed; the push of `notifications.live.booking_changed` otherwise)."""
     booking = get_object_or_404(
         Booking.objects.select_related("coach__user", "session_type", "payment"),
         pk=booking_id,

@@ -50,6 +50,35 @@ async def test_signed_in_user_receives_bell_with_count_and_toast():
     await communicator.disconnect()
 
 
+async def test_bell_and_toast_are_rendered_by_the_celery_task_not_in_the_request(
+    celery_not_eager,
+):
+    from notifications.tasks import push_bell, push_notification
+
+    user = await create_user()
+    communicator, _, _ = await connect("/ws/notifications/", user)
+
+    notification = await notify_connection_request(user)
+
+    # notify() only queued the push on commit; nothing was rendered or sent in the request.
+    assert celery_not_eager == [("notifications.tasks.push_notification", [notification.pk])]
+    assert await nothing_arrives(communicator)
+    await database_sync_to_async(push_notification.apply)(args=[notification.pk])
+    html = await receive_html(communicator)
+    assert "1 unread" in html and "Ada Lovelace wants to connect" in html
+
+    # Marking it read (e.g. in another tab) queues the bell the same way.
+    from notifications.services import notification_mark_read
+
+    await database_sync_to_async(notification_mark_read)(user=user, notification_id=notification.pk)
+    assert celery_not_eager[-1] == ("notifications.tasks.push_bell", [user.pk])
+    assert await nothing_arrives(communicator)
+    await database_sync_to_async(push_bell.apply)(args=[user.pk])
+    bell = await receive_html(communicator)
+    assert 'id="notifications-bell"' in bell and "unread" not in bell  # count back to 0
+    await communicator.disconnect()
+
+
 async def test_a_user_does_not_receive_another_users_notifications():
     alice, bob = await create_user(), await create_user()
     alice_socket, _, _ = await connect("/ws/notifications/", alice)

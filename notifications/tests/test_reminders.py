@@ -93,13 +93,16 @@ def test_unconfirmed_session_gets_no_reminder():
     assert not _reminders_to(booking.client).exists()
 
 
-def test_overlapping_runs_in_threads_send_each_reminder_once():
+def overlapping_runs(runs: int = 4):
+    """Three sessions 20 hours away (six reminders: client and coach each) and `runs`
+    reminder runs in threads released at the same instant, one database connection each.
+    Returns the bookings."""
     now = timezone.now()
     bookings = [
         session_booking(start=now + timedelta(hours=20), confirmed_at=now - timedelta(days=2))
         for _ in range(3)
     ]
-    barrier = threading.Barrier(4)
+    barrier = threading.Barrier(runs)
     errors = []
 
     def run():
@@ -111,17 +114,41 @@ def test_overlapping_runs_in_threads_send_each_reminder_once():
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=run) for _ in range(4)]
+    threads = [threading.Thread(target=run) for _ in range(runs)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
-
     assert errors == []
+    return bookings
+
+
+def test_overlapping_runs_in_threads_send_each_reminder_once():
+    bookings = overlapping_runs()
+
     for booking in bookings:
         assert _reminders_to(booking.client).count() == 1
         assert _reminders_to(booking.coach.user).count() == 1
     assert len(mail.outbox) == 6
+
+
+def test_control_check_then_insert_sends_twice_when_runs_overlap(monkeypatch):
+    """The same overlapping runs with the log row looked up first and written after sending
+    (INSERT_BEFORE_SEND off): some reminder goes out twice, so the test above proves the
+    insert-before-send design and not a lucky schedule."""
+    from notifications import reminders
+
+    monkeypatch.setattr(reminders, "INSERT_BEFORE_SEND", False)
+    duplicates = 0
+    for _ in range(3):  # a race is a race: give it three chances to show itself
+        mail.outbox.clear()
+        bookings = overlapping_runs()
+        recipients = [u for b in bookings for u in (b.client, b.coach.user)]
+        duplicates = sum(_reminders_to(user).count() - 1 for user in recipients)
+        if duplicates > 0:
+            break
+    assert duplicates > 0, "check-then-insert should send some reminder twice"
+    assert len(mail.outbox) > 6
 
 
 def test_webinar_slot_reminds_confirmed_attendees_and_the_coach_only():

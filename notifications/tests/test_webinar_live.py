@@ -2,7 +2,6 @@
 for the coach, the booking panel for the booker; who may watch a webinar."""
 
 import pytest
-from celery.signals import before_task_publish
 from channels.db import database_sync_to_async
 
 from accounts.tests.factories import UserFactory
@@ -113,26 +112,6 @@ async def test_a_new_hold_does_not_push_the_payment_step_over_the_bookers_own_pa
 
     assert await nothing_arrives(booker_stream)
     await booker_stream.disconnect()
-
-
-@pytest.fixture
-def celery_not_eager():
-    """Tasks go to the broker (in-memory without REDIS_URL, our Redis db with it) and wait
-    there: no worker runs in this test. Yields the (task name, args) published; purged after."""
-    from config.celery import app
-
-    app.conf.task_always_eager = False  # the autouse fixture restores it
-    published = []
-
-    def record(sender=None, body=None, **_kwargs):
-        published.append((sender, list(body[0])))
-
-    before_task_publish.connect(record, weak=False)
-    try:
-        yield published
-    finally:
-        before_task_publish.disconnect(record)
-        app.control.purge()
 
 
 async def test_webinar_pushes_are_rendered_by_the_celery_task_not_in_the_request(

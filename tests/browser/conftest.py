@@ -22,8 +22,10 @@ Fixtures
   It is a `LiveStack` with
   - `.url`: the daphne server (HTTP *and* websockets, e.g. ws://.../ws/ping/) running
     `config.asgi` in a subprocess against the test database (file-based SQLite test DB, or
-    the PostgreSQL test DB when DATABASE_URL is set; then REDIS_URL's Redis channel layer and
-    a real Celery worker subprocess are used too, otherwise Celery runs eagerly in the server);
+    the PostgreSQL test DB when DATABASE_URL is set). When REDIS_URL is set (whatever the
+    database), the server uses its Redis channel layer and Celery broker and a real Celery
+    worker subprocess runs the tasks; without REDIS_URL the channel layer is in-memory and
+    Celery runs eagerly inside the server process;
   - `.localstripe_base`: a private localstripe (our launcher) whose webhook posts to
     `<url>/payments/stripe/webhook/` signed with `.webhook_secret`; the server uses it as
     STRIPE_API_BASE, and the test process's settings point the gateway at it as well, so a

@@ -1,6 +1,7 @@
 """1:1 sessions in the browser: a client opens a coach's calendar, picks a duration and a
 time, applies a discount code and sees the price change, books and pays; another client sends
-a request that the coach accepts in their inbox; the first client cancels and sees the refund."""
+a request that the coach accepts in their inbox, and the client's open page and the coach's
+dashboard change by themselves; the first client cancels and sees the refund."""
 
 import re
 from decimal import Decimal
@@ -86,8 +87,9 @@ def test_book_with_a_code_pay_accept_a_request_and_cancel_with_refund(page, live
         "202.50"
     )
 
-    # Bob sends a request for Tuesday (his card is only authorized).
+    # Bob sends a request for Tuesday (his card is only authorized) and keeps the page open.
     bob_context = page.context.browser.new_context(base_url=live_stack.url)
+    coach_context = page.context.browser.new_context(base_url=live_stack.url)
     try:
         bob_page = bob_context.new_page()
         login(bob_page, bob)
@@ -97,23 +99,31 @@ def test_book_with_a_code_pay_accept_a_request_and_cancel_with_refund(page, live
         bob_page.get_by_role("button", name="Send request").click()
         _add_card_and_pay(bob_page, r"^Pay ")
         expect(bob_page.get_by_text("Request sent")).to_be_visible(timeout=LIVE_TIMEOUT)
+        expect(bob_page.locator("body")).to_have_attribute("data-live", "open")
+        bob_page.evaluate("window.__sameDocument = true")  # gone if the page reloads
+        bob_booking = Booking.objects.get(client=bob)
+        assert bob_booking.status == Booking.Status.REQUESTED
+        assert bob_booking.payment.status == Payment.Status.PROCESSING  # authorized only
+
+        # The coach has the dashboard open in one tab and accepts in the inbox in another.
+        dashboard = coach_context.new_page()
+        login(dashboard, coach.user)
+        dashboard.goto("/coach/dashboard/")
+        expect(dashboard.get_by_test_id("open-requests")).to_have_text("1")
+        expect(dashboard.locator("body")).to_have_attribute("data-live", "open")
+        inbox = coach_context.new_page()
+        inbox.goto("/coach/requests/")
+        request_card = inbox.get_by_test_id("request").filter(has_text="Bob Requester")
+        request_card.get_by_role("button", name="Accept").click()
+        expect(inbox.get_by_text("Accepted: Bob")).to_be_visible()
+        expect(inbox.get_by_text("No open requests.")).to_be_visible()
+
+        # Both open pages changed by themselves: Bob's panel, the coach's count.
+        expect(bob_page.get_by_text("You're booked!")).to_be_visible(timeout=LIVE_TIMEOUT)
+        assert bob_page.evaluate("window.__sameDocument") is True
+        expect(dashboard.get_by_test_id("open-requests")).to_have_text("0", timeout=LIVE_TIMEOUT)
     finally:
         bob_context.close()
-    bob_booking = Booking.objects.get(client=bob)
-    assert bob_booking.status == Booking.Status.REQUESTED
-    assert bob_booking.payment.status == Payment.Status.PROCESSING  # authorized, not captured
-
-    # The coach accepts Bob's request from the inbox.
-    coach_context = page.context.browser.new_context(base_url=live_stack.url)
-    try:
-        coach_page = coach_context.new_page()
-        login(coach_page, coach.user)
-        coach_page.goto("/coach/requests/")
-        request_card = coach_page.get_by_test_id("request").filter(has_text="Bob Requester")
-        request_card.get_by_role("button", name="Accept").click()
-        expect(coach_page.get_by_text("Accepted: Bob")).to_be_visible()
-        expect(coach_page.get_by_text("No open requests.")).to_be_visible()
-    finally:
         coach_context.close()
     bob_booking.refresh_from_db()
     assert bob_booking.status == Booking.Status.CONFIRMED
@@ -136,8 +146,9 @@ def test_book_with_a_code_pay_accept_a_request_and_cancel_with_refund(page, live
     assert ada_booking.payment.status == Payment.Status.REFUNDED
 
 
-def test_the_confirming_panel_polls_until_the_booking_is_confirmed(page, live_stack, login):
-    """Webhook after the first status check: the panel keeps asking and then shows it."""
+def test_the_confirming_panel_polls_when_websockets_cannot_connect(page, live_stack, login):
+    """No live stream (a proxy that drops websocket upgrades) and a change that pushes nothing
+    (a direct update): the confirming panel keeps asking and then shows it."""
     from bookings.tests.factories import BookingFactory
 
     client = UserFactory()
@@ -165,8 +176,10 @@ def test_the_confirming_panel_polls_until_the_booking_is_confirmed(page, live_st
         status=Booking.Status.PAYMENT_PENDING,
         payment=payment,
     )
+    page.route_web_socket(re.compile(r".*/ws/.*"), lambda ws: ws.close(code=1008))
     login(page, client)
     page.goto(f"/bookings/{booking.pk}/")
+    expect(page.locator("body")).to_have_attribute("data-live", "closed")
     expect(page.get_by_text("Confirming your payment")).to_be_visible()
     Booking.objects.filter(pk=booking.pk).update(status=Booking.Status.CONFIRMED)
     expect(page.get_by_text("You're booked!")).to_be_visible(timeout=LIVE_TIMEOUT)

@@ -314,6 +314,75 @@ def test_cancelled_webinar_page_says_so_and_offers_no_booking(localstripe):
     assert "Book webinar" not in html
 
 
+# --- My Bookings ----------------------------------------------------------------------------
+
+
+def my_bookings_entry(user, registration) -> str:
+    """The user's My Bookings page, from the "Past and cancelled" heading to this entry's end."""
+    client = Client()
+    client.force_login(user)
+    html = client.get("/bookings/mine/").content.decode()
+    past = html.index("Past and cancelled")
+    entry = html.index(f'id="my-registration-{registration.pk}"')
+    assert past < entry, "the entry is not in the past and cancelled section"
+    return html[entry : html.index("</li>", entry)]
+
+
+def test_a_free_seat_of_a_cancelled_webinar_stays_in_my_bookings_as_cancelled_by_the_coach(
+    localstripe,
+):
+    webinar = WebinarFactory(price=Decimal("0.00"), title="Intro to coaching")
+    registration = webinar_register(webinar_id=webinar.pk, user=UserFactory()).registration
+
+    cancel(webinar)
+
+    entry = my_bookings_entry(registration.user, registration)
+    assert "Intro to coaching" in entry and "Cancelled by the coach" in entry
+    assert "Free seat, nothing to refund" in entry
+
+
+def test_a_paid_seat_of_a_cancelled_webinar_shows_the_refunded_amount_in_my_bookings(
+    client, localstripe, django_capture_on_commit_callbacks
+):
+    webinar = WebinarFactory(price=Decimal("120.00"))
+    registration, _ = confirmed_paid(
+        client, localstripe, webinar, django_capture_on_commit_callbacks
+    )
+
+    cancel(webinar, capture=django_capture_on_commit_callbacks)
+
+    entry = my_bookings_entry(registration.user, registration)
+    assert "Cancelled by the coach" in entry and "Refunded CHF 120.00" in entry
+
+
+def test_a_refund_still_on_its_way_is_not_shown_as_refunded_in_my_bookings(
+    client, localstripe, settings, django_capture_on_commit_callbacks
+):
+    from conftest import free_port
+
+    webinar = WebinarFactory(price=Decimal("120.00"))
+    registration, _ = confirmed_paid(
+        client, localstripe, webinar, django_capture_on_commit_callbacks
+    )
+    settings.STRIPE_API_BASE = f"http://127.0.0.1:{free_port()}"  # Stripe down: refund owed
+
+    cancel(webinar, capture=django_capture_on_commit_callbacks)
+
+    entry = my_bookings_entry(registration.user, registration)
+    assert "Refund of CHF 120.00 on its way" in entry and "Refunded CHF" not in entry
+
+
+def test_a_released_hold_is_not_listed_in_my_bookings(localstripe):
+    webinar = WebinarFactory(title="Never booked")
+    registration = webinar_register(webinar_id=webinar.pk, user=UserFactory()).registration
+
+    cancel(webinar)  # the hold is released, the user never had a seat
+
+    client = Client()
+    client.force_login(registration.user)
+    assert "Never booked" not in client.get("/bookings/mine/").content.decode()
+
+
 # --- admin ----------------------------------------------------------------------------------
 
 

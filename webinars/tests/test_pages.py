@@ -226,6 +226,24 @@ def test_my_bookings_query_count_does_not_grow_with_bookings(client):
     assert _queries(client, "/bookings/mine/") == few
 
 
+def test_my_bookings_query_count_does_not_grow_with_cancelled_and_refunded_seats(client):
+    user = UserFactory()
+    client.force_login(user)
+
+    def cancelled_and_refunded():
+        cancelled = WebinarFactory(status=Webinar.Status.CANCELLED)
+        RegistrationFactory(user=user, webinar=cancelled, status="cancelled")
+        RegistrationFactory(user=user, webinar=WebinarFactory(), status="refunded")
+
+    cancelled_and_refunded()
+    few = _queries(client, "/bookings/mine/")
+    for _ in range(10):
+        cancelled_and_refunded()
+    html = client.get("/bookings/mine/").content.decode()
+    assert html.count("Cancelled by the coach") == 11
+    assert _queries(client, "/bookings/mine/") == few
+
+
 def test_list_query_count_does_not_grow_with_webinars(client):
     WebinarFactory()
     few = _queries(client, reverse("webinars:list"))
