@@ -304,7 +304,7 @@ def my_webinar_registrations(*, user, now: datetime) -> tuple[list[MyWebinar], l
     slots = WebinarSlot.objects.filter(webinar=OuterRef("webinar_id"))
     registrations = (
         Registration.objects.filter(user=user)
-        .filter(Q(status=Status.CONFIRMED) | _live_q(now) | _was_booked_q())
+        .filter(_live_q(now) | _was_booked_q())
         .select_related("webinar__coach__user", "payment")
         .prefetch_related("webinar__materials")
         .annotate(

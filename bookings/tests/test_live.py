@@ -164,7 +164,8 @@ async def test_the_coachs_open_request_count_follows_new_and_answered_requests()
     )
 
     count = await receive_containing(coach_stream, 'id="coach-open-requests"')
-    assert 'data-testid="open-requests" hx-swap-oob="true">0</p>' in count and "badge-warn" not in count
+    assert 'data-testid="open-requests" hx-swap-oob="true">0</p>' in count
+    assert "badge-warn" not in count
     await coach_stream.disconnect()
 
 

@@ -48,6 +48,8 @@ def test_push_helpers_never_raise_when_the_layer_is_down(redis_down):
     live.push_to_user(1, "<p id='x'>x</p>")
     live.webinar_changed(webinar_id=123456)
     live.registration_changed(registration_id=123456)
+    live.booking_changed(booking_id=123456)
+    live.notification_created(notification_id=123456)
     live.bell_changed(user_id=1)
 
 
