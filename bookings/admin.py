@@ -18,6 +18,7 @@ from bookings.models import (
     TimeBasedRate,
 )
 from bookings.services import availability
+from core.admin import ReadOnlyRecordAdminMixin
 
 
 class CoachDefaultMixin(OwnedByCoachAdminMixin):
@@ -182,7 +183,7 @@ class SuggestedTimeInline(admin.TabularInline):
 
 
 @admin.register(Booking)
-class BookingAdmin(OwnedByCoachAdminMixin, admin.ModelAdmin):
+class BookingAdmin(ReadOnlyRecordAdminMixin, OwnedByCoachAdminMixin, admin.ModelAdmin):
     """Read-only: bookings change through their actions (accept, cancel, ...) so that money,
     availability and notifications stay consistent."""
 
@@ -201,15 +202,6 @@ class BookingAdmin(OwnedByCoachAdminMixin, admin.ModelAdmin):
     search_fields = ("client__email", "title")
     date_hierarchy = "start"
     inlines = [SuggestedTimeInline]
-
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Connection)

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from accounts.admin_scoping import OwnedByCoachAdminMixin
+from core.admin import ReadOnlyRecordAdminMixin
 from payments.models import Payment, Transaction, WebhookEvent
 
 
@@ -15,7 +16,8 @@ class TransactionInline(admin.TabularInline):
 
 
 @admin.register(Payment)
-class PaymentAdmin(OwnedByCoachAdminMixin, admin.ModelAdmin):
+class PaymentAdmin(ReadOnlyRecordAdminMixin, OwnedByCoachAdminMixin, admin.ModelAdmin):
+    # Money records are never edited by hand; refunds go through the refund service.
     list_display = (
         "id",
         "created_at",
@@ -31,16 +33,6 @@ class PaymentAdmin(OwnedByCoachAdminMixin, admin.ModelAdmin):
     search_fields = ("stripe_payment_intent_id", "payer__email")
     date_hierarchy = "created_at"
     inlines = [TransactionInline]
-
-    def get_readonly_fields(self, request, obj=None):
-        # Money records are never edited by hand; refunds go through the refund service.
-        return [f.name for f in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(WebhookEvent)

@@ -7,10 +7,8 @@ double-books (so the tests above prove something)."""
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from accounts.tests.factories import UserFactory
 from bookings import locks
@@ -18,30 +16,10 @@ from bookings.errors import SlotUnavailable
 from bookings.models import Booking
 from bookings.services.booking_create import booking_create
 from bookings.tests.factories import AvailabilitySlotFactory, at, coach_with_offer, future_weekday
+from tests.concurrency import race
 
 pytestmark = [pytest.mark.realservices, pytest.mark.django_db(transaction=True)]
 CLIENTS = 20
-
-
-def race(count: int, action) -> list:
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-
-    def worker(index: int) -> None:
-        try:
-            barrier.wait(timeout=60)
-            results[index] = action(index)
-        except Exception as exc:  # collected and asserted by the test
-            results[index] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
 
 
 def twenty_clients_book_the_same_time():

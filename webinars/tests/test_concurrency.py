@@ -4,16 +4,15 @@ webinar lock off (webinars.locks.LOCKS_ENABLED) and show the race is real withou
 
 from __future__ import annotations
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connections
 from django.test import Client
 
 from accounts.tests.factories import UserFactory
 from payments.models import Payment
 from payments.tests.stripe_helpers import event_for, post_event
+from tests.concurrency import race
 from webinars import locks
 from webinars.errors import WebinarFull
 from webinars.models import Registration, Webinar
@@ -21,29 +20,6 @@ from webinars.services import CancelResult, webinar_cancel, webinar_register
 from webinars.tests.factories import HeldRegistrationFactory, RegistrationFactory, WebinarFactory
 
 pytestmark = [pytest.mark.realservices, pytest.mark.django_db(transaction=True)]
-
-
-def race(count: int, action) -> list:
-    """Run action(i) in `count` threads released at the same instant; each thread uses its
-    own database connection and closes it at the end."""
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-
-    def worker(index: int) -> None:
-        try:
-            barrier.wait(timeout=60)
-            results[index] = action(index)
-        except Exception as exc:  # collected and asserted by the test
-            results[index] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
 
 
 def live_seats(webinar) -> int:
