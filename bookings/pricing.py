@@ -27,6 +27,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from payments.money import quantize
+from payments.pricing import price_breakdown
 
 PRICING_VERSION = "1"
 HUNDRED = Decimal(100)
@@ -280,27 +281,26 @@ def _code_label(code: CodeDiscount, currency: str) -> str:
 def _with_tax_and_fee(
     req, currency, subtotal, lines, discount, code_applied, code_message
 ) -> Quote:
-    rate = req.vat_rate
-    if req.vat_included:
-        total = subtotal
-        vat_amount = quantize(total * rate / (HUNDRED + rate), currency)
-        net = total - vat_amount
-    else:
-        net = subtotal
-        vat_amount = quantize(net * rate / HUNDRED, currency)
-        total = net + vat_amount
-    platform_fee = quantize(net * req.platform_fee_percent / HUNDRED, currency)
+    # The VAT / platform-fee split is the payments core's, so a session and a webinar at the
+    # same price break down to the same cents.
+    parts = price_breakdown(
+        amount=subtotal,
+        currency=currency,
+        vat_rate=req.vat_rate,
+        platform_fee_percent=req.platform_fee_percent,
+        vat_included=req.vat_included,
+    )
     return Quote(
         currency=currency,
-        total=total,
+        total=parts.total,
         subtotal=subtotal,
-        net=net,
-        vat_amount=vat_amount,
-        vat_rate=rate,
+        net=parts.net,
+        vat_amount=parts.vat_amount,
+        vat_rate=req.vat_rate,
         vat_included=req.vat_included,
-        platform_fee=platform_fee,
+        platform_fee=parts.platform_fee,
         platform_fee_percent=req.platform_fee_percent,
-        coach_share=net - platform_fee,
+        coach_share=parts.coach_share,
         lines=lines,
         discount=discount,
         code_applied=code_applied,
