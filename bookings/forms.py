@@ -5,15 +5,8 @@ from django import forms
 from bookings.models import WEEKDAY_CHOICES, SessionType
 
 
-class AvailabilityForm(forms.Form):
-    """A one-off stretch of free time, entered in the coach's own zone."""
-
-    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-    start_time = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time", "step": 900}))
-    end_time = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time", "step": 900}))
-    instant_booking = forms.BooleanField(
-        required=False, label="Clients may book this time instantly"
-    )
+class TimeRangeMixin:
+    """`start_time` / `end_time` fields whose end must come after their start."""
 
     def clean(self):
         data = super().clean()
@@ -26,7 +19,18 @@ class AvailabilityForm(forms.Form):
         return data
 
 
-class WeeklyAvailabilityForm(forms.Form):
+class AvailabilityForm(TimeRangeMixin, forms.Form):
+    """A one-off stretch of free time, entered in the coach's own zone."""
+
+    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    start_time = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time", "step": 900}))
+    end_time = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time", "step": 900}))
+    instant_booking = forms.BooleanField(
+        required=False, label="Clients may book this time instantly"
+    )
+
+
+class WeeklyAvailabilityForm(TimeRangeMixin, forms.Form):
     weekdays = forms.TypedMultipleChoiceField(
         choices=WEEKDAY_CHOICES, coerce=int, widget=forms.CheckboxSelectMultiple, label="Every"
     )
@@ -41,16 +45,6 @@ class WeeklyAvailabilityForm(forms.Form):
     instant_booking = forms.BooleanField(
         required=False, label="Clients may book this time instantly"
     )
-
-    def clean(self):
-        data = super().clean()
-        if (
-            data.get("start_time")
-            and data.get("end_time")
-            and data["end_time"] <= data["start_time"]
-        ):
-            raise forms.ValidationError("The end must be after the start.")
-        return data
 
 
 class SessionTypeForm(forms.ModelForm):
