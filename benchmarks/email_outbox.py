@@ -26,6 +26,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.support import celery_worker_argv, ensure_database  # noqa: E402
+
 
 def configure(args) -> dict:
     env = {
@@ -38,17 +40,6 @@ def configure(args) -> dict:
     }
     os.environ.update(env)
     return env
-
-
-def ensure_database(url: str) -> None:
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    admin_url = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
-        if not exists:
-            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def wait_for_worker(app, timeout: float = 60) -> None:
@@ -120,22 +111,7 @@ def main() -> None:
         # 3. Through the broker and a worker.
         OutboundEmail.objects.update(status=OutboundEmail.Status.QUEUED, sent_at=None)
         worker = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "config",
-                "worker",
-                "-l",
-                "WARNING",
-                f"--concurrency={args.concurrency}",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-                "-n",
-                f"bench-{os.getpid()}@%h",
-            ],
+            celery_worker_argv(name="bench", concurrency=args.concurrency),
             cwd=ROOT,
             env={**os.environ, **env},
         )

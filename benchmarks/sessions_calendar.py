@@ -35,6 +35,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from benchmarks.support import ensure_database  # noqa: E402
+
 BENCH_EMAIL = "bench-coach@sessions.bench"
 
 
@@ -52,16 +55,6 @@ def configure(args) -> None:
     )
     os.environ.pop("REDIS_URL", None)
     args.resolved_database_url = url
-
-
-def ensure_database(url: str) -> None:
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    admin_url = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def build_data(bookings_wanted: int):

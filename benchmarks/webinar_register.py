@@ -39,6 +39,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.support import celery_worker_argv, ensure_database  # noqa: E402
+
 
 def configure(args) -> None:
     os.environ.update(
@@ -55,16 +57,6 @@ def configure(args) -> None:
             "VAR_DIR": str(Path(args.var_dir).resolve()),
         }
     )
-
-
-def ensure_database(url: str) -> None:
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    admin_url = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def wait_for(url_host: str, port: int, path: str, timeout: float = 30) -> None:
@@ -126,23 +118,7 @@ def start_processes(args) -> list[subprocess.Popen]:
         # same 2 cores as gunicorn, so the work still costs CPU here, just not request time).
         processes.append(
             subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "celery",
-                    "-A",
-                    "config",
-                    "worker",
-                    "--pool",
-                    "solo",
-                    "--loglevel",
-                    "WARNING",
-                    "--hostname",
-                    f"bench-{os.getpid()}@%h",
-                    "--without-gossip",
-                    "--without-mingle",
-                    "--without-heartbeat",
-                ],
+                celery_worker_argv(name="bench"),
                 cwd=ROOT,
                 env=env,
                 stdout=subprocess.DEVNULL,

@@ -39,6 +39,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.support import celery_worker_argv, ensure_database  # noqa: E402
+
 # Overridable to run inside another port range: BENCH_DAPHNE_PORT / BENCH_LOCALSTRIPE_PORT.
 DAPHNE_PORT = int(os.environ.get("BENCH_DAPHNE_PORT", "8350"))
 LOCALSTRIPE_PORT = int(os.environ.get("BENCH_LOCALSTRIPE_PORT", "8351"))
@@ -161,15 +163,6 @@ def configure() -> dict:
     }
     os.environ.update(env)
     return env
-
-
-def ensure_database(url: str) -> None:
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def wait_for_port(port: int, timeout: float = 30) -> None:
@@ -326,23 +319,7 @@ def main() -> None:
         )
         processes.append(
             subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "celery",
-                    "-A",
-                    "config",
-                    "worker",
-                    "--pool",
-                    "solo",
-                    "--loglevel",
-                    "INFO",
-                    "--hostname",
-                    f"fanout-{os.getpid()}@%h",
-                    "--without-gossip",
-                    "--without-mingle",
-                    "--without-heartbeat",
-                ],
+                celery_worker_argv(name="fanout", loglevel="INFO"),
                 cwd=ROOT,
                 env={**os.environ},
                 stdout=open(logs / "celery.log", "wb"),  # noqa: SIM115
