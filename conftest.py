@@ -7,6 +7,7 @@ processes because pytest-asyncio and pytest-playwright cannot share one event lo
 
 from __future__ import annotations
 
+import functools
 import os
 import socket
 import subprocess
@@ -53,6 +54,23 @@ def _test_settings(request, settings, tmp_path):
     }
 
 
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """`with committed(): action()` runs what the action queued with `on_commit` when the block
+    ends, as the commit of a real request or task would: tests see the after-commit effects
+    (emails, pushes, tasks) without `transaction=True` and its flush of every table."""
+    return functools.partial(django_capture_on_commit_callbacks, execute=True)
+
+
+@pytest.fixture
+def stripe_down(settings):
+    """Stripe is unreachable: the gateway points at a closed port on 127.0.0.1 (a real
+    connection refusal, no mock)."""
+    settings.STRIPE_API_BASE = f"http://127.0.0.1:{free_port()}"
+    settings.STRIPE_LOCAL_MODE = True
+    return settings.STRIPE_API_BASE
+
+
 def missing_real_services() -> list[str]:
     """What a `realservices` test lacks here: Redis (REDIS_URL) and PostgreSQL (DATABASE_URL)."""
     missing = []
@@ -63,18 +81,27 @@ def missing_real_services() -> list[str]:
     return missing
 
 
+def pytest_collection_modifyitems(config, items):
+    """`realservices` tests skip at collection on embedded defaults (no database set up or
+    flushed for them); with REQUIRE_REAL_SERVICES=1 (CI) they run and fail in setup instead."""
+    missing = missing_real_services()
+    if not missing or os.environ.get("REQUIRE_REAL_SERVICES") == "1":
+        return
+    skip = pytest.mark.skip(reason=f"needs real services, missing {' and '.join(missing)}")
+    for item in items:
+        if "realservices" in item.keywords:
+            item.add_marker(skip)
+
+
 @pytest.fixture(autouse=True)
-def _real_services_or_skip(request):
-    """`realservices` tests skip on embedded defaults, or fail with REQUIRE_REAL_SERVICES=1 (CI)."""
+def _real_services_or_fail(request):
+    """With REQUIRE_REAL_SERVICES=1 (CI) a `realservices` test without them is a failure."""
     if "realservices" not in request.keywords:
         return
     missing = missing_real_services()
-    if not missing:
-        return
-    reason = f"needs real services, missing {' and '.join(missing)}"
-    if os.environ.get("REQUIRE_REAL_SERVICES") == "1":
+    if missing:
+        reason = f"needs real services, missing {' and '.join(missing)}"
         pytest.fail(f"{reason}; REQUIRE_REAL_SERVICES=1 makes this a failure", pytrace=False)
-    pytest.skip(reason)
 
 
 @pytest.fixture(autouse=True)

@@ -8,6 +8,7 @@ Apps add their models to COACH_ADMIN_PERMISSIONS; the group is re-synced after e
 import logging
 
 from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
 
 logger = logging.getLogger(__name__)
 
@@ -25,17 +26,20 @@ def register_coach_permissions(*perms: str) -> None:
 
 
 def sync_coach_group(**kwargs) -> Group:
+    """The Coaches group with exactly COACH_ADMIN_PERMISSIONS (those that exist yet). Runs after
+    every migrate (post_migrate, AccountsConfig.ready), not per signup."""
     group, _ = Group.objects.get_or_create(name=COACH_GROUP_NAME)
-    wanted = []
-    for dotted in sorted(COACH_ADMIN_PERMISSIONS):
+    wanted = Q(pk__in=[])
+    for dotted in COACH_ADMIN_PERMISSIONS:
         app_label, codename = dotted.split(".", 1)
-        perm = Permission.objects.filter(
-            content_type__app_label=app_label, codename=codename
-        ).first()
-        if perm is not None:
-            wanted.append(perm)
-    group.permissions.set(wanted)
+        wanted |= Q(content_type__app_label=app_label, codename=codename)
+    group.permissions.set(Permission.objects.filter(wanted))
     return group
+
+
+def coach_group() -> Group:
+    """The Coaches group as the last migrate synced it (synced now if it is missing)."""
+    return Group.objects.filter(name=COACH_GROUP_NAME).first() or sync_coach_group()
 
 
 def make_coach(user) -> None:
@@ -46,4 +50,4 @@ def make_coach(user) -> None:
     user.is_staff = True
     user.save(update_fields=["role", "is_staff"])
     Coach.objects.get_or_create(user=user)
-    user.groups.add(sync_coach_group())
+    user.groups.add(coach_group())

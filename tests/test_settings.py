@@ -1,17 +1,19 @@
 """The one settings module switches between embedded defaults, real services and production.
 
-Each case loads the settings in a fresh `python` subprocess with a controlled environment
-(settings are read once per process, so this is the only honest way to test the switch).
+Each case executes config/settings.py afresh with a controlled environment (the module reads
+the environment only while it runs); `check --deploy` runs in a real subprocess.
 """
 
 from __future__ import annotations
 
-import json
+import importlib.util
 import os
 import subprocess
 import sys
+import types
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 
 from conftest import ROOT
 
@@ -53,51 +55,65 @@ PRODUCTION_ENV = {
     "EMAIL_URL": "smtp://mailer:secret@smtp.example.com:587/?tls=True",
 }
 
-DUMP = """
-import json
-from django.conf import settings
-print(json.dumps({
-    "db_engine": settings.DATABASES["default"]["ENGINE"],
-    "db_name": str(settings.DATABASES["default"]["NAME"]),
-    "channel_layer": settings.CHANNEL_LAYERS["default"]["BACKEND"],
-    "channel_hosts": [
-        host["address"] if isinstance(host, dict) else host
-        for host in settings.CHANNEL_LAYERS["default"].get("CONFIG", {}).get("hosts", [])
-    ],
-    "celery_eager": settings.CELERY_TASK_ALWAYS_EAGER,
-    "celery_broker": settings.CELERY_BROKER_URL,
-    "cache": settings.CACHES["default"]["BACKEND"],
-    "email_backend": settings.EMAIL_BACKEND,
-    "email_file_path": str(getattr(settings, "EMAIL_FILE_PATH", "")),
-    "stripe_api_base": settings.STRIPE_API_BASE,
-    "stripe_local_mode": settings.STRIPE_LOCAL_MODE,
-    "stripe_js_url": settings.STRIPE_JS_URL,
-    "stripe_secret_key": settings.STRIPE_SECRET_KEY,
-    "debug": settings.DEBUG,
-    "secure_ssl_redirect": getattr(settings, "SECURE_SSL_REDIRECT", False),
-}))
-"""
+
+def load_settings_module(env: dict[str, str], tmp_path) -> types.ModuleType:
+    """config/settings.py executed afresh as its own module, with only `env` (and a private
+    VAR_DIR) in the environment; the process environment is restored afterwards. The settings
+    module reads the environment only while it runs, so this checks the same switch a new
+    process would, in milliseconds (one real process: the `check --deploy` test below)."""
+    saved = dict(os.environ)
+    try:
+        for variable in SETTINGS_VARIABLES:
+            os.environ.pop(variable, None)
+        os.environ.update(VAR_DIR=str(tmp_path / "var"), **env)
+        spec = importlib.util.spec_from_file_location(
+            "settings_under_test", ROOT / "config" / "settings.py"
+        )
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
 
 
-def run_python(code: str, env: dict[str, str], tmp_path, *args: str) -> subprocess.CompletedProcess:
+def load_settings(env: dict[str, str], tmp_path) -> dict:
+    settings = load_settings_module(env, tmp_path)
+    layer = settings.CHANNEL_LAYERS["default"]
+    return {
+        "db_engine": settings.DATABASES["default"]["ENGINE"],
+        "db_name": str(settings.DATABASES["default"]["NAME"]),
+        "channel_layer": layer["BACKEND"],
+        "channel_hosts": [
+            host["address"] if isinstance(host, dict) else host
+            for host in layer.get("CONFIG", {}).get("hosts", [])
+        ],
+        "celery_eager": settings.CELERY_TASK_ALWAYS_EAGER,
+        "celery_broker": settings.CELERY_BROKER_URL,
+        "cache": settings.CACHES["default"]["BACKEND"],
+        "email_backend": settings.EMAIL_BACKEND,
+        "email_file_path": str(getattr(settings, "EMAIL_FILE_PATH", "")),
+        "stripe_api_base": settings.STRIPE_API_BASE,
+        "stripe_local_mode": settings.STRIPE_LOCAL_MODE,
+        "stripe_js_url": settings.STRIPE_JS_URL,
+        "stripe_secret_key": settings.STRIPE_SECRET_KEY,
+        "debug": settings.DEBUG,
+        "secure_ssl_redirect": getattr(settings, "SECURE_SSL_REDIRECT", False),
+    }
+
+
+def run_manage(env: dict[str, str], tmp_path, *args: str) -> subprocess.CompletedProcess:
+    """`python manage.py ...` in a real subprocess with only `env` set."""
     clean = {k: v for k, v in os.environ.items() if k not in SETTINGS_VARIABLES}
     clean.update(VAR_DIR=str(tmp_path / "var"), DJANGO_SETTINGS_MODULE="config.settings", **env)
     return subprocess.run(
-        [sys.executable, *args]
-        if args
-        else [sys.executable, "-c", f"import django\ndjango.setup()\n{code}"],
+        [sys.executable, "manage.py", *args],
         cwd=ROOT,
         env=clean,
         capture_output=True,
         text=True,
         timeout=120,
     )
-
-
-def load_settings(env: dict[str, str], tmp_path) -> dict:
-    result = run_python(DUMP, env, tmp_path)
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def test_no_environment_uses_embedded_defaults(tmp_path):
@@ -189,11 +205,8 @@ def test_production_with_every_variable_uses_real_services_and_stripe(tmp_path):
 def test_production_refuses_to_start_without_variable_and_names_it(variable, tmp_path):
     env = {k: v for k, v in PRODUCTION_ENV.items() if k != variable}
 
-    result = run_python("", env, tmp_path)
-
-    assert result.returncode != 0
-    assert "ImproperlyConfigured" in result.stderr
-    assert variable in result.stderr
+    with pytest.raises(ImproperlyConfigured, match=variable):
+        load_settings_module(env, tmp_path)
 
 
 @pytest.mark.parametrize(
@@ -207,14 +220,12 @@ def test_production_refuses_to_start_without_variable_and_names_it(variable, tmp
 def test_production_refuses_local_or_weak_values_and_names_the_variable(
     variable, unsafe_value, tmp_path
 ):
-    result = run_python("", {**PRODUCTION_ENV, variable: unsafe_value}, tmp_path)
-
-    assert result.returncode != 0
-    assert variable in result.stderr
+    with pytest.raises(ImproperlyConfigured, match=variable):
+        load_settings_module({**PRODUCTION_ENV, variable: unsafe_value}, tmp_path)
 
 
 def test_check_deploy_with_production_environment_prints_no_warnings(tmp_path):
-    result = run_python("", PRODUCTION_ENV, tmp_path, "manage.py", "check", "--deploy")
+    result = run_manage(PRODUCTION_ENV, tmp_path, "check", "--deploy")
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout

@@ -8,24 +8,24 @@ from django.urls import reverse
 from accounts.models import Coach, User
 from accounts.tests.factories import CoachFactory, UserFactory
 from payments.models import Payment, WebhookEvent
+from payments.tests.factories import PaymentFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def make_payment(*, coach: Coach, payer: User, amount: str) -> Payment:
     total = Decimal(amount)
-    return Payment.objects.create(
+    return PaymentFactory(
         payer=payer,
         coach=coach,
-        purpose=Payment.Purpose.SESSION_BOOKING,
         status=Payment.Status.COMPLETED,
-        currency="CHF",
         amount_total=total,
         amount_net=total,
         vat_rate=Decimal("0"),
         vat_amount=Decimal("0"),
         platform_fee=Decimal("0"),
         coach_share=total,
+        stripe_payment_intent_id=None,
     )
 
 

@@ -428,22 +428,11 @@ def test_dashboard_counts_open_requests_in_the_elements_the_live_push_replaces(c
 
 
 def test_confirming_panel_polls_only_while_the_live_stream_is_closed(client):
-    from payments.models import Payment
+    from payments.tests.factories import PaymentFactory
 
     booking = BookingFactory(status=Booking.Status.PAYMENT_PENDING)
-    booking.payment = Payment.objects.create(
-        payer=booking.client,
-        coach=booking.coach,
-        purpose=Payment.Purpose.SESSION_BOOKING,
-        status=Payment.Status.PROCESSING,
-        currency="CHF",
-        amount_total=Decimal("150.00"),
-        amount_net=Decimal("138.76"),
-        vat_rate=Decimal("8.1"),
-        vat_amount=Decimal("11.24"),
-        platform_fee=Decimal("20.81"),
-        coach_share=Decimal("117.95"),
-        stripe_payment_intent_id="pi_test_confirming",
+    booking.payment = PaymentFactory(
+        payer=booking.client, coach=booking.coach, stripe_payment_intent_id="pi_test_confirming"
     )
     booking.save(update_fields=["payment"])
     client.force_login(booking.client)

@@ -7,7 +7,7 @@ from accounts.tests.factories import CoachFactory
 from notifications.models import OutboundEmail
 from notifications.tests.factories import NotificationFactory, OutboundEmailFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
@@ -27,14 +27,15 @@ def test_staff_sees_failed_emails_with_their_error(staff_client):
     assert "Receipt" in page.content.decode()
 
 
-def test_staff_retry_action_sends_the_failed_email_once(staff_client):
+def test_staff_retry_action_sends_the_failed_email_once(staff_client, committed):
     failed = OutboundEmailFactory(status=OutboundEmail.Status.FAILED, attempts=5)
     sent = OutboundEmailFactory(status=OutboundEmail.Status.SENT)
-    response = staff_client.post(
-        "/admin/notifications/outboundemail/",
-        {"action": "retry_failed", "_selected_action": [failed.pk, sent.pk]},
-        follow=True,
-    )
+    with committed():  # the admin request's commit queues the send
+        response = staff_client.post(
+            "/admin/notifications/outboundemail/",
+            {"action": "retry_failed", "_selected_action": [failed.pk, sent.pk]},
+            follow=True,
+        )
     assert response.status_code == 200
     failed.refresh_from_db()
     assert failed.status == OutboundEmail.Status.SENT

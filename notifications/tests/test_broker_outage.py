@@ -19,7 +19,7 @@ from notifications.types import NotificationType
 from webinars.models import Registration
 from webinars.tests.factories import WebinarFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
@@ -29,15 +29,16 @@ def logged(caplog):
 
 
 def test_notification_is_kept_and_the_failed_push_and_email_are_logged(
-    celery_broker_down, logged, client
+    celery_broker_down, logged, client, committed
 ):
     user = UserFactory()
 
-    notification = notify(
-        recipient=user,
-        type=NotificationType.CONNECTION_REQUESTED,
-        context={"requester_name": "Ada"},
-    )
+    with committed():  # the pushes and the email are published on commit
+        notification = notify(
+            recipient=user,
+            type=NotificationType.CONNECTION_REQUESTED,
+            context={"requester_name": "Ada"},
+        )
 
     assert Notification.objects.filter(pk=notification.pk).exists()
     assert OutboundEmail.objects.get(recipient=user).status == OutboundEmail.Status.QUEUED
@@ -48,7 +49,7 @@ def test_notification_is_kept_and_the_failed_push_and_email_are_logged(
 
 
 def test_accepted_request_is_confirmed_and_the_clients_panel_shows_it_on_its_next_poll(
-    celery_broker_down, logged, client
+    celery_broker_down, logged, client, committed
 ):
     coach, session_type = coach_with_offer()
     Coach.objects.filter(pk=coach.pk).update(hourly_rate=0)
@@ -64,7 +65,8 @@ def test_accepted_request_is_confirmed_and_the_clients_panel_shows_it_on_its_nex
     logged.clear()
 
     client.force_login(coach.user)
-    response = client.post(reverse("bookings:accept", args=[booking.pk]))
+    with committed():
+        response = client.post(reverse("bookings:accept", args=[booking.pk]))
 
     assert response.status_code == 302
     booking.refresh_from_db()
@@ -76,14 +78,17 @@ def test_accepted_request_is_confirmed_and_the_clients_panel_shows_it_on_its_nex
     assert "You're booked!" in panel
 
 
-def test_free_webinar_seat_is_confirmed_and_the_page_shows_it(celery_broker_down, logged, client):
+def test_free_webinar_seat_is_confirmed_and_the_page_shows_it(
+    celery_broker_down, logged, client, committed
+):
     webinar = WebinarFactory(price=Decimal("0.00"))
     user = UserFactory()
     client.force_login(user)
 
-    response = client.post(
-        reverse("webinars:register", args=[webinar.pk]), HTTP_ACCEPT="application/json"
-    )
+    with committed():
+        response = client.post(
+            reverse("webinars:register", args=[webinar.pk]), HTTP_ACCEPT="application/json"
+        )
 
     assert response.status_code == 200 and response.json()["free_booking"] is True
     assert Registration.objects.get(webinar=webinar, user=user).status == "confirmed"

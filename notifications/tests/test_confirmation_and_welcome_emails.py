@@ -15,7 +15,7 @@ from notifications.types import NotificationCategory
 from webinars.services import webinar_register
 from webinars.tests.factories import WebinarFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 SITE = "https://coaching.example.com"
 
@@ -26,10 +26,13 @@ def site_url(settings):
     return SITE
 
 
-def test_webinar_confirmation_email_has_the_join_link_in_the_text_and_html_body(site_url):
+def test_webinar_confirmation_email_has_the_join_link_in_the_text_and_html_body(
+    site_url, committed
+):
     webinar = WebinarFactory(price=Decimal("0"), join_link="https://meet.example.com/abc")
     user = UserFactory()
-    webinar_register(webinar_id=webinar.pk, user=user)
+    with committed():
+        webinar_register(webinar_id=webinar.pk, user=user)
 
     join_url = f"{SITE}/webinars/{webinar.pk}/join/"
     [message] = [m for m in mail.outbox if m.to == [user.email]]
@@ -42,10 +45,11 @@ def test_webinar_confirmation_email_has_the_join_link_in_the_text_and_html_body(
     assert join_url in note.body
 
 
-def test_welcome_email_goes_through_the_outbox_with_an_in_app_copy(site_url):
+def test_welcome_email_goes_through_the_outbox_with_an_in_app_copy(site_url, committed):
     user = UserFactory(first_name="Ada", last_name="Lovelace", timezone="Europe/Berlin")
 
-    send_welcome_email.delay(user.pk)
+    with committed():
+        send_welcome_email.delay(user.pk)
 
     email = OutboundEmail.objects.get(recipient=user)
     assert email.type == "welcome" and email.status == OutboundEmail.Status.SENT
@@ -59,16 +63,18 @@ def test_welcome_email_goes_through_the_outbox_with_an_in_app_copy(site_url):
     assert (note.type, note.category) == ("welcome", NotificationCategory.ACCOUNT)
 
 
-def test_welcome_email_is_delivered_even_when_account_emails_are_switched_off():
+def test_welcome_email_is_delivered_even_when_account_emails_are_switched_off(committed):
     user = UserFactory()
     NotificationPreferenceFactory(user=user, category=NotificationCategory.ACCOUNT, email=False)
-    send_welcome_email.delay(user.pk)
+    with committed():
+        send_welcome_email.delay(user.pk)
     assert [m.to for m in mail.outbox] == [[user.email]]
 
 
-def test_welcome_email_for_a_coach_points_to_the_profile_and_the_admin(site_url):
+def test_welcome_email_for_a_coach_points_to_the_profile_and_the_admin(site_url, committed):
     coach = CoachFactory()
-    send_welcome_email.delay(coach.user.pk)
+    with committed():
+        send_welcome_email.delay(coach.user.pk)
     [message] = mail.outbox
     assert f"Your profile: {SITE}/accounts/profile/" in message.body
     assert f"Coach admin: {SITE}/admin/" in message.body

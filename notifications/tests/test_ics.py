@@ -75,13 +75,14 @@ def test_event_without_an_end_lasts_an_hour():
     assert event.decoded("DTEND") - event.decoded("DTSTART") == timedelta(hours=1)
 
 
-@pytest.mark.django_db(transaction=True)
-def test_booking_confirmation_email_attaches_a_parseable_invite_in_utc():
+@pytest.mark.django_db
+def test_booking_confirmation_email_attaches_a_parseable_invite_in_utc(committed):
     client = UserFactory(timezone="America/New_York")
     start = datetime(2026, 7, 1, 14, 0, tzinfo=UTC)
     booking = session_booking(client=client, start=start)
 
-    notify(recipient=client, type=NotificationType.BOOKING_CONFIRMED, target=booking)
+    with committed():  # the email is sent on commit
+        notify(recipient=client, type=NotificationType.BOOKING_CONFIRMED, target=booking)
 
     message = mail.outbox[0]
     filename, content, mimetype = message.attachments[0]
@@ -94,12 +95,15 @@ def test_booking_confirmation_email_attaches_a_parseable_invite_in_utc():
     assert "Wed 01 Jul 2026, 10:00 EDT" in message.body
 
 
-@pytest.mark.django_db(transaction=True)
-def test_cancellation_email_attaches_a_cancel_invite_with_the_same_uid():
+@pytest.mark.django_db
+def test_cancellation_email_attaches_a_cancel_invite_with_the_same_uid(committed):
     booking = session_booking()
-    notify(
-        recipient=booking.client, type=NotificationType.BOOKING_CANCELLED_BY_COACH, target=booking
-    )
+    with committed():
+        notify(
+            recipient=booking.client,
+            type=NotificationType.BOOKING_CANCELLED_BY_COACH,
+            target=booking,
+        )
     filename, content, mimetype = mail.outbox[0].attachments[0]
     assert filename == "cancel.ics" and "method=CANCEL" in mimetype
     calendar, event = _event(content)

@@ -10,7 +10,7 @@ from notifications.models import Notification
 from notifications.services import notify
 from notifications.types import NotificationType
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
@@ -24,16 +24,17 @@ def redis_down(settings):
     }
 
 
-def test_redis_outage_while_pushing_keeps_the_notification_and_logs(redis_down, caplog):
+def test_redis_outage_while_pushing_keeps_the_notification_and_logs(redis_down, caplog, committed):
     user = UserFactory()
     caplog.set_level(logging.ERROR, logger="notifications.live")
 
-    notification = notify(
-        recipient=user,
-        type=NotificationType.CONNECTION_REQUESTED,
-        context={"requester_name": "Ada"},
-        channels={"in_app"},
-    )
+    with committed():  # the push is sent on commit
+        notification = notify(
+            recipient=user,
+            type=NotificationType.CONNECTION_REQUESTED,
+            context={"requester_name": "Ada"},
+            channels={"in_app"},
+        )
 
     assert Notification.objects.filter(pk=notification.pk).exists()
     assert "Live push to user." in caplog.text

@@ -8,16 +8,31 @@ from notifications.services import notify
 from notifications.tests.factories import NotificationPreferenceFactory
 from notifications.types import NotificationCategory, NotificationType
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Emails leave on commit. `committed()` (root conftest) runs the on-commit callbacks where the
+# caller's commit would, without `transaction=True` and its flush of every table.
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _committed(committed):
+    global _commit
+    _commit = committed
+    yield
+    _commit = None
+
+
+_commit = None
 
 
 def _connection_request(user, **kwargs):
-    return notify(
-        recipient=user,
-        type=NotificationType.CONNECTION_REQUESTED,
-        context={"requester_name": "Ada Lovelace"},
-        **kwargs,
-    )
+    """notify() in a caller's transaction that commits."""
+    with _commit():
+        return notify(
+            recipient=user,
+            type=NotificationType.CONNECTION_REQUESTED,
+            context={"requester_name": "Ada Lovelace"},
+            **kwargs,
+        )
 
 
 def test_notify_writes_in_app_row_and_sends_one_email():
@@ -62,12 +77,15 @@ def test_user_with_in_app_off_gets_email_only():
     assert len(mail.outbox) == 1
 
 
-def test_payment_email_is_sent_even_when_payment_email_is_switched_off():
+def test_payment_email_is_sent_even_when_payment_email_is_switched_off(committed):
     user = UserFactory()
     NotificationPreferenceFactory(
         user=user, category=NotificationCategory.PAYMENT, email=False, in_app=False
     )
-    notify(recipient=user, type=NotificationType.PAYMENT_FAILED, context={"reason": "Declined."})
+    with committed():
+        notify(
+            recipient=user, type=NotificationType.PAYMENT_FAILED, context={"reason": "Declined."}
+        )
     assert not Notification.objects.exists()
     assert len(mail.outbox) == 1
     assert "Declined." in mail.outbox[0].body
@@ -80,24 +98,35 @@ def test_channels_argument_limits_delivery_to_in_app():
     assert mail.outbox == []
 
 
-def test_nothing_is_kept_or_sent_when_the_callers_transaction_rolls_back():
+def test_nothing_is_kept_or_sent_when_the_callers_transaction_rolls_back(committed):
     user = UserFactory()
 
     class Abort(Exception):
         pass
 
-    with pytest.raises(Abort), transaction.atomic():
-        _connection_request(user)
+    with committed() as queued, pytest.raises(Abort), transaction.atomic():
+        notify(
+            recipient=user,
+            type=NotificationType.CONNECTION_REQUESTED,
+            context={"requester_name": "Ada Lovelace"},
+        )
         raise Abort
 
+    assert queued == []  # the rolled-back block's on-commit work is dropped with it
     assert not Notification.objects.exists()
     assert not OutboundEmail.objects.exists()
     assert mail.outbox == []
 
 
-def test_email_waits_for_the_callers_commit():
+def test_email_waits_for_the_callers_commit(committed):
     user = UserFactory()
-    with transaction.atomic():
-        _connection_request(user)
-        assert mail.outbox == []
+    with committed():
+        with transaction.atomic():
+            notify(
+                recipient=user,
+                type=NotificationType.CONNECTION_REQUESTED,
+                context={"requester_name": "Ada Lovelace"},
+            )
+            assert mail.outbox == []
+        assert mail.outbox == []  # the savepoint released: still waiting for the commit
     assert len(mail.outbox) == 1

@@ -13,7 +13,8 @@ from notifications.smtp_sink import ThreadedSmtpSink
 from notifications.tasks import send_outbound_email
 from notifications.tests.factories import OutboundEmailFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Sends are queued on commit: `committed()` (root conftest) runs them where the commit would.
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
@@ -78,9 +79,10 @@ def test_email_is_marked_failed_after_the_last_attempt(settings):
     assert email.attempts == 3
 
 
-def test_staff_retry_of_a_failed_email_sends_it():
+def test_staff_retry_of_a_failed_email_sends_it(committed):
     email = OutboundEmailFactory(status=OutboundEmail.Status.FAILED, attempts=5, last_error="x")
-    assert services.email_retry(email_id=email.pk) is True
+    with committed():
+        assert services.email_retry(email_id=email.pk) is True
     email.refresh_from_db()
     assert email.status == OutboundEmail.Status.SENT
     assert len(mail.outbox) == 1

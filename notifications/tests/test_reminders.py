@@ -15,18 +15,21 @@ from notifications.tasks import send_due_reminders as send_due_reminders_task
 from notifications.tests.factories import session_booking
 from notifications.types import NotificationType
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# The reminder runs commit in the code under test; only the overlapping runs in threads need
+# real commits (`transaction=True`), the others run on-commit work with `committed()`.
+pytestmark = pytest.mark.django_db
 
 
 def _reminders_to(user):
     return Notification.objects.filter(recipient=user, type=NotificationType.SESSION_REMINDER)
 
 
-def test_session_23_hours_away_gets_the_24_hour_reminder_for_client_and_coach():
+def test_session_23_hours_away_gets_the_24_hour_reminder_for_client_and_coach(committed):
     now = timezone.now()
     booking = session_booking(start=now + timedelta(hours=23), confirmed_at=now - timedelta(days=2))
 
-    result = send_due_reminders(now=now)
+    with committed():  # the emails leave on commit
+        result = send_due_reminders(now=now)
 
     assert result["sent"] == 2
     reminder = _reminders_to(booking.client).get()
@@ -37,13 +40,16 @@ def test_session_23_hours_away_gets_the_24_hour_reminder_for_client_and_coach():
     )
 
 
-def test_reminders_run_twice_send_once():
+def test_reminders_run_twice_send_once(committed):
     now = timezone.now()
     booking = session_booking(start=now + timedelta(hours=23), confirmed_at=now - timedelta(days=2))
 
-    send_due_reminders_task.delay()
-    send_due_reminders_task.delay()
-    send_due_reminders(now=now + timedelta(minutes=5))
+    with committed():
+        send_due_reminders_task.delay()
+    with committed():
+        send_due_reminders_task.delay()
+    with committed():
+        send_due_reminders(now=now + timedelta(minutes=5))
 
     assert _reminders_to(booking.client).count() == 1
     assert ReminderLog.objects.filter(recipient=booking.client, offset="24h").count() == 1
@@ -123,6 +129,7 @@ def overlapping_runs(runs: int = 4):
     return bookings
 
 
+@pytest.mark.django_db(transaction=True)
 def test_overlapping_runs_in_threads_send_each_reminder_once():
     bookings = overlapping_runs()
 
@@ -132,6 +139,7 @@ def test_overlapping_runs_in_threads_send_each_reminder_once():
     assert len(mail.outbox) == 6
 
 
+@pytest.mark.django_db(transaction=True)
 def test_control_check_then_insert_sends_twice_when_runs_overlap(monkeypatch):
     """The same overlapping runs with the log row looked up first and written after sending
     (INSERT_BEFORE_SEND off): some reminder goes out twice, so the test above proves the

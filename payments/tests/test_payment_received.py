@@ -15,6 +15,7 @@ from bookings.tests.factories import BookingFactory
 from notifications.models import Notification
 from payments import finalize
 from payments.models import Payment
+from payments.tests.factories import PaymentFactory
 from webinars.models import Registration
 from webinars.services import holds_expire
 from webinars.tests.factories import RegistrationFactory, WebinarFactory
@@ -104,18 +105,9 @@ def test_a_free_webinar_confirmation_mentions_no_payment(client):
 
 
 def _session_payment(booking: Booking) -> Payment:
-    return Payment.objects.create(
+    return PaymentFactory(
         payer=booking.client,
         coach=booking.coach,
-        purpose=Payment.Purpose.SESSION_BOOKING,
-        status=Payment.Status.PROCESSING,
-        currency="CHF",
-        amount_total=Decimal("150.00"),
-        amount_net=Decimal("138.76"),
-        vat_rate=Decimal("8.1"),
-        vat_amount=Decimal("11.24"),
-        platform_fee=Decimal("20.81"),
-        coach_share=Decimal("117.95"),
         stripe_payment_intent_id=f"pi_session_{booking.pk}",
     )
 

@@ -18,6 +18,7 @@ from bookings.tests.factories import (
     future_weekday,
 )
 from payments.models import Payment
+from payments.tests.factories import PaymentFactory
 
 LIVE_TIMEOUT = 20_000  # ms: webhook localstripe -> daphne, then the panel's next poll
 
@@ -153,20 +154,7 @@ def test_the_confirming_panel_polls_when_websockets_cannot_connect(page, live_st
 
     client = UserFactory()
     coach = CoachFactory()
-    payment = Payment.objects.create(
-        payer=client,
-        coach=coach,
-        purpose=Payment.Purpose.SESSION_BOOKING,
-        status=Payment.Status.PROCESSING,
-        currency="CHF",
-        amount_total=Decimal("150.00"),
-        amount_net=Decimal("138.76"),
-        vat_rate=Decimal("8.1"),
-        vat_amount=Decimal("11.24"),
-        platform_fee=Decimal("20.81"),
-        coach_share=Decimal("117.95"),
-        stripe_payment_intent_id="pi_test_polling",
-    )
+    payment = PaymentFactory(payer=client, coach=coach, stripe_payment_intent_id="pi_test_polling")
     day = future_weekday(0, weeks_ahead=3)
     booking = BookingFactory(
         coach=coach,

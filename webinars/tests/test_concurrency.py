@@ -11,6 +11,7 @@ from django.test import Client
 
 from accounts.tests.factories import UserFactory
 from payments.models import Payment
+from payments.tests.factories import PaymentFactory
 from payments.tests.stripe_helpers import event_for, post_event
 from tests.concurrency import race
 from webinars import locks
@@ -64,18 +65,10 @@ def ten_late_payments_for_five_seats(stripe_down):
     events = []
     for i in range(10):
         user = UserFactory()
-        payment = Payment.objects.create(
+        payment = PaymentFactory(
             payer=user,
             coach=webinar.coach,
-            purpose=Payment.Purpose.WEBINAR_REGISTRATION,
-            status=Payment.Status.PROCESSING,
-            currency="CHF",
-            amount_total=Decimal("120.00"),
-            amount_net=Decimal("111.01"),
-            vat_rate=Decimal("8.1"),
-            vat_amount=Decimal("8.99"),
-            platform_fee=Decimal("16.65"),
-            coach_share=Decimal("94.36"),
+            webinar=True,
             stripe_payment_intent_id=f"pi_race_{webinar.pk}_{i}",
         )
         registration = RegistrationFactory(
@@ -130,18 +123,10 @@ def cancel_while_six_payments_arrive():
     events = []
     for i in range(6):
         user = UserFactory()
-        payment = Payment.objects.create(
+        payment = PaymentFactory(
             payer=user,
             coach=webinar.coach,
-            purpose=Payment.Purpose.WEBINAR_REGISTRATION,
-            status=Payment.Status.PROCESSING,
-            currency="CHF",
-            amount_total=Decimal("120.00"),
-            amount_net=Decimal("111.01"),
-            vat_rate=Decimal("8.1"),
-            vat_amount=Decimal("8.99"),
-            platform_fee=Decimal("16.65"),
-            coach_share=Decimal("94.36"),
+            webinar=True,
             stripe_payment_intent_id=f"pi_cancel_race_{webinar.pk}_{i}",
         )
         registration = HeldRegistrationFactory(webinar=webinar, user=user, payment=payment)

@@ -12,6 +12,7 @@ from accounts.tests.factories import UserFactory
 from payments import gateway
 from payments.models import Payment, Transaction, WebhookEvent
 from payments.services import payments_reconcile
+from payments.tests.factories import PaymentFactory
 from payments.tests.stripe_helpers import (
     card_with_number,
     event_for,
@@ -86,17 +87,7 @@ def test_database_error_mid_finalization_is_500_leaves_nothing_half_written_and_
     # A real database error half-way: another payment already booked a ledger row for this
     # charge, so our ledger insert violates the unique (kind, stripe_object_id) constraint
     # after the payment row was updated in the same transaction.
-    other = Payment.objects.create(
-        payer=registration.user,
-        coach=payment.coach,
-        purpose=payment.purpose,
-        amount_total=Decimal("1.00"),
-        amount_net=Decimal("1.00"),
-        vat_rate=0,
-        vat_amount=0,
-        platform_fee=0,
-        coach_share=Decimal("1.00"),
-    )
+    other = PaymentFactory(payer=registration.user, coach=payment.coach, webinar=True)
     blocker = Transaction.objects.create(
         payment=other,
         kind=Transaction.Kind.CHARGE,
