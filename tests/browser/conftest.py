@@ -13,7 +13,7 @@ Fixtures
 
     def test_something(page, live_stack, login):
         user = UserFactory()                        # committed: the server process sees it
-        login(page, user)                           # through the real login form
+        login(page, user)                           # a session cookie made in this process
         page.goto("/bookings/mine/")                # relative to live_stack.url (base_url)
         page.goto(f"{live_stack.url}/webinars/")    # or absolute
         mail = live_stack.wait_for_email(to=user.email, subject_contains="confirmed")
@@ -40,8 +40,9 @@ Fixtures
   The processes live for the whole pytest session; each test starts from an empty database
   (transactional_db flushes it), an empty localstripe store and an empty mail folder.
 
-`login` (function scope): `login(page, user, password=PASSWORD)` signs in through the real
-login form and waits until the home page shows the user is logged in.
+`login` (function scope): `login(page, user)` signs in with a session cookie made in the test
+process (no password hashing), `login(page, user, password=...)` through the real login form;
+both wait until the home page shows the user is logged in.
 
 `page` is pytest-playwright's; its context has `base_url = live_stack.url`.
 """
@@ -410,14 +411,38 @@ def pytest_runtest_makereport(item, call):
 
 @pytest.fixture
 def login(live_stack):
-    """`login(page, user)`: sign in through the real login form (factories' PASSWORD)."""
-    from accounts.tests.factories import PASSWORD
+    """`login(page, user)`: signed in with a session made in this process (Django's test
+    client `force_login` against the shared test database), its cookie handed to the page;
+    no PBKDF2 verification per test. `login(page, user, password=...)` uses the real login
+    form instead (the form itself is covered in test_signup_login.py)."""
+    from django.conf import settings
+    from django.test import Client
 
-    def _login(page, user, password: str = PASSWORD) -> None:
-        page.goto(f"{live_stack.url}/accounts/login/")
-        page.get_by_label("Email").fill(user.email)
-        page.get_by_label("Password").fill(password)
-        page.get_by_role("button", name="Log in").click()
+    def _login(page, user, password: str | None = None) -> None:
+        if password is not None:
+            login_through_form(page, live_stack, user, password)
+            return
+        client = Client()
+        client.force_login(user)
+        page.context.add_cookies(
+            [
+                {
+                    "name": settings.SESSION_COOKIE_NAME,
+                    "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                    "url": live_stack.url,
+                    "httpOnly": True,
+                }
+            ]
+        )
+        page.goto(f"{live_stack.url}/")
         page.get_by_role("button", name="Log out").wait_for()
 
     return _login
+
+
+def login_through_form(page, live_stack, user, password: str) -> None:
+    page.goto(f"{live_stack.url}/accounts/login/")
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("button", name="Log out").wait_for()
