@@ -23,7 +23,7 @@ class BookingsConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts.roles import register_coach_permissions
-        from bookings import payment_handlers, reminders
+        from bookings import live_renderers, payment_handlers, reminders
         from payments.handlers import register_purpose
         from payments.models import Payment
 
@@ -36,6 +36,7 @@ class BookingsConfig(AppConfig):
             on_authorized=payment_handlers.on_authorized,
         )
         reminders.register()
+        live_renderers.register()
         settings.CELERY_BEAT_SCHEDULE.update(
             {
                 "bookings-expire": {

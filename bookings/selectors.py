@@ -598,13 +598,3 @@ def _month_earnings(
 def require_not_blocked(client, coach: Coach) -> None:
     if is_blocked_between(client.pk, coach.user_id):
         raise NotAllowed("You cannot book this coach.", code="blocked")
-
-
-# --- My Bookings: webinar section (webinars + payments helper) ------------------------------
-
-
-def my_webinar_bookings(*, user, now: dt.datetime):
-    """(upcoming, past) webinar registrations of `user` for /bookings/mine/ (3 queries)."""
-    from webinars.selectors import my_webinar_registrations
-
-    return my_webinar_registrations(user=user, now=now)

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from bookings.views import actions, booking, calendar, coach, mine
+from bookings.views import actions, booking, calendar, coach
 
 app_name = "bookings"
 
@@ -11,7 +11,6 @@ urlpatterns = [
     path("coaches/<int:coach_id>/connect/", calendar.connect, name="connect"),
     path("prices/quote/", booking.quote, name="quote"),
     path("bookings/", booking.create, name="create"),
-    path("bookings/mine/", mine.my_bookings, name="my_bookings"),
     path("bookings/<int:booking_id>/", actions.detail, name="detail"),
     path("bookings/<int:booking_id>/status/", booking.status, name="status"),
     path(

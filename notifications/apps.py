@@ -21,4 +21,3 @@ class NotificationsConfig(AppConfig):
                 },
             }
         )
-        from notifications import reminder_providers  # noqa: F401  (registers the webinar one)

@@ -13,7 +13,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 from notifications import live
-from notifications.permissions import may_watch_webinar
+from notifications.live_fragments import may_watch_webinar
 
 logger = logging.getLogger(__name__)
 

@@ -1,70 +1,63 @@
-"""Rendering of the webinar and 1:1 booking widgets that are pushed live.
+"""What the live pushes render, supplied by the apps that own it.
 
-The fragments come from the webinar pages' own partials (one template per widget): the
-public "spots left" (`webinars/detail.html#spots`, root id `webinar-<id>-spots`), the coach's
-attendee count (`webinars/detail.html#attendees`, root id `webinar-<id>-attendees`) and a
-user's booking panel (`webinars/detail.html#booking_panel`). Their context comes from the
-webinar app's `webinar_live_context` selector, so the live fragment and the page match.
-For 1:1 sessions: the client's status panel (`bookings/status.html#panel`, root id
-`booking-<id>-panel`, context from `bookings.selectors.status_panel_context`) and the coach's
-open-request count (`bookings/coach_dashboard.html#open_requests` and `#requests_badge`).
+The notifications app owns the transport (groups, the channel layer, the Celery tasks in
+`notifications.live`) and knows no domain app: the webinar and the 1:1 booking apps register
+their loaders and renderers here from their AppConfig.ready (`register_live_renderers`), the
+way `payments.handlers.register_purpose` works for payments. A hook nobody registered means
+there is nothing of that kind to push (loaders answer None, renderers "", watch checks False).
+
+Hooks (LIVE_HOOKS):
+- webinars (`webinars/live_renderers.py`): `load_webinar(id)`, `load_registration(id)`,
+  `render_spots(webinar)` (root id `webinar-<id>-spots`), `render_attendees(webinar)` (the
+  coach's count, `webinar-<id>-attendees`), `render_booking_panel(registration)` ("" for faces
+  not worth pushing) and `may_watch_webinar(user=..., webinar_id=...)` (/ws/webinars/<id>/);
+- bookings (`bookings/live_renderers.py`): `load_booking(id)`, `render_booking_status(booking)`
+  (the client's panel, `booking-<id>-panel`) and `render_open_requests(coach)` (the coach's
+  dashboard count and badge).
+Renderers use the pages' own template partials, so a live fragment and the page match.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import Any
 
-from django.apps import apps
-from django.template.loader import render_to_string
-from django.utils import timezone
+from django.core.exceptions import ImproperlyConfigured
 
 logger = logging.getLogger(__name__)
 
-SPOTS_TEMPLATE = "webinars/detail.html#spots"
-ATTENDEES_TEMPLATE = "webinars/detail.html#attendees"
-BOOKING_PANEL_TEMPLATE = "webinars/detail.html#booking_panel"
+LIVE_HOOKS = frozenset(
+    {
+        "load_webinar",
+        "load_registration",
+        "render_spots",
+        "render_attendees",
+        "render_booking_panel",
+        "may_watch_webinar",
+        "load_booking",
+        "render_booking_status",
+        "render_open_requests",
+    }
+)
+
+_hooks: dict[str, Callable[..., Any]] = {}
 
 
-def _model(label: str):
-    try:
-        return apps.get_model(label)
-    except LookupError:
-        return None
+def register_live_renderers(**hooks: Callable[..., Any]) -> None:
+    """Register (or replace) loaders and renderers by hook name (see the module docstring)."""
+    unknown = set(hooks) - LIVE_HOOKS
+    if unknown:
+        raise ImproperlyConfigured(f"Unknown live hooks: {', '.join(sorted(unknown))}")
+    _hooks.update(hooks)
 
 
-def load_webinar(webinar_id: int):
-    Webinar = _model("webinars.Webinar")
-    if Webinar is None:
-        return None
-    return Webinar.objects.select_related("coach__user").filter(pk=webinar_id).first()
+def _call(name: str, default: Any, *args: Any, **kwargs: Any) -> Any:
+    hook = _hooks.get(name)
+    return default if hook is None else hook(*args, **kwargs)
 
 
-def load_registration(registration_id: int):
-    Registration = _model("webinars.Registration")
-    if Registration is None:
-        return None
-    return (
-        Registration.objects.select_related("user", "webinar__coach__user")
-        .filter(pk=registration_id)
-        .first()
-    )
-
-
-def coach_user_id(webinar) -> int | None:
-    coach = getattr(webinar, "coach", None)
-    return getattr(coach, "user_id", None)
-
-
-def _webinar_context(webinar, user=None) -> dict:
-    """The context the webinar detail partials render with, for `user` (None: anonymous),
-    plus what the site's context processor gives a page (no request exists for a push)."""
-    from core.context_processors import site
-    from webinars.selectors import webinar_live_context
-
-    return {**site(None), "user": user, **webinar_live_context(webinar=webinar, user=user)}
-
-
-def _oob(html: str) -> str:
+def oob(html: str) -> str:
     """Mark the fragment's root for an out-of-band swap (the ws extension swaps by id anyway;
     the attribute keeps the fragment usable in ordinary htmx responses too)."""
     html = html.strip()
@@ -76,71 +69,53 @@ def _oob(html: str) -> str:
     return html
 
 
+def push_context(user=None) -> dict:
+    """What the site's context processor gives a page, for a fragment rendered without a
+    request (a push), plus the user it is rendered for (None: anonymous)."""
+    from core.context_processors import site
+
+    return {**site(None), "user": user}
+
+
+# --- the hooks, as notifications.live calls them ------------------------------------------------
+
+
+def load_webinar(webinar_id: int):
+    return _call("load_webinar", None, webinar_id)
+
+
+def load_registration(registration_id: int):
+    return _call("load_registration", None, registration_id)
+
+
+def coach_user_id(webinar) -> int | None:
+    coach = getattr(webinar, "coach", None)
+    return getattr(coach, "user_id", None)
+
+
 def render_spots(webinar) -> str:
-    return _oob(render_to_string(SPOTS_TEMPLATE, _webinar_context(webinar)))
+    return _call("render_spots", "", webinar)
 
 
 def render_attendees(webinar) -> str:
-    coach_user = getattr(getattr(webinar, "coach", None), "user", None)
-    with timezone.override(coach_user.tzinfo if coach_user else None):
-        return _oob(render_to_string(ATTENDEES_TEMPLATE, _webinar_context(webinar, coach_user)))
-
-
-# Panel faces worth pushing: the outcome of something that happened elsewhere (the webhook
-# confirmed the seat, the hold expired, the payment was refunded). The "pay" and "confirming"
-# faces are only ever the answer to the user's own click on this page, which already shows
-# them; pushing them would wipe a card being typed and carry no CSRF token (a push has no
-# request, so no token can be rendered into its forms).
-PUSHED_PANEL_FACES = frozenset({"booked", "book"})
+    return _call("render_attendees", "", webinar)
 
 
 def render_booking_panel(registration) -> str:
-    """The booker's panel, or "" when its face is not one we push."""
-    user = registration.user
-    with timezone.override(user.tzinfo):
-        context = _webinar_context(registration.webinar, user)
-        state = context.get("state")
-        if state is not None and state.panel not in PUSHED_PANEL_FACES:
-            return ""
-        return _oob(render_to_string(BOOKING_PANEL_TEMPLATE, context))
+    return _call("render_booking_panel", "", registration)
 
 
-# --- 1:1 bookings -------------------------------------------------------------------------------
-
-BOOKING_STATUS_TEMPLATE = "bookings/status.html#panel"
-OPEN_REQUESTS_TEMPLATES = (
-    "bookings/coach_dashboard.html#open_requests",
-    "bookings/coach_dashboard.html#requests_badge",
-)
+def may_watch_webinar(*, user, webinar_id: int) -> bool:
+    return bool(_call("may_watch_webinar", False, user=user, webinar_id=webinar_id))
 
 
 def load_booking(booking_id: int):
-    if _model("bookings.Booking") is None:
-        return None
-    from bookings.selectors import booking_for_status_panel
-
-    return booking_for_status_panel(booking_id)
+    return _call("load_booking", None, booking_id)
 
 
 def render_booking_status(booking) -> str:
-    """The client's status panel, or "" while the booking awaits payment: that face (the
-    payment step, "Confirming your payment") only ever answers the client's own click on the
-    page, which shows it already; a push would wipe a card being typed and has no CSRF token."""
-    from bookings.models import Booking
-    from bookings.selectors import status_panel_context
-    from core.context_processors import site
-
-    if booking.status == Booking.Status.PAYMENT_PENDING:
-        return ""
-    client = booking.client
-    with timezone.override(client.tzinfo):
-        context = {**site(None), "user": client, **status_panel_context(booking)}
-        return _oob(render_to_string(BOOKING_STATUS_TEMPLATE, context))
+    return _call("render_booking_status", "", booking)
 
 
 def render_open_requests(coach) -> str:
-    """The coach's open-request count as the dashboard shows it (stat card and Requests badge)."""
-    from bookings.selectors import open_request_count
-
-    context = {"open_requests_count": open_request_count(coach)}
-    return "".join(_oob(render_to_string(name, context)) for name in OPEN_REQUESTS_TEMPLATES)
+    return _call("render_open_requests", "", coach)

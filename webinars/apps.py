@@ -11,7 +11,7 @@ class WebinarsConfig(AppConfig):
         from accounts.roles import register_coach_permissions
         from payments.handlers import register_purpose
         from payments.models import Payment
-        from webinars import payment_handlers
+        from webinars import live_renderers, payment_handlers, reminders
 
         register_purpose(
             Payment.Purpose.WEBINAR_REGISTRATION,
@@ -34,6 +34,8 @@ class WebinarsConfig(AppConfig):
             "webinars.delete_material",
             "webinars.view_registration",
         )
+        reminders.register()
+        live_renderers.register()
         settings.CELERY_BEAT_SCHEDULE.update(
             {
                 "webinars-expire-holds": {

@@ -274,11 +274,15 @@ def test_booking_detail_is_404_for_strangers(client, localstripe):
     coach, session_type, day = _offer(instant=True)
     client.force_login(UserFactory())
     data = _book(client, coach, session_type, at(day, 10))
+    status_before = Booking.objects.get(pk=data["booking_id"]).status
     client.force_login(UserFactory())
     assert client.get(f"/bookings/{data['booking_id']}/").status_code == 404
-    assert client.post(
+    response = client.post(
         f"/bookings/{data['booking_id']}/cancel/", HTTP_ACCEPT="application/json"
-    ).status_code in (403, 404)
+    )
+    assert response.status_code == 403
+    assert response.json()["message"] == "Only the client of this booking can do that."
+    assert Booking.objects.get(pk=data["booking_id"]).status == status_before  # not cancelled
 
 
 def test_dashboard_earnings_are_the_coachs_share_less_refunds(client, localstripe):

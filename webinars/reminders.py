@@ -1,10 +1,10 @@
-"""The webinar reminder provider (the 1:1 session one lives in the bookings app)."""
+"""Webinar slots worth a reminder, registered with the notifications app (WebinarsConfig.ready);
+the 1:1 session provider lives in the bookings app."""
 
 from __future__ import annotations
 
-from django.apps import apps
-
 from notifications.reminders import DueReminder, register_provider
+from webinars.models import Registration, WebinarSlot
 
 
 class WebinarSlotReminders:
@@ -13,11 +13,6 @@ class WebinarSlotReminders:
     kind = "webinar"
 
     def upcoming(self, *, start_after, start_until):
-        try:
-            WebinarSlot = apps.get_model("webinars", "WebinarSlot")
-            Registration = apps.get_model("webinars", "Registration")
-        except LookupError:
-            return
         slots = (
             WebinarSlot.objects.filter(start__gt=start_after, start__lte=start_until)
             .exclude(webinar__status__in=["draft", "cancelled"])
@@ -57,4 +52,5 @@ class WebinarSlotReminders:
             )
 
 
-register_provider(WebinarSlotReminders())
+def register() -> None:
+    register_provider(WebinarSlotReminders())
