@@ -16,7 +16,8 @@ from payments.models import Payment
 from payments.services import payment_refund_later
 from webinars import locks
 from webinars.models import Registration, Webinar
-from webinars.services import _push_live, after_confirm, expire_stale_holds, live_seat_count
+from webinars.services import after_confirm, expire_stale_holds, live_seat_count
+from webinars.services.seats import _push_live
 
 logger = logging.getLogger(__name__)
 

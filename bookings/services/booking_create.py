@@ -300,7 +300,6 @@ def booking_release_unpaid(
     if booking.status != Booking.Status.PAYMENT_PENDING:
         return None
     booking.status = status
-    booking.coach_message = booking.coach_message or ""
     booking.hold_expires_at = None
     availability.restore(coach=booking.coach, pieces=booking.consumed_availability)
     booking.save(update_fields=["status", "hold_expires_at", "updated_at"])

@@ -5,7 +5,6 @@ webinar_register, webinar_cancel`."""
 from webinars.services.cancellation import CancelResult, webinar_cancel
 from webinars.services.seats import (
     RegisterResult,
-    _push_live,
     after_confirm,
     expire_stale_holds,
     holds_expire,
@@ -18,7 +17,6 @@ from webinars.services.seats import (
 __all__ = [
     "CancelResult",
     "RegisterResult",
-    "_push_live",
     "after_confirm",
     "expire_stale_holds",
     "holds_expire",
