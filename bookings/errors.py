@@ -72,3 +72,15 @@ class PaymentProblem(BookingError):
         if getattr(exc, "status_code", None) == 503:
             problem.status_code = 503
         return problem
+
+
+class Busy(BookingError):
+    """A write waited longer than LOCK_TIMEOUT_SECONDS for its rows (core.locking): nothing
+    was changed; try again in `retry_after` seconds."""
+
+    status_code = 409
+    code = "busy"
+    retry_after = 3
+
+    def __init__(self, message: str = "This calendar is busy right now. Please try again."):
+        super().__init__(message)

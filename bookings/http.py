@@ -53,7 +53,15 @@ def error_json(exc: BookingError) -> JsonResponse:
     body = {"message": exc.message, "code": exc.code}
     if exc.field:
         body["field"] = exc.field
-    return JsonResponse(body, status=exc.status_code)
+    return with_retry_after(JsonResponse(body, status=exc.status_code), exc)
+
+
+def with_retry_after(response, exc: Exception):
+    """A "busy, try again" error (core.locking) tells the client when: `Retry-After`."""
+    retry_after = getattr(exc, "retry_after", None)
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 def render_error(
@@ -63,7 +71,8 @@ def render_error(
         return error_json(exc)
     # htmx does not swap 4xx responses by default: the fragment carries the message with 200.
     status = 200 if request.htmx else exc.status_code
-    return render(request, template, {"error": exc, **(context or {})}, status=status)
+    response = render(request, template, {"error": exc, **(context or {})}, status=status)
+    return with_retry_after(response, exc)
 
 
 def safe_next(request, default: str) -> str:

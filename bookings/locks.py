@@ -12,40 +12,47 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 
 from accounts.models import Coach
-from bookings.errors import NotFound
+from bookings.errors import Busy, NotFound
 from bookings.models import Booking
+from core.locking import busy_after_timeout, require_transaction
 
 # Only the concurrency tests' control switches this off, to show the race the lock prevents.
 LOCKS_ENABLED = True
 
 
-def _locking(queryset):
+def _locking(queryset, helper: str):
+    """Inside transaction.atomic() only, waiting LOCK_TIMEOUT_SECONDS at most (core.locking)."""
+    require_transaction(helper)
     # of=("self",): lock the row itself, not the rows select_related joins in (the user).
     return queryset.select_for_update(of=("self",)) if LOCKS_ENABLED else queryset
 
 
 def lock_coach(coach_id: int) -> Coach:
     try:
-        return _locking(Coach.objects.select_related("user")).get(pk=coach_id)
+        with busy_after_timeout(Busy):
+            return _locking(Coach.objects.select_related("user"), "lock_coach").get(pk=coach_id)
     except Coach.DoesNotExist:
         raise NotFound("This coach does not exist.") from None
 
 
 def lock_client(user_id: int):
     """Second in the order: serializes one client's bookings across coaches (unpaid limit)."""
-    return _locking(get_user_model().objects).get(pk=user_id)
+    with busy_after_timeout(Busy):
+        return _locking(get_user_model().objects, "lock_client").get(pk=user_id)
 
 
 def lock_booking(booking_id: int) -> Booking:
     """Caller already holds the booking's coach lock (see lock_booking_with_coach)."""
     try:
-        return _locking(Booking.objects).get(pk=booking_id)
+        with busy_after_timeout(Busy):
+            return _locking(Booking.objects, "lock_booking").get(pk=booking_id)
     except Booking.DoesNotExist:
         raise NotFound("This booking does not exist.") from None
 
 
 def lock_booking_with_coach(booking_id: int) -> Booking:
     """Coach first, then the booking: read the coach id unlocked (it never changes)."""
+    require_transaction("lock_booking_with_coach")
     coach_id = Booking.objects.filter(pk=booking_id).values_list("coach_id", flat=True).first()
     if coach_id is None:
         raise NotFound("This booking does not exist.")

@@ -32,3 +32,13 @@ class PaymentNotPayable(PaymentError):
 
 class InvalidWebhook(Exception):
     """Missing or wrong Stripe-Signature, or a payload that is not a Stripe event."""
+
+
+class PaymentBusy(PaymentError):
+    """The payment row stayed locked longer than LOCK_TIMEOUT_SECONDS (core.locking)."""
+
+    status_code = 409
+    retry_after = 3
+
+    def __init__(self, message: str = "This payment is being updated. Please try again."):
+        super().__init__(message, code="busy")

@@ -8,25 +8,36 @@ its own locks. Never call Stripe while holding any of these.
 
 from __future__ import annotations
 
+from core.locking import busy_after_timeout, require_transaction
+from payments.errors import PaymentBusy
 from payments.models import Payment
+
+# Every helper: inside transaction.atomic() only (else LockOutsideTransaction), and a wait
+# longer than LOCK_TIMEOUT_SECONDS raises PaymentBusy (core.locking).
 
 
 def lock_payment(payment_id: int) -> Payment:
-    """SELECT ... FOR UPDATE the payment (caller is inside transaction.atomic)."""
-    return Payment.objects.select_for_update().get(pk=payment_id)
+    """SELECT ... FOR UPDATE the payment."""
+    require_transaction("lock_payment")
+    with busy_after_timeout(PaymentBusy):
+        return Payment.objects.select_for_update().get(pk=payment_id)
 
 
 def lock_payment_by_intent(payment_intent_id: str) -> Payment | None:
-    return (
-        Payment.objects.select_for_update()
-        .filter(stripe_payment_intent_id=payment_intent_id)
-        .first()
-    )
+    require_transaction("lock_payment_by_intent")
+    with busy_after_timeout(PaymentBusy):
+        return (
+            Payment.objects.select_for_update()
+            .filter(stripe_payment_intent_id=payment_intent_id)
+            .first()
+        )
 
 
 def lock_payments(payment_ids) -> list[Payment]:
     """Lock several payments, always in primary-key order (two callers never wait on each other
     in a circle)."""
+    require_transaction("lock_payments")
     if not payment_ids:
         return []
-    return list(Payment.objects.select_for_update().filter(pk__in=payment_ids).order_by("pk"))
+    with busy_after_timeout(PaymentBusy):
+        return list(Payment.objects.select_for_update().filter(pk__in=payment_ids).order_by("pk"))

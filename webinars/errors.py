@@ -80,3 +80,10 @@ class CannotCancel(WebinarError):
 class Busy(WebinarError):
     status_code = 409
     default_message = "This webinar is changing right now (a payment arrived). Please try again."
+
+
+class LockBusy(Busy):
+    """A seat change waited longer than LOCK_TIMEOUT_SECONDS for the webinar (core.locking)."""
+
+    retry_after = 3
+    default_message = "Many people are booking this webinar right now. Please try again."

@@ -11,6 +11,8 @@ overbooking race is real without the lock (webinars/tests/test_concurrency.py).
 
 from __future__ import annotations
 
+from core.locking import busy_after_timeout, require_transaction
+from webinars.errors import LockBusy
 from webinars.models import Registration, Webinar
 
 LOCKS_ENABLED = True
@@ -18,24 +20,31 @@ LOCKS_ENABLED = True
 
 def lock_webinar(webinar_id: int) -> Webinar:
     """SELECT ... FOR UPDATE the webinar (raises Webinar.DoesNotExist). Caller is in a
-    transaction. On SQLite the whole write transaction is already exclusive (IMMEDIATE)."""
+    transaction (else LockOutsideTransaction); a wait over LOCK_TIMEOUT_SECONDS raises LockBusy.
+    On SQLite the whole write transaction is already exclusive (IMMEDIATE)."""
+    require_transaction("lock_webinar")
     queryset = Webinar.objects.select_related("coach__user")
     if LOCKS_ENABLED:
         queryset = queryset.select_for_update(of=("self",))
-    return queryset.get(pk=webinar_id)
+    with busy_after_timeout(LockBusy):
+        return queryset.get(pk=webinar_id)
 
 
 def lock_registration(registration_id: int) -> Registration:
     """Lock one registration. Caller already holds its webinar's lock."""
+    require_transaction("lock_registration")
     queryset = Registration.objects.select_related("user")
     if LOCKS_ENABLED:
         queryset = queryset.select_for_update(of=("self",))
-    return queryset.get(pk=registration_id)
+    with busy_after_timeout(LockBusy):
+        return queryset.get(pk=registration_id)
 
 
 def lock_registrations(**filters) -> list[Registration]:
     """Lock the registrations matching `filters`. Caller already holds the webinar's lock."""
+    require_transaction("lock_registrations")
     queryset = Registration.objects.filter(**filters).order_by("pk")
     if LOCKS_ENABLED:
         queryset = queryset.select_for_update()
-    return list(queryset)
+    with busy_after_timeout(LockBusy):
+        return list(queryset)

@@ -72,7 +72,10 @@ def webinar_register(request, webinar_id: int):
         result = services.webinar_register(webinar_id=webinar_id, user=request.user)
     except WebinarError as exc:
         if _wants_json(request):
-            return JsonResponse({"message": exc.message}, status=exc.status_code)
+            response = JsonResponse({"message": exc.message}, status=exc.status_code)
+            if getattr(exc, "retry_after", None):
+                response["Retry-After"] = str(exc.retry_after)
+            return response
         if request.htmx and exc.status_code != 404:
             return _panel(request, webinar_id, error=exc.message)
         if exc.status_code == 404:

@@ -1,0 +1,128 @@
+"""Lock helpers refuse to run outside a transaction, and a lock held too long elsewhere ends
+in a "busy, try again" answer (409 with Retry-After), not a hung request (core.locking)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from decimal import Decimal
+
+import pytest
+from django.db import connections, transaction
+
+from accounts.models import Coach
+from accounts.tests.factories import UserFactory
+from bookings import locks as booking_locks
+from bookings.models import Booking
+from bookings.tests.factories import BookingFactory
+from core.locking import LockOutsideTransaction
+from payments import locks as payment_locks
+from payments.tests.factories import PaymentFactory
+from webinars import locks as webinar_locks
+from webinars.models import Webinar
+from webinars.tests.factories import RegistrationFactory, WebinarFactory
+
+
+def _helpers():
+    """(name, call) for every lock helper of the project, each given a row that exists."""
+    booking = BookingFactory()
+    registration = RegistrationFactory()
+    payment = PaymentFactory()
+    return [
+        ("lock_coach", lambda: booking_locks.lock_coach(booking.coach_id)),
+        ("lock_client", lambda: booking_locks.lock_client(booking.client_id)),
+        ("lock_booking", lambda: booking_locks.lock_booking(booking.pk)),
+        ("lock_booking_with_coach", lambda: booking_locks.lock_booking_with_coach(booking.pk)),
+        ("lock_webinar", lambda: webinar_locks.lock_webinar(registration.webinar_id)),
+        ("lock_registration", lambda: webinar_locks.lock_registration(registration.pk)),
+        ("lock_registrations", lambda: webinar_locks.lock_registrations(pk=registration.pk)),
+        ("lock_payment", lambda: payment_locks.lock_payment(payment.pk)),
+        (
+            "lock_payment_by_intent",
+            lambda: payment_locks.lock_payment_by_intent(payment.stripe_payment_intent_id),
+        ),
+        ("lock_payments", lambda: payment_locks.lock_payments([payment.pk])),
+    ]
+
+
+@pytest.mark.django_db
+def test_every_lock_helper_refuses_to_run_outside_an_atomic_block():
+    for name, call in _helpers():
+        with pytest.raises(LockOutsideTransaction, match=name):
+            call()
+
+
+@pytest.mark.django_db
+def test_every_lock_helper_locks_inside_an_atomic_block():
+    for _name, call in _helpers():
+        with transaction.atomic():
+            assert call()
+
+
+class RowHeldElsewhere:
+    """Another connection (a thread) holds `SELECT ... FOR UPDATE` on one row until release."""
+
+    def __init__(self, model, pk):
+        self.model, self.pk = model, pk
+        self.locked, self.done = threading.Event(), threading.Event()
+        self.thread = threading.Thread(target=self._hold)
+
+    def _hold(self):
+        try:
+            with transaction.atomic():
+                self.model.objects.select_for_update().get(pk=self.pk)
+                self.locked.set()
+                self.done.wait(timeout=30)
+        finally:
+            connections.close_all()
+
+    def __enter__(self):
+        self.thread.start()
+        assert self.locked.wait(timeout=10)
+        return self
+
+    def __exit__(self, *exc):
+        self.done.set()
+        self.thread.join(timeout=30)
+
+
+@pytest.mark.realservices
+@pytest.mark.django_db(transaction=True)
+def test_cancelling_while_the_coach_row_is_locked_too_long_answers_busy_with_retry_after(
+    client, settings
+):
+    settings.LOCK_TIMEOUT_SECONDS = 0.5
+    booking = BookingFactory(amount_total=Decimal("0"))
+    client.force_login(booking.client)
+
+    with RowHeldElsewhere(Coach, booking.coach_id):
+        started = time.monotonic()
+        response = client.post(f"/bookings/{booking.pk}/cancel/", HTTP_ACCEPT="application/json")
+        waited = time.monotonic() - started
+
+    assert response.status_code == 409
+    assert response.json()["code"] == "busy"
+    assert response["Retry-After"] == "3"
+    assert waited < 5  # the lock wait was cut short, not the holder's 30 s
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.CONFIRMED  # nothing changed; trying again works
+    response = client.post(f"/bookings/{booking.pk}/cancel/", HTTP_ACCEPT="application/json")
+    assert response.status_code == 200
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.CANCELLED_BY_CLIENT
+
+
+@pytest.mark.realservices
+@pytest.mark.django_db(transaction=True)
+def test_booking_a_seat_while_the_webinar_row_is_locked_too_long_answers_busy(client, settings):
+    settings.LOCK_TIMEOUT_SECONDS = 0.5
+    webinar = WebinarFactory(price=Decimal("0"))
+    client.force_login(UserFactory())
+
+    with RowHeldElsewhere(Webinar, webinar.pk):
+        response = client.post(f"/webinars/{webinar.pk}/register/", HTTP_ACCEPT="application/json")
+
+    assert response.status_code == 409
+    assert response["Retry-After"] == "3"
+    assert "try again" in response.json()["message"]
+    assert not webinar.registrations.exists()
