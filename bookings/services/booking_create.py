@@ -119,7 +119,7 @@ def booking_create(
     return BookingStarted(booking, payment)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)  # its caller calls Stripe next: no outer lock
 def _reserve(
     *, client, coach_id, session_type_id, start, duration, code, title, message, now
 ) -> Booking:

@@ -135,7 +135,7 @@ def booking_accept(*, user, booking_id: int, message: str = "") -> Booking:
     return _after_confirmation(booking_id, "accepted")
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)  # its caller calls Stripe next: no outer lock
 def _accept_reserve(*, user, booking_id: int, message: str) -> Booking:
     booking = lock_booking_with_coach(booking_id)
     _require_coach(booking, user)
@@ -158,7 +158,7 @@ def _accept_reserve(*, user, booking_id: int, message: str) -> Booking:
     return booking
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)  # its caller calls Stripe next: no outer lock
 def _accept_undo(booking_id: int) -> None:
     """The capture failed: the request goes back to the inbox, nothing was charged."""
     booking = lock_booking_with_coach(booking_id)
@@ -256,7 +256,7 @@ def booking_pick_suggestion(*, user, booking_id: int, suggestion_id: int) -> Boo
     return _after_confirmation(booking_id, "suggestion_accepted")
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)  # its caller calls Stripe next: no outer lock
 def _pick(*, user, booking_id: int, suggestion_id: int) -> tuple[Booking, Decimal]:
     booking = lock_booking_with_coach(booking_id)
     _require_client(booking, user)
@@ -374,7 +374,7 @@ def booking_cancel(
     return preview
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)  # its caller calls Stripe next: no outer lock
 def _cancel(*, user, booking_id: int, reason: str, now: dt.datetime) -> CancelPreview:
     booking = lock_booking_with_coach(booking_id)
     preview = cancel_preview(user=user, booking=booking, now=now)

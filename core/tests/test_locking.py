@@ -126,3 +126,37 @@ def test_booking_a_seat_while_the_webinar_row_is_locked_too_long_answers_busy(cl
     assert response["Retry-After"] == "3"
     assert "try again" in response.json()["message"]
     assert not webinar.registrations.exists()
+
+
+@pytest.mark.django_db
+def test_write_services_that_call_stripe_refuse_to_run_inside_another_transaction():
+    """Their locking step is `atomic(durable=True)`: inside a caller's transaction its locks
+    would be held through the Stripe call that follows, so it fails before locking anything."""
+    from bookings.services.booking_create import booking_create
+    from bookings.services.transitions import booking_cancel
+    from bookings.tests.factories import at, coach_with_offer, future_weekday
+    from webinars.services import webinar_cancel, webinar_register
+
+    webinar = WebinarFactory()
+    coach, session_type = coach_with_offer()
+    booking = BookingFactory()
+    calls = [
+        lambda: webinar_register(webinar_id=webinar.pk, user=UserFactory()),
+        lambda: webinar_cancel(webinar_id=webinar.pk, by=webinar.coach.user, reason="Ill"),
+        lambda: booking_create(
+            client=UserFactory(),
+            coach_id=coach.pk,
+            session_type_id=session_type.pk,
+            start=at(future_weekday(0), 10),
+            duration=60,
+        ),
+        lambda: booking_cancel(user=booking.client, booking_id=booking.pk),
+    ]
+    for call in calls:
+        with pytest.raises(RuntimeError, match="durable"), transaction.atomic():
+            call()
+    assert not webinar.registrations.exists()
+    webinar.refresh_from_db()
+    assert webinar.status == Webinar.Status.SCHEDULED
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.CONFIRMED

@@ -88,7 +88,7 @@ def _check_may_cancel(webinar: Webinar, by) -> None:
         raise CannotCancel()
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)  # its caller calls Stripe next: no outer lock
 def _cancel_locked(*, webinar_id: int, by, reason: str, payment_ids: list[int]) -> CancelResult:
     payments = {payment.pk: payment for payment in lock_payments(payment_ids)}
     webinar = locks.lock_webinar(webinar_id)

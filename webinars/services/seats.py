@@ -88,7 +88,7 @@ def webinar_register(*, webinar_id: int, user, now: datetime | None = None) -> R
     return RegisterResult(registration, payment, reused=reused)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)  # its caller calls Stripe next: no outer lock
 def _hold_seat(*, webinar_id: int, user, now: datetime) -> tuple[Registration, bool]:
     try:
         webinar = locks.lock_webinar(webinar_id)
@@ -141,7 +141,7 @@ def _hold_seat(*, webinar_id: int, user, now: datetime) -> tuple[Registration, b
     return registration, False
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)  # its caller calls Stripe next: no outer lock
 def _attach_payment(*, registration_id: int, payment: Payment) -> Registration:
     registration = Registration.objects.select_related("webinar__coach__user").get(
         pk=registration_id
