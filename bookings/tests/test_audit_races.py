@@ -139,3 +139,58 @@ def test_control_accept_then_cancel_one_after_the_other_refunds_the_policy_amoun
     assert _assert_one_outcome(localstripe, coach, client, booking, results) == "cancelled"
     types = _client_types(client)
     assert types.index("booking_accepted") < types.index("booking_cancelled_by_client")
+
+
+# --- item 6: the payment is attached under the lock, with the status re-checked -------------
+
+
+def test_a_booking_released_while_stripe_opens_its_payment_gets_no_payment(
+    localstripe, monkeypatch
+):
+    """The client cancels the payment step (another tab) while we wait for Stripe: the
+    release commits from another connection before we attach. The payment must not be
+    attached to the released booking, and its intent is cancelled at Stripe."""
+    import threading
+
+    from bookings.errors import BookingError
+    from bookings.services import booking_create as module
+
+    coach, session_type = coach_with_offer()
+    day = future_weekday(2, weeks_ahead=3)
+    AvailabilitySlotFactory(coach=coach, start=at(day, 9), end=at(day, 17), instant_booking=True)
+    client = UserFactory()
+    real_open = module._open_payment
+    opened = {}
+
+    def open_then_release_elsewhere(booking):
+        payment = real_open(booking)
+        opened["intent"] = payment.stripe_payment_intent_id
+
+        def release():
+            from django.db import connections
+
+            try:
+                module.booking_release_unpaid(
+                    booking_id=booking.pk, reason="client cancelled", status=S.CANCELLED_BY_CLIENT
+                )
+            finally:
+                connections.close_all()
+
+        thread = threading.Thread(target=release)
+        thread.start()
+        thread.join(timeout=30)
+        return payment
+
+    monkeypatch.setattr(module, "_open_payment", open_then_release_elsewhere)
+    with pytest.raises(BookingError):
+        booking_create(
+            client=client,
+            coach_id=coach.pk,
+            session_type_id=session_type.pk,
+            start=at(day, 10),
+            duration=60,
+        )
+    booking = Booking.objects.get(client=client)
+    assert booking.status == S.CANCELLED_BY_CLIENT
+    assert booking.payment_id is None
+    assert gateway.payment_intent_retrieve(opened["intent"])["status"] == "canceled"
