@@ -40,5 +40,9 @@ class WebinarsConfig(AppConfig):
                     "task": "webinars.tasks.expire_holds",
                     "schedule": timedelta(minutes=1),
                 },
+                "webinars-complete": {
+                    "task": "webinars.tasks.complete_webinars",
+                    "schedule": timedelta(minutes=5),
+                },
             }
         )

@@ -95,9 +95,10 @@ class BookingState:
     @property
     def can_cancel(self) -> bool:
         """The coach's (or staff's) "Cancel webinar" button."""
-        return (self.is_coach or self.is_staff_viewer) and self.webinar.status not in (
-            Webinar.Status.CANCELLED,
-            Webinar.Status.COMPLETED,
+        return (
+            (self.is_coach or self.is_staff_viewer)
+            and not self.has_started
+            and self.webinar.status not in (Webinar.Status.CANCELLED, Webinar.Status.COMPLETED)
         )
 
     @property

@@ -3,6 +3,7 @@ expiry) and cancellation of a whole webinar. Import from here: `from webinars.se
 webinar_register, webinar_cancel`."""
 
 from webinars.services.cancellation import CancelResult, webinar_cancel
+from webinars.services.completion import webinars_complete
 from webinars.services.seats import (
     RegisterResult,
     _push_live,
@@ -10,6 +11,7 @@ from webinars.services.seats import (
     expire_stale_holds,
     holds_expire,
     live_seat_count,
+    minimum_attendees_sync,
     registration_release,
     webinar_register,
     webinar_starts_at,
@@ -23,8 +25,10 @@ __all__ = [
     "expire_stale_holds",
     "holds_expire",
     "live_seat_count",
+    "minimum_attendees_sync",
     "registration_release",
     "webinar_cancel",
     "webinar_register",
     "webinar_starts_at",
+    "webinars_complete",
 ]

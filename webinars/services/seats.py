@@ -237,12 +237,7 @@ def registration_release(
 def after_confirm(*, webinar: Webinar, registration: Registration) -> None:
     """A seat was confirmed (caller holds the webinar lock): minimum-attendees transition,
     notifications to the attendee and the coach, live updates. All effects after commit."""
-    confirmed = Registration.objects.filter(
-        webinar_id=webinar.pk, status=Registration.Status.CONFIRMED
-    ).count()
-    if webinar.status == Webinar.Status.PENDING_MINIMUM and confirmed >= webinar.min_attendees:
-        webinar.status = Webinar.Status.SCHEDULED
-        webinar.save(update_fields=["status", "updated_at"])
+    confirmed = minimum_attendees_sync(webinar=webinar)
     # Registered first, so on commit the push tasks are queued ahead of the emails and the
     # worker updates the open pages before it sends mail.
     _push_live(webinar.pk, registration.pk)
@@ -265,6 +260,23 @@ def after_confirm(*, webinar: Webinar, registration: Registration) -> None:
             "max": webinar.max_attendees,
         },
     )
+
+
+def minimum_attendees_sync(*, webinar: Webinar) -> int:
+    """Seed 004, both ways: `scheduled` once the confirmed seats reach the minimum, back to
+    `pending_minimum_attendees` when they drop below it (a refund). Caller holds the webinar
+    lock. Returns the confirmed count."""
+    confirmed = Registration.objects.filter(
+        webinar_id=webinar.pk, status=Registration.Status.CONFIRMED
+    ).count()
+    if webinar.status == Webinar.Status.PENDING_MINIMUM and confirmed >= webinar.min_attendees:
+        webinar.status = Webinar.Status.SCHEDULED
+    elif webinar.status == Webinar.Status.SCHEDULED and confirmed < webinar.min_attendees:
+        webinar.status = Webinar.Status.PENDING_MINIMUM
+    else:
+        return confirmed
+    webinar.save(update_fields=["status", "updated_at"])
+    return confirmed
 
 
 def _push_live(webinar_id: int | None, registration_id: int | None) -> None:
