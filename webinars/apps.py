@@ -9,10 +9,13 @@ class WebinarsConfig(AppConfig):
 
     def ready(self):
         from accounts.roles import register_coach_permissions
+        from core.busy_time import register_busy_time_provider
         from payments.handlers import register_purpose
         from payments.models import Payment
         from webinars import payment_handlers
+        from webinars.selectors import BUSY_SOURCE, webinar_busy_time
 
+        register_busy_time_provider(BUSY_SOURCE, webinar_busy_time)
         register_purpose(
             Payment.Purpose.WEBINAR_REGISTRATION,
             on_succeeded=payment_handlers.on_payment_succeeded,

@@ -361,3 +361,21 @@ def cancellation_preview(*, webinar: Webinar, now: datetime | None = None) -> Ca
         else:
             free += 1
     return CancellationPreview(webinar, refund_count, refund_total, free, held)
+
+
+BUSY_SOURCE = "webinars"
+
+
+def webinar_busy_time(*, coach_id: int, window_start: datetime, window_end: datetime):
+    """The coach's webinar slots in a window (cancelled webinars free their time), for
+    core.busy_time: 1:1 booking treats them as busy."""
+    from core.busy_time import BusyBlock
+
+    slots = (
+        WebinarSlot.objects.filter(
+            webinar__coach_id=coach_id, start__lt=window_end, end__gt=window_start
+        )
+        .exclude(webinar__status=Webinar.Status.CANCELLED)
+        .only("start", "end")
+    )
+    return [BusyBlock(slot.start, slot.end, "webinar") for slot in slots]

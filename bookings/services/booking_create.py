@@ -278,6 +278,11 @@ def _check_free(coach, session_type, start, end, *, exclude_booking_id=None) -> 
         raise LimitReached(problem)
 
 
+def check_time_free(coach, session_type, start, end) -> None:
+    """Read-only use of the same check (the quote endpoint): SlotUnavailable / LimitReached."""
+    _check_free(coach, session_type, start, end)
+
+
 def _check_unpaid_limit(client, now) -> None:
     unpaid = Booking.objects.filter(
         client=client,
