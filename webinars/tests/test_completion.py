@@ -184,3 +184,50 @@ def test_minimum_attendees_status_follows_confirmed_seats_down_and_up(
     deliver(client, third_event, django_capture_on_commit_callbacks)
     webinar.refresh_from_db()
     assert webinar.status == W.SCHEDULED
+
+
+# --- the seat's payment is attached only to a live hold -----------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_hold_released_while_stripe_opens_the_payment_gets_it_cancelled(localstripe, monkeypatch):
+    """The hold is released from another connection while we wait for Stripe. Before, the
+    cancellation was registered on commit and then rolled back by the raise: the intent
+    stayed open. Now it is cancelled at Stripe and nothing is attached."""
+    import threading
+
+    from django.db import connections
+
+    from payments import gateway
+    from webinars.errors import HoldExpired
+    from webinars.services import registration_release
+    from webinars.services import seats as module
+
+    webinar = WebinarFactory()
+    user = UserFactory()
+    real_open = module.payment_open
+    opened = {}
+
+    def open_then_release_elsewhere(**kwargs):
+        payment = real_open(**kwargs)
+        opened["intent"] = payment.stripe_payment_intent_id
+        registration_id = int(kwargs["metadata"]["registration_id"])
+
+        def release():
+            try:
+                registration_release(registration_id=registration_id)
+            finally:
+                connections.close_all()
+
+        thread = threading.Thread(target=release)
+        thread.start()
+        thread.join(timeout=30)
+        return payment
+
+    monkeypatch.setattr(module, "payment_open", open_then_release_elsewhere)
+    with pytest.raises(HoldExpired):
+        module.webinar_register(webinar_id=webinar.pk, user=user)
+    registration = Registration.objects.get(user=user)
+    assert registration.status == Registration.Status.CANCELLED
+    assert registration.payment_id is None
+    assert gateway.payment_intent_retrieve(opened["intent"])["status"] == "canceled"
