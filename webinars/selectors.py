@@ -273,6 +273,7 @@ class MyWebinar:
     starts_at: datetime | None
     ends_at: datetime | None
     materials: list[Material]
+    live: bool = False  # in progress now: My Bookings lists it under "Live now"
 
     @property
     def is_confirmed(self) -> bool:
@@ -325,6 +326,12 @@ def my_webinar_registrations(*, user, now: datetime) -> tuple[list[MyWebinar], l
             materials=list(registration.webinar.materials.all()) if confirmed else [],
         )
         over = registration.ends_at is not None and registration.ends_at < now
+        item.live = (
+            not over
+            and registration.starts_at is not None
+            and registration.starts_at <= now
+            and registration.status == Status.CONFIRMED
+        )
         if over or registration.status not in Registration.LIVE_STATUSES:
             past.append(item)
         else:

@@ -231,3 +231,17 @@ def test_a_hold_released_while_stripe_opens_the_payment_gets_it_cancelled(locals
     assert registration.status == Registration.Status.CANCELLED
     assert registration.payment_id is None
     assert gateway.payment_intent_retrieve(opened["intent"])["status"] == "canceled"
+
+
+def test_my_bookings_shows_a_running_webinar_under_live_now_not_upcoming(client):
+    running = _running_webinar(title="Running right now")
+    later = WebinarFactory(title="Next week")
+    user = UserFactory()
+    RegistrationFactory(webinar=running, user=user)
+    RegistrationFactory(webinar=later, user=user)
+    client.force_login(user)
+    html = client.get(reverse("bookings:my_bookings")).content.decode()
+    live_part, rest = html.split('id="upcoming-webinars-heading"', 1)
+    assert "Live now" in live_part and running.title in live_part
+    upcoming_part = rest.split("Past", 1)[0]
+    assert running.title not in upcoming_part and later.title in upcoming_part
