@@ -28,6 +28,10 @@ class BookingsConfig(AppConfig):
         from payments.models import Payment
 
         register_coach_permissions(*COACH_PERMISSIONS)
+        from bookings.selectors import BUSY_SOURCE, session_busy_time
+        from core.busy_time import register_busy_time_provider
+
+        register_busy_time_provider(BUSY_SOURCE, session_busy_time)
         register_purpose(
             Payment.Purpose.SESSION_BOOKING,
             on_succeeded=payment_handlers.on_succeeded,

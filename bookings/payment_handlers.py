@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 
+from django.db import transaction
 from django.utils import timezone
 
 from bookings.errors import BookingError
@@ -53,6 +54,12 @@ def on_succeeded(payment, intent) -> None:
     if booking.status in (S.CONFIRMED, S.COMPLETED):
         booking.save(update_fields=["payment", "updated_at"])
         return
+    if booking.status in (S.CANCELLED_BY_CLIENT, S.CANCELLED_BY_COACH):
+        # Accepted, then cancelled while Stripe captured: the money was owed, and the
+        # cancellation already decided what goes back (booking.refund_amount, by policy).
+        booking.save(update_fields=["payment", "updated_at"])
+        _settle_after_commit(booking)
+        return
     was_expired = booking.status == S.EXPIRED
     if (
         was_expired
@@ -78,6 +85,22 @@ def on_succeeded(payment, intent) -> None:
             message="The time was no longer free when your payment arrived. "
             "It is refunded in full.",
         )
+
+
+def _settle_after_commit(booking: Booking) -> None:
+    if booking.refund_amount <= 0:
+        return
+    from bookings.tasks import settle_booking_refund
+
+    booking_id = booking.pk
+
+    def enqueue():
+        try:
+            settle_booking_refund.delay(booking_id)
+        except Exception:  # broker down: the settle_owed_refunds sweep does it later
+            logger.exception("could not queue the refund of booking %s", booking_id)
+
+    transaction.on_commit(enqueue)
 
 
 def on_authorized(payment, intent) -> None:

@@ -26,6 +26,7 @@ from bookings.models import (
     SpecialPeriod,
     TimeBasedRate,
 )
+from core.busy_time import BusyBlock, busy_blocks
 from payments.money import quantize
 
 # --- who may see and book whom --------------------------------------------------------------
@@ -264,6 +265,16 @@ def load_schedule(
         )
         for b in bookings.only("start", "end", "buffer_before_minutes", "buffer_after_minutes")
     ]
+    # The coach's time in other apps (webinar slots), through the neutral registry.
+    busy += [
+        scheduling.Busy(block.start, block.end)
+        for block in busy_blocks(
+            coach_id=coach.pk,
+            window_start=window_start - margin,
+            window_end=window_end + margin,
+            exclude_source=BUSY_SOURCE,
+        )
+    ]
     schedule = DaySchedule(slots=list(slots.order_by("start")), busy=busy)
     if session_type is not None and (
         session_type.max_sessions_per_day or session_type.max_sessions_per_week
@@ -285,6 +296,21 @@ def load_schedule(
             schedule.per_day[local_day] += 1
             schedule.per_week[scheduling.week_start(local_day)] += 1
     return schedule
+
+
+BUSY_SOURCE = "bookings"
+
+
+def session_busy_time(*, coach_id: int, window_start: dt.datetime, window_end: dt.datetime):
+    """The coach's 1:1 sessions (and holds/requests) in a window, for core.busy_time: a
+    webinar slot cannot be scheduled over them."""
+    sessions = Booking.objects.filter(
+        coach_id=coach_id,
+        status__in=Booking.BLOCKING_STATUSES,
+        start__lt=window_end,
+        end__gt=window_start,
+    ).only("start", "end")
+    return [BusyBlock(b.start, b.end, "1:1 session") for b in sessions]
 
 
 def limit_problem(

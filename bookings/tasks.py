@@ -28,3 +28,9 @@ def settle_owed_refunds() -> int:
         if refund_amount > refunded and transitions.settle_refund(booking_id) > 0:
             settled += 1
     return settled
+
+
+@shared_task
+def settle_booking_refund(booking_id: int) -> str:
+    """One booking's owed refund (queued after a capture that finished after a cancel)."""
+    return str(transitions.settle_refund(booking_id))

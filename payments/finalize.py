@@ -32,9 +32,27 @@ OPEN = (
 )
 
 
+def captured_minor_units(intent: dict) -> int:
+    """What Stripe took, in minor units: `amount_received` (real Stripe; less than `amount`
+    after a partial capture), else the embedded charge's `amount_captured`, else `amount`."""
+    for value in (
+        intent.get("amount_received"),
+        (intent.get("latest_charge") or {}).get("amount_captured")
+        if isinstance(intent.get("latest_charge"), dict)
+        else None,
+    ):
+        if isinstance(value, int) and value > 0:
+            return value
+    return int(intent.get("amount") or 0)
+
+
+def captured_amount(intent: dict) -> Decimal:
+    return from_minor_units(captured_minor_units(intent), str(intent["currency"]).upper())
+
+
 def intent_matches_quote(payment: Payment, intent: dict) -> bool:
     return (
-        int(intent.get("amount") or 0) == to_minor_units(payment.amount_total, payment.currency)
+        captured_minor_units(intent) == to_minor_units(payment.amount_total, payment.currency)
         and str(intent.get("currency", "")).upper() == payment.currency.upper()
     )
 
@@ -47,7 +65,8 @@ def succeeded(*, intent: dict) -> Payment | None:
         return _succeeded_without_record(intent)
     if payment.status in PAID:
         return payment  # replay, or reconciliation after the webhook: once only
-    charged = from_minor_units(int(intent["amount"]), str(intent["currency"]).upper())
+    charged = captured_amount(intent)
+    payment.amount_captured = charged
     payment.status = Payment.Status.COMPLETED
     payment.stripe_charge_id = charge_id_of(intent) or payment.stripe_charge_id
     payment.stripe_payment_method_id = _id_of(intent.get("payment_method")) or (
@@ -65,8 +84,9 @@ def succeeded(*, intent: dict) -> Payment | None:
     if not intent_matches_quote(payment, intent):
         payment.error_code = "amount_mismatch"
         payment.error_message = (
-            f"Stripe charged {intent['amount']} {intent['currency']} (minor units); we quoted "
-            f"{payment.amount_total} {payment.currency}. Not confirmed; refunded."
+            f"Stripe charged {charged} {str(intent['currency']).upper()}; we quoted "
+            f"{payment.amount_total} {payment.currency}. Not confirmed; what Stripe charged "
+            "is refunded."
         )
         payment.save()
         logger.error(
@@ -205,7 +225,7 @@ def _succeeded_without_record(intent: dict) -> Payment | None:
         logger.error("STAFF ATTENTION: intent %s succeeded but is not ours to book", intent["id"])
         return None
     currency = str(intent["currency"]).upper()
-    total = from_minor_units(int(intent["amount"]), currency)
+    total = captured_amount(intent)
     payment = Payment.objects.create(
         payer=payer,
         coach=coach,
@@ -213,6 +233,7 @@ def _succeeded_without_record(intent: dict) -> Payment | None:
         status=Payment.Status.COMPLETED,
         currency=currency,
         amount_total=total,
+        amount_captured=total,
         amount_net=total,
         vat_rate=0,
         vat_amount=0,

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Coalesce
 
 
 class Payment(models.Model):
@@ -47,6 +48,9 @@ class Payment(models.Model):
     platform_fee = models.DecimalField(max_digits=12, decimal_places=2)
     coach_share = models.DecimalField(max_digits=12, decimal_places=2)
     amount_refunded = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    # What Stripe says it captured (set when the payment completes). Normally amount_total;
+    # differs only on an amount mismatch or a partial capture. Refunds are bounded by it.
+    amount_captured = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     price_snapshot = models.JSONField(default=dict, help_text="The quoted breakdown, frozen.")
 
     stripe_payment_intent_id = models.CharField(max_length=255, unique=True, null=True, blank=True)
@@ -77,8 +81,12 @@ class Payment(models.Model):
                 condition=models.Q(amount_total__gte=0), name="payment_total_non_negative"
             ),
             models.CheckConstraint(
-                condition=models.Q(amount_refunded__lte=models.F("amount_total")),
-                name="payment_refund_within_total",
+                condition=models.Q(
+                    amount_refunded__lte=Coalesce(
+                        models.F("amount_captured"), models.F("amount_total")
+                    )
+                ),
+                name="payment_refund_within_charge",
             ),
         ]
 
@@ -86,8 +94,13 @@ class Payment(models.Model):
         return f"{self.currency} {self.amount_total} {self.get_purpose_display()} ({self.status})"
 
     @property
+    def charged_amount(self):
+        """What the payer was charged: Stripe's captured amount once known, else the quote."""
+        return self.amount_total if self.amount_captured is None else self.amount_captured
+
+    @property
     def refundable_amount(self):
-        return self.amount_total - self.amount_refunded
+        return self.charged_amount - self.amount_refunded
 
 
 class Transaction(models.Model):

@@ -6,6 +6,7 @@ import json
 import logging
 from functools import wraps
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
@@ -48,8 +49,13 @@ def _error(exc: PaymentError) -> JsonResponse:
 @require_POST
 def stripe_webhook(request):
     try:
+        payload = request.body  # before the catch-all below: too big is the sender's problem
+    except RequestDataTooBig:
+        logger.warning("rejected webhook: body over DATA_UPLOAD_MAX_MEMORY_SIZE")
+        return JsonResponse({"message": "Payload too large."}, status=413)
+    try:
         outcome = webhook_process(
-            payload=request.body, signature=request.headers.get("Stripe-Signature")
+            payload=payload, signature=request.headers.get("Stripe-Signature")
         )
     except InvalidWebhook as exc:
         logger.warning("rejected webhook: %s", exc)

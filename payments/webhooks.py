@@ -29,6 +29,9 @@ class Outcome(StrEnum):
     PROCESSED = "processed"
     DUPLICATE = "duplicate"
     IGNORED = "ignored"
+    # Signed by Stripe but unusable (data.object missing or not an object with an id):
+    # recorded as failed for staff and answered 2xx, since a retry would be just as broken.
+    MALFORMED = "malformed"
 
 
 def _intent_succeeded(obj: dict) -> None:
@@ -36,7 +39,17 @@ def _intent_succeeded(obj: dict) -> None:
 
 
 def _intent_failed(obj: dict) -> None:
-    finalize.failed(intent=obj)
+    """Decided from the intent as Stripe has it now (re-fetched): a failure event can arrive
+    after a later attempt succeeded, or while the money is authorized or processing."""
+    status = obj.get("status")
+    if status == "succeeded":
+        finalize.succeeded(intent=obj)
+    elif status == "requires_capture":
+        finalize.authorized(intent=obj)
+    elif status in ("processing", "requires_action", "requires_confirmation"):
+        logger.info("payment_failed for %s ignored: the intent is %s", obj.get("id"), status)
+    else:
+        finalize.failed(intent=obj)
 
 
 def _intent_authorized(obj: dict) -> None:
@@ -62,7 +75,7 @@ def _charge_refunded(charge: dict) -> None:
     ):
         from payments.services import _notify_refund
 
-        _notify_refund(payment, min(new_amount, payment.amount_total), "")
+        _notify_refund(payment, min(new_amount, payment.charged_amount), "")
 
 
 EVENT_HANDLERS = {
@@ -86,17 +99,39 @@ def parse_event(payload: bytes, signature: str | None) -> dict:
         event = json.loads(payload)
     except Exception as exc:  # stripe.SignatureVerificationError, ValueError
         raise InvalidWebhook(str(exc)) from exc
-    if not isinstance(event, dict) or not event.get("id") or not event.get("type"):
+    if (
+        not isinstance(event, dict)
+        or not isinstance(event.get("id"), str)
+        or not isinstance(event.get("type"), str)
+        or not event["id"]
+        or not event["type"]
+    ):
         raise InvalidWebhook("Not a Stripe event.")
     return event
 
 
+def event_object(event: dict) -> dict | None:
+    """`data.object` if it is an object with a string id, else None."""
+    data = event.get("data")
+    obj = data.get("object") if isinstance(data, dict) else None
+    if not isinstance(obj, dict) or not isinstance(obj.get("id"), str) or not obj["id"]:
+        return None
+    return obj
+
+
 def webhook_process(*, payload: bytes, signature: str | None) -> Outcome:
     """Verify and apply one delivery. Raises InvalidWebhook (answer 400) or any error of the
-    effects (answer 500; recorded as a failed event for the retry)."""
+    effects (answer 500; recorded as a failed event for the retry). A signed event without a
+    usable object is recorded as failed and returns MALFORMED (answered 2xx: no retry)."""
     event = parse_event(payload, signature)
     handler = EVENT_HANDLERS.get(event["type"])
-    obj = (event.get("data") or {}).get("object") or {}
+    obj = event_object(event)
+    if handler is not None and obj is None:
+        logger.error(
+            "STAFF ATTENTION: webhook %s (%s) has no usable data.object", event["id"], event["type"]
+        )
+        _record_failure(event, InvalidWebhook("data.object is missing or not an object with an id"))
+        return Outcome.MALFORMED
     if handler is not None and event["type"] in INTENT_EVENTS:
         obj = _fresh_intent(obj)
     try:

@@ -9,10 +9,13 @@ class WebinarsConfig(AppConfig):
 
     def ready(self):
         from accounts.roles import register_coach_permissions
+        from core.busy_time import register_busy_time_provider
         from payments.handlers import register_purpose
         from payments.models import Payment
         from webinars import live_renderers, payment_handlers, reminders
+        from webinars.selectors import BUSY_SOURCE, webinar_busy_time
 
+        register_busy_time_provider(BUSY_SOURCE, webinar_busy_time)
         register_purpose(
             Payment.Purpose.WEBINAR_REGISTRATION,
             on_succeeded=payment_handlers.on_payment_succeeded,
@@ -41,6 +44,10 @@ class WebinarsConfig(AppConfig):
                 "webinars-expire-holds": {
                     "task": "webinars.tasks.expire_holds",
                     "schedule": timedelta(minutes=1),
+                },
+                "webinars-complete": {
+                    "task": "webinars.tasks.complete_webinars",
+                    "schedule": timedelta(minutes=5),
                 },
             }
         )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -130,6 +131,30 @@ class WebinarSlot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.webinar} {self.start:%Y-%m-%d %H:%M}"
+
+    def clean(self):
+        """A coach cannot be in a webinar and a 1:1 session at once (every admin and form
+        path runs this). Sessions come from core.busy_time: no import of the bookings app."""
+        super().clean()
+        webinar = getattr(self, "webinar", None)
+        if webinar is None or not (self.start and self.end) or self.end <= self.start:
+            return
+        if webinar.status == Webinar.Status.CANCELLED or not webinar.coach_id:
+            return
+        from core.busy_time import busy_blocks
+
+        clashes = busy_blocks(
+            coach_id=webinar.coach_id,
+            window_start=self.start,
+            window_end=self.end,
+            exclude_source="webinars",
+        )
+        if clashes:
+            first = clashes[0]
+            raise ValidationError(
+                f"This time overlaps a {first.label} of the coach "
+                f"({first.start:%Y-%m-%d %H:%M}-{first.end:%H:%M} UTC). Pick another time."
+            )
 
 
 class Registration(models.Model):

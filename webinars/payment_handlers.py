@@ -16,7 +16,12 @@ from payments.models import Payment
 from payments.services import payment_refund_later
 from webinars import locks
 from webinars.models import Registration, Webinar
-from webinars.services import after_confirm, expire_stale_holds, live_seat_count
+from webinars.services import (
+    after_confirm,
+    expire_stale_holds,
+    live_seat_count,
+    minimum_attendees_sync,
+)
 from webinars.services.seats import _push_live
 
 logger = logging.getLogger(__name__)
@@ -166,4 +171,5 @@ def on_payment_refunded(payment: Payment, amount: Decimal) -> None:
     registration.status = Registration.Status.REFUNDED
     registration.ended_at = timezone.now()
     registration.save(update_fields=["status", "ended_at", "updated_at"])
+    minimum_attendees_sync(webinar=registration.webinar)  # may fall below the minimum again
     _push_live(registration.webinar_id, registration.pk)

@@ -95,9 +95,10 @@ class BookingState:
     @property
     def can_cancel(self) -> bool:
         """The coach's (or staff's) "Cancel webinar" button."""
-        return (self.is_coach or self.is_staff_viewer) and self.webinar.status not in (
-            Webinar.Status.CANCELLED,
-            Webinar.Status.COMPLETED,
+        return (
+            (self.is_coach or self.is_staff_viewer)
+            and not self.has_started
+            and self.webinar.status not in (Webinar.Status.CANCELLED, Webinar.Status.COMPLETED)
         )
 
     @property
@@ -272,6 +273,7 @@ class MyWebinar:
     starts_at: datetime | None
     ends_at: datetime | None
     materials: list[Material]
+    live: bool = False  # in progress now: My Bookings lists it under "Live now"
 
     @property
     def is_confirmed(self) -> bool:
@@ -324,6 +326,12 @@ def my_webinar_registrations(*, user, now: datetime) -> tuple[list[MyWebinar], l
             materials=list(registration.webinar.materials.all()) if confirmed else [],
         )
         over = registration.ends_at is not None and registration.ends_at < now
+        item.live = (
+            not over
+            and registration.starts_at is not None
+            and registration.starts_at <= now
+            and registration.status == Status.CONFIRMED
+        )
         if over or registration.status not in Registration.LIVE_STATUSES:
             past.append(item)
         else:
@@ -360,3 +368,21 @@ def cancellation_preview(*, webinar: Webinar, now: datetime | None = None) -> Ca
         else:
             free += 1
     return CancellationPreview(webinar, refund_count, refund_total, free, held)
+
+
+BUSY_SOURCE = "webinars"
+
+
+def webinar_busy_time(*, coach_id: int, window_start: datetime, window_end: datetime):
+    """The coach's webinar slots in a window (cancelled webinars free their time), for
+    core.busy_time: 1:1 booking treats them as busy."""
+    from core.busy_time import BusyBlock
+
+    slots = (
+        WebinarSlot.objects.filter(
+            webinar__coach_id=coach_id, start__lt=window_end, end__gt=window_start
+        )
+        .exclude(webinar__status=Webinar.Status.CANCELLED)
+        .only("start", "end")
+    )
+    return [BusyBlock(slot.start, slot.end, "webinar") for slot in slots]

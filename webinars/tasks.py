@@ -9,3 +9,11 @@ def expire_holds() -> int:
     from webinars.services import holds_expire
 
     return holds_expire()
+
+
+@shared_task
+def complete_webinars() -> int:
+    """Complete webinars whose last slot has ended (Celery beat, every five minutes)."""
+    from webinars.services import webinars_complete
+
+    return webinars_complete()

@@ -17,6 +17,7 @@ from bookings import scheduling, selectors
 from bookings.errors import (
     BookingError,
     InvalidTime,
+    InvalidTransition,
     LimitReached,
     NotAllowed,
     PaymentProblem,
@@ -114,9 +115,42 @@ def booking_create(
         raise PaymentProblem.from_payment_error(
             exc, "The payment could not be started. Please try again."
         ) from exc
+    attached = _attach_payment(booking_id=booking.pk, payment=payment)
+    if attached is None:
+        # Released while we talked to Stripe: cancel the intent (committed, no lock held).
+        _cancel_payment(payment.pk, f"booking {booking.pk} released before its payment")
+        raise InvalidTransition(
+            "This booking was released before its payment could start. Please book again.",
+            code="booking_released",
+        )
+    return BookingStarted(attached, payment)
+
+
+@transaction.atomic
+def _attach_payment(*, booking_id: int, payment) -> Booking | None:
+    """Link the payment under the coach and booking locks, re-checking the status (as the
+    webinars' _attach_payment): the booking may have been released or expired while we
+    talked to Stripe; then nothing is attached and None returned. A webhook that already
+    attached it (paid before we got here) is fine."""
+    from bookings.locks import lock_booking_with_coach
+
+    booking = lock_booking_with_coach(booking_id)
+    if booking.payment_id == payment.pk:
+        return booking
+    if booking.status != Booking.Status.PAYMENT_PENDING or booking.payment_id is not None:
+        return None
     booking.payment = payment
-    Booking.objects.filter(pk=booking.pk).update(payment=payment)
-    return BookingStarted(booking, payment)
+    booking.save(update_fields=["payment", "updated_at"])
+    return booking
+
+
+def _cancel_payment(payment_id: int, reason: str) -> None:
+    from payments.tasks import cancel_payment
+
+    try:
+        cancel_payment.delay(payment_id, reason)
+    except Exception:  # broker down: reconcile_payments cancels abandoned intents
+        logger.exception("could not queue the cancellation of payment %s", payment_id)
 
 
 @transaction.atomic(durable=True)  # its caller calls Stripe next: no outer lock
@@ -242,6 +276,11 @@ def _check_free(coach, session_type, start, end, *, exclude_booking_id=None) -> 
     problem = selectors.limit_problem(schedule, session_type, start, coach.user.tzinfo)
     if problem:
         raise LimitReached(problem)
+
+
+def check_time_free(coach, session_type, start, end) -> None:
+    """Read-only use of the same check (the quote endpoint): SlotUnavailable / LimitReached."""
+    _check_free(coach, session_type, start, end)
 
 
 def _check_unpaid_limit(client, now) -> None:

@@ -126,11 +126,16 @@ def settle_refund(booking_id: int) -> Decimal:
 
 
 def booking_accept(*, user, booking_id: int, message: str = "") -> Booking:
+    """Confirm (commit), capture at Stripe (no lock), then tell both sides. The client may
+    cancel the confirmed booking while the capture is in flight: the capture's finalization
+    then refunds what the policy promised (payment_handlers.on_succeeded), and "accepted" is
+    not sent after "cancelled" (_after_confirmation re-checks under the lock)."""
     booking = _accept_reserve(user=user, booking_id=booking_id, message=message)
     try:
         _capture(booking)
     except PaymentProblem:
-        _accept_undo(booking_id)
+        if _accept_undo(booking_id) in (S.CANCELLED_BY_CLIENT, S.CANCELLED_BY_COACH):
+            _void(booking, "cancelled while the capture failed")
         raise
     return _after_confirmation(booking_id, "accepted")
 
@@ -159,21 +164,30 @@ def _accept_reserve(*, user, booking_id: int, message: str) -> Booking:
 
 
 @transaction.atomic(durable=True)  # its caller calls Stripe next: no outer lock
-def _accept_undo(booking_id: int) -> None:
-    """The capture failed: the request goes back to the inbox, nothing was charged."""
+def _accept_undo(booking_id: int) -> str:
+    """The capture failed: the request goes back to the inbox, nothing was charged. Returns
+    the booking's status (a cancellation may have come in meanwhile)."""
     booking = lock_booking_with_coach(booking_id)
     if booking.status == S.CONFIRMED:
         booking.status = S.REQUESTED
         booking.confirmed_at = None
         booking.save(update_fields=["status", "confirmed_at", "updated_at"])
+    return booking.status
 
 
 @transaction.atomic
 def _after_confirmation(booking_id: int, event: str, **context) -> Booking:
+    """Under the booking lock, so a cancellation's notice cannot be written between our check
+    and ours: if the booking was cancelled while Stripe captured, its "cancelled" notice
+    already went out and an "accepted" one now would contradict it."""
+    lock_booking_with_coach(booking_id)
     booking = Booking.objects.select_related("coach__user", "client", "session_type").get(
         pk=booking_id
     )
-    booking_event(booking, event, **context)
+    if booking.status == S.CONFIRMED:
+        booking_event(booking, event, **context)
+    else:
+        logger.info("booking %s is %s: no %r notice", booking.pk, booking.status, event)
     return booking
 
 
@@ -341,6 +355,9 @@ class CancelPreview:
     booking: Booking
     by_coach: bool
     refund: RefundDecision
+    # False when the payment was not captured yet at cancellation (a coach's accept is
+    # capturing): that capture's finalization settles the refund, exactly once.
+    settle_now: bool = True
 
 
 def cancel_preview(*, user, booking: Booking, now: dt.datetime | None = None) -> CancelPreview:
@@ -369,7 +386,7 @@ def booking_cancel(
     *, user, booking_id: int, reason: str = "", now: dt.datetime | None = None
 ) -> CancelPreview:
     preview = _cancel(user=user, booking_id=booking_id, reason=reason, now=now or timezone.now())
-    if preview.refund.amount > 0:
+    if preview.refund.amount > 0 and preview.settle_now:
         settle_refund(booking_id)
     return preview
 
@@ -378,6 +395,9 @@ def booking_cancel(
 def _cancel(*, user, booking_id: int, reason: str, now: dt.datetime) -> CancelPreview:
     booking = lock_booking_with_coach(booking_id)
     preview = cancel_preview(user=user, booking=booking, now=now)
+    # Read under the coach lock: a capture finalizing now waits for this lock in
+    # on_succeeded, so "not captured" here means that finalization will see the cancellation.
+    preview.settle_now = _payment_captured(booking)
     booking.status = S.CANCELLED_BY_COACH if preview.by_coach else S.CANCELLED_BY_CLIENT
     booking.cancelled_at = now
     booking.refund_amount += preview.refund.amount
@@ -395,6 +415,15 @@ def _cancel(*, user, booking_id: int, reason: str, now: dt.datetime) -> CancelPr
         cancelled_by_name=user.display_name,
     )
     return preview
+
+
+def _payment_captured(booking: Booking) -> bool:
+    from payments.finalize import PAID
+    from payments.models import Payment
+
+    if booking.payment_id is None:
+        return False
+    return Payment.objects.filter(pk=booking.payment_id, status__in=PAID).exists()
 
 
 @transaction.atomic

@@ -19,6 +19,7 @@ from bookings.services.booking_create import (
     booking_create,
     booking_release_unpaid,
     booking_type_for,
+    check_time_free,
     connected,
 )
 
@@ -163,6 +164,7 @@ def _quote(request):
     end = selectors.validate_time_rules(
         session_type=session_type, start=start, duration=duration, now=timezone.now()
     )
+    check_time_free(coach, session_type, start, end)  # other sessions, webinars: 409
     discount = None
     if (params.get("code") or "").strip():
         discount = selectors.discount_code_lookup(

@@ -3,12 +3,14 @@ expiry) and cancellation of a whole webinar. Import from here: `from webinars.se
 webinar_register, webinar_cancel`."""
 
 from webinars.services.cancellation import CancelResult, webinar_cancel
+from webinars.services.completion import webinars_complete
 from webinars.services.seats import (
     RegisterResult,
     after_confirm,
     expire_stale_holds,
     holds_expire,
     live_seat_count,
+    minimum_attendees_sync,
     registration_release,
     webinar_register,
     webinar_starts_at,
@@ -21,8 +23,10 @@ __all__ = [
     "expire_stale_holds",
     "holds_expire",
     "live_seat_count",
+    "minimum_attendees_sync",
     "registration_release",
     "webinar_cancel",
     "webinar_register",
     "webinar_starts_at",
+    "webinars_complete",
 ]

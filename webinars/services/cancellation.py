@@ -24,7 +24,12 @@ from webinars.errors import (
     WebinarNotFound,
 )
 from webinars.models import Registration, Webinar
-from webinars.services.seats import LIVE, _cancel_payment_after_commit, _push_live
+from webinars.services.seats import (
+    LIVE,
+    _cancel_payment_after_commit,
+    _push_live,
+    webinar_starts_at,
+)
 
 
 @dataclass
@@ -86,6 +91,10 @@ def _check_may_cancel(webinar: Webinar, by) -> None:
         raise AlreadyCancelled()
     if webinar.status == Webinar.Status.COMPLETED:
         raise CannotCancel()
+    starts_at = webinar_starts_at(webinar.pk)
+    if starts_at is not None and starts_at <= timezone.now():
+        # It is taking (or took) place: the attendees got what they paid for.
+        raise CannotCancel("This webinar has already started; it can no longer be cancelled.")
 
 
 @transaction.atomic(durable=True)  # its caller calls Stripe next: no outer lock

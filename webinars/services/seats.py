@@ -84,8 +84,13 @@ def webinar_register(*, webinar_id: int, user, now: datetime | None = None) -> R
         logger.warning("releasing hold %s: payment provider failed: %s", registration.pk, exc)
         registration_release(registration_id=registration.pk, status=Registration.Status.CANCELLED)
         raise PaymentUnavailable() from exc
-    registration = _attach_payment(registration_id=registration.pk, payment=payment)
-    return RegisterResult(registration, payment, reused=reused)
+    attached = _attach_payment(registration_id=registration.pk, payment=payment)
+    if attached is None:
+        # The hold ended while we talked to Stripe. Cancelled here, after the (committed)
+        # check: an on_commit callback registered before raising would be rolled back too.
+        _cancel_payment_now(payment.pk, "hold ended before payment")
+        raise HoldExpired()
+    return RegisterResult(attached, payment, reused=reused)
 
 
 @transaction.atomic(durable=True)  # its caller calls Stripe next: no outer lock
@@ -142,17 +147,17 @@ def _hold_seat(*, webinar_id: int, user, now: datetime) -> tuple[Registration, b
 
 
 @transaction.atomic(durable=True)  # its caller calls Stripe next: no outer lock
-def _attach_payment(*, registration_id: int, payment: Payment) -> Registration:
+def _attach_payment(*, registration_id: int, payment: Payment) -> Registration | None:
     registration = Registration.objects.select_related("webinar__coach__user").get(
         pk=registration_id
     )
     webinar = locks.lock_webinar(registration.webinar_id)
     registration = locks.lock_registration(registration_id)
     registration.webinar = webinar
+    if registration.payment_id == payment.pk:
+        return registration  # a webhook already linked it (paid before we got here)
     if registration.status != Registration.Status.HELD:
-        # The hold ended while we talked to Stripe (expired, or released by the user).
-        _cancel_payment_after_commit(payment.pk, "hold ended before payment")
-        raise HoldExpired()
+        return None  # the hold ended while we talked to Stripe (expired, or released)
     registration.payment = payment
     registration.save(update_fields=["payment", "updated_at"])
     _push_live(None, registration.pk)
@@ -232,12 +237,7 @@ def registration_release(
 def after_confirm(*, webinar: Webinar, registration: Registration) -> None:
     """A seat was confirmed (caller holds the webinar lock): minimum-attendees transition,
     notifications to the attendee and the coach, live updates. All effects after commit."""
-    confirmed = Registration.objects.filter(
-        webinar_id=webinar.pk, status=Registration.Status.CONFIRMED
-    ).count()
-    if webinar.status == Webinar.Status.PENDING_MINIMUM and confirmed >= webinar.min_attendees:
-        webinar.status = Webinar.Status.SCHEDULED
-        webinar.save(update_fields=["status", "updated_at"])
+    confirmed = minimum_attendees_sync(webinar=webinar)
     # Registered first, so on commit the push tasks are queued ahead of the emails and the
     # worker updates the open pages before it sends mail.
     _push_live(webinar.pk, registration.pk)
@@ -262,6 +262,23 @@ def after_confirm(*, webinar: Webinar, registration: Registration) -> None:
     )
 
 
+def minimum_attendees_sync(*, webinar: Webinar) -> int:
+    """Seed 004, both ways: `scheduled` once the confirmed seats reach the minimum, back to
+    `pending_minimum_attendees` when they drop below it (a refund). Caller holds the webinar
+    lock. Returns the confirmed count."""
+    confirmed = Registration.objects.filter(
+        webinar_id=webinar.pk, status=Registration.Status.CONFIRMED
+    ).count()
+    if webinar.status == Webinar.Status.PENDING_MINIMUM and confirmed >= webinar.min_attendees:
+        webinar.status = Webinar.Status.SCHEDULED
+    elif webinar.status == Webinar.Status.SCHEDULED and confirmed < webinar.min_attendees:
+        webinar.status = Webinar.Status.PENDING_MINIMUM
+    else:
+        return confirmed
+    webinar.save(update_fields=["status", "updated_at"])
+    return confirmed
+
+
 def _push_live(webinar_id: int | None, registration_id: int | None) -> None:
     """After commit: the webinar's spots/attendee count and/or the user's booking panel."""
     from notifications import live
@@ -270,6 +287,15 @@ def _push_live(webinar_id: int | None, registration_id: int | None) -> None:
         live.webinar_changed(webinar_id=webinar_id)
     if registration_id is not None:
         live.registration_changed(registration_id=registration_id)
+
+
+def _cancel_payment_now(payment_id: int, reason: str) -> None:
+    from payments.tasks import cancel_payment
+
+    try:
+        cancel_payment.delay(payment_id, reason)
+    except Exception:  # broker down: reconcile_payments cancels abandoned intents
+        logger.exception("could not queue the cancellation of payment %s", payment_id)
 
 
 def _cancel_payment_after_commit(payment_id: int, reason: str) -> None:
