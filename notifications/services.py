@@ -17,6 +17,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from core.oncommit import enqueue_on_commit
 from notifications import catalog, live
 from notifications.catalog import EMAIL, IN_APP
 from notifications.models import Notification, NotificationPreference, OutboundEmail
@@ -158,13 +159,7 @@ def _queue_send(email_id: int) -> None:
     `retry_stuck_emails` (beat) picks it up; the caller never sees the error."""
     from notifications.tasks import send_outbound_email
 
-    def enqueue():
-        try:
-            send_outbound_email.delay(email_id)
-        except Exception:
-            logger.exception("Could not queue email %s; the outbox sweep will retry it", email_id)
-
-    transaction.on_commit(enqueue)
+    enqueue_on_commit(send_outbound_email, email_id, retry_note="the outbox sweep will retry it")
 
 
 def email_retry(*, email_id: int) -> bool:

@@ -273,6 +273,7 @@ def _push_live(webinar_id: int | None, registration_id: int | None) -> None:
 
 
 def _cancel_payment_after_commit(payment_id: int, reason: str) -> None:
+    from core.oncommit import enqueue_on_commit
     from payments.tasks import cancel_payment
 
-    transaction.on_commit(lambda: cancel_payment.delay(payment_id, reason), robust=True)
+    enqueue_on_commit(cancel_payment, payment_id, reason)
