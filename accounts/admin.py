@@ -3,10 +3,11 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from accounts.admin_scoping import OwnedByCoachAdminMixin
 from accounts.models import Coach, User
+from core.admin import SingleLineInputsAdminMixin
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(SingleLineInputsAdminMixin, DjangoUserAdmin):
     ordering = ("email",)
     list_display = (
         "email",
@@ -35,7 +36,7 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(Coach)
-class CoachAdmin(OwnedByCoachAdminMixin, admin.ModelAdmin):
+class CoachAdmin(SingleLineInputsAdminMixin, OwnedByCoachAdminMixin, admin.ModelAdmin):
     coach_lookup = "pk"
     list_display = (
         "user",

@@ -18,10 +18,10 @@ from bookings.models import (
     TimeBasedRate,
 )
 from bookings.services import availability
-from core.admin import ReadOnlyRecordAdminMixin
+from core.admin import ReadOnlyRecordAdminMixin, SingleLineInputsAdminMixin
 
 
-class CoachDefaultMixin(OwnedByCoachAdminMixin):
+class CoachDefaultMixin(SingleLineInputsAdminMixin, OwnedByCoachAdminMixin):
     """A coach never picks the coach: it is them."""
 
     def get_exclude(self, request, obj=None):

@@ -146,7 +146,9 @@ def _outbound_email_create(
         notification=notification,
         type=notification_type,
         to_email=recipient.email,
-        subject=content.title[:255],
+        # One line whatever the title holds (rows written before titles were checked at input):
+        # a header with a line break is refused by the mail library, so the email never left.
+        subject=" ".join(content.title.split())[:255],
         body_text=body_text,
         body_html=body_html,
         ics_content=ics_content,
