@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from accounts.admin_scoping import OwnedByCoachAdminMixin
+from accounts.forms import CoachAdminForm
 from accounts.models import Coach, User
 from core.admin import SingleLineInputsAdminMixin
 
@@ -38,6 +39,7 @@ class UserAdmin(SingleLineInputsAdminMixin, DjangoUserAdmin):
 @admin.register(Coach)
 class CoachAdmin(SingleLineInputsAdminMixin, OwnedByCoachAdminMixin, admin.ModelAdmin):
     coach_lookup = "pk"
+    form = CoachAdminForm
     list_display = (
         "user",
         "headline",

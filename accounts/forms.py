@@ -72,3 +72,11 @@ class CoachProfileForm(SingleLineInputsMixin, forms.ModelForm):
         if rate is not None and rate < 0:
             raise forms.ValidationError("The hourly rate cannot be negative.")
         return rate
+
+
+class CoachAdminForm(CoachProfileForm):
+    """The Coach admin: every field, with the profile form's checks (a negative hourly rate
+    would make every quote for the coach fail)."""
+
+    class Meta(CoachProfileForm.Meta):
+        fields = "__all__"  # noqa: DJ007 - the admin narrows them (fieldsets, readonly)

@@ -7,6 +7,12 @@ from django.contrib import admin
 
 from accounts.admin_scoping import OwnedByCoachAdminMixin, coach_of
 from accounts.models import Block, Connection
+from bookings.admin_forms import (
+    AvailabilitySeriesAdminForm,
+    AvailabilitySlotAdminForm,
+    DiscountCodeAdminForm,
+    OwnerAwareForm,
+)
 from bookings.models import (
     AvailabilitySeries,
     AvailabilitySlot,
@@ -29,6 +35,12 @@ class CoachDefaultMixin(SingleLineInputsAdminMixin, OwnedByCoachAdminMixin):
         if not request.user.sees_everything:
             excluded.append("coach")
         return excluded
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if issubclass(form, OwnerAwareForm) and not request.user.sees_everything:
+            form.owner = coach_of(request.user)  # the coach field is hidden from coaches
+        return form
 
     def save_model(self, request, obj, form, change):
         if not change and not request.user.sees_everything:
@@ -87,6 +99,7 @@ class SessionTypeAdmin(CoachDefaultMixin, admin.ModelAdmin):
 
 @admin.register(AvailabilitySlot)
 class AvailabilitySlotAdmin(CoachDefaultMixin, admin.ModelAdmin):
+    form = AvailabilitySlotAdminForm
     list_display = ("start", "end", "coach", "instant_booking", "session_type", "series")
     list_filter = ("instant_booking",)
     list_select_related = ("coach__user", "session_type", "series")
@@ -112,6 +125,8 @@ class AvailabilitySlotAdmin(CoachDefaultMixin, admin.ModelAdmin):
 @admin.register(AvailabilitySeries)
 class AvailabilitySeriesAdmin(CoachDefaultMixin, admin.ModelAdmin):
     """Adding a series generates its weekly slots in the coach's zone."""
+
+    form = AvailabilitySeriesAdminForm
 
     list_display = ("__str__", "coach", "timezone", "instant_booking", "created_at")
     list_select_related = ("coach__user",)
@@ -152,6 +167,7 @@ class SpecialPeriodAdmin(CoachDefaultMixin, admin.ModelAdmin):
 
 @admin.register(DiscountCode)
 class DiscountCodeAdmin(CoachDefaultMixin, admin.ModelAdmin):
+    form = DiscountCodeAdminForm
     list_display = (
         "code",
         "coach",
