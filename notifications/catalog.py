@@ -13,6 +13,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 
 from notifications.targets import TargetInfo
@@ -153,8 +154,9 @@ def _webinar_cancelled(recipient, info, context):
     return Content(
         title=f"Cancelled: {info.title}",
         body=body,
-        link=info.link,
-        cta_label="See other webinars" if refund or hold_released else "View details",
+        # The attendee's next step is another webinar: the list, not the cancelled one's page.
+        link=reverse("webinars:list"),
+        cta_label="See other webinars",
         details=_session_details(info) + ([("Refund", refund)] if refund else []),
     )
 
@@ -222,11 +224,13 @@ def _payment_failed(recipient, info, context):
 
 def _payment_refunded(recipient, info, context):
     refund = money(context.get("refund_amount", info.amount_refunded), info.currency)
-    reason = context.get("reason", "")
+    # `reason` is the payments core's note for the ledger and Stripe ("Booking 12: Cancelled
+    # by client"); people only read `public_reason`, words a producer wrote for them.
+    reason = str(context.get("public_reason") or "").strip().rstrip(".")
     return Content(
         title=f"Refund of {refund} for {info.title}",
         body=f"We refunded {refund} for {info.title}."
-        + (f" Reason: {reason}." if reason else "")
+        + (f" {reason}." if reason else "")
         + " Depending on your bank it appears within 5-10 business days.",
         link=info.link,
         details=[("Refund", refund), ("For", info.title)],
