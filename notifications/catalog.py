@@ -42,6 +42,9 @@ class Spec:
     build: Callable[[object, TargetInfo, dict], Content]
     ics_method: str = ""  # "REQUEST" attaches an invite, "CANCEL" a cancellation
     email_mandatory: bool = False  # money moved: the email cannot be switched off
+    # Notices about the same target that this one settles (an answered request is no longer
+    # something to act on): `notify` marks them read for whoever received them.
+    resolves: frozenset[str] = frozenset()
 
 
 def when(value: datetime | None) -> str:
@@ -272,6 +275,24 @@ def _booking_requested(recipient, info, context):
     )
 
 
+def _booking_request_sent(recipient, info, context):
+    coach = info.coach_name or "the coach"
+    charge = (
+        f" Your card is authorized for {money(info.amount, info.currency)} and only charged if "
+        f"{coach} accepts."
+        if info.amount
+        else ""
+    )
+    return Content(
+        title=f"Request sent: {info.title}",
+        body=f"Your request for {when(info.starts_at)} was sent to {coach}.{charge} "
+        "We will tell you when they answer.",
+        link=info.link,
+        cta_label="View your request",
+        details=_session_details(info),
+    )
+
+
 def _is_client(recipient, info) -> bool:
     return info.extra.get("client_id") == getattr(recipient, "pk", None)
 
@@ -285,6 +306,15 @@ def _client_paid(recipient, info) -> tuple[str, list[tuple[str, str]]]:
 
 def _booking_confirmed(recipient, info, context):
     paid, paid_details = _client_paid(recipient, info)
+    if not _is_client(recipient, info):  # the coach: whom the session is with
+        client = _name(context, "client_name", info.other_party_name)
+        return Content(
+            title=f"Booked: {info.title} with {client}",
+            body=f"{client}'s session {info.title} on {when(info.starts_at)} is confirmed.",
+            link=info.link,
+            cta_label="View booking",
+            details=_session_details(info) + [("Client", client)],
+        )
     return Content(
         title=f"Booked: {info.title}",
         body=f"Your session {info.title} on {when(info.starts_at)} is confirmed.{paid}",
@@ -417,6 +447,9 @@ def _welcome(recipient, info, context):
 
 
 HIGH, NORMAL, LOW = "high", "normal", "low"
+# Accepted, declined, expired (told as declined), a time suggested or the request withdrawn:
+# the coach's "new booking request" is no longer waiting for them.
+_ANSWERS_A_REQUEST = frozenset({T.BOOKING_REQUESTED})
 
 SPECS: dict[str, Spec] = {
     T.WEBINAR_BOOKING_CONFIRMED: Spec(Cat.BOOKING, HIGH, _webinar_booking_confirmed, "REQUEST"),
@@ -433,11 +466,20 @@ SPECS: dict[str, Spec] = {
     T.PAYMENT_REFUNDED: Spec(Cat.PAYMENT, HIGH, _payment_refunded, email_mandatory=True),
     T.SESSION_REMINDER: Spec(Cat.REMINDER, NORMAL, _session_reminder),
     T.BOOKING_REQUESTED: Spec(Cat.BOOKING, HIGH, _booking_requested),
-    T.BOOKING_CONFIRMED: Spec(Cat.BOOKING, HIGH, _booking_confirmed, "REQUEST"),
-    T.BOOKING_ACCEPTED: Spec(Cat.BOOKING, HIGH, _booking_accepted, "REQUEST"),
-    T.BOOKING_DECLINED: Spec(Cat.BOOKING, NORMAL, _booking_declined),
-    T.BOOKING_TIME_SUGGESTED: Spec(Cat.BOOKING, HIGH, _booking_time_suggested),
-    T.BOOKING_CANCELLED_BY_CLIENT: Spec(Cat.BOOKING, HIGH, _booking_cancelled("client"), "CANCEL"),
+    T.BOOKING_REQUEST_SENT: Spec(Cat.BOOKING, NORMAL, _booking_request_sent),
+    T.BOOKING_CONFIRMED: Spec(
+        Cat.BOOKING, HIGH, _booking_confirmed, "REQUEST", resolves=_ANSWERS_A_REQUEST
+    ),
+    T.BOOKING_ACCEPTED: Spec(
+        Cat.BOOKING, HIGH, _booking_accepted, "REQUEST", resolves=_ANSWERS_A_REQUEST
+    ),
+    T.BOOKING_DECLINED: Spec(Cat.BOOKING, NORMAL, _booking_declined, resolves=_ANSWERS_A_REQUEST),
+    T.BOOKING_TIME_SUGGESTED: Spec(
+        Cat.BOOKING, HIGH, _booking_time_suggested, resolves=_ANSWERS_A_REQUEST
+    ),
+    T.BOOKING_CANCELLED_BY_CLIENT: Spec(
+        Cat.BOOKING, HIGH, _booking_cancelled("client"), "CANCEL", resolves=_ANSWERS_A_REQUEST
+    ),
     T.BOOKING_CANCELLED_BY_COACH: Spec(Cat.BOOKING, HIGH, _booking_cancelled("coach"), "CANCEL"),
     T.BOOKING_RESCHEDULED: Spec(Cat.BOOKING, HIGH, _booking_rescheduled, "REQUEST"),
     T.CONNECTION_REQUESTED: Spec(Cat.ACCOUNT, NORMAL, _connection_requested),

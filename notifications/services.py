@@ -41,6 +41,23 @@ def channels_for(*, recipient, category: str) -> set[str]:
     return accepted
 
 
+def _target_key(target) -> str:
+    return f"{target._meta.label_lower}:{target.pk}"
+
+
+def notifications_resolve(*, target, types) -> int:
+    """Mark unread notices of `types` about `target` read, for whoever got them (an answered
+    request is no longer something to act on); their bells update live. Returns how many."""
+    resolved = Notification.objects.filter(
+        metadata__target=_target_key(target), type__in=list(types), read_at__isnull=True
+    )
+    recipient_ids = set(resolved.values_list("recipient_id", flat=True))
+    updated = resolved.update(read_at=timezone.now())
+    for user_id in recipient_ids:
+        live.bell_changed(user_id=user_id)
+    return updated
+
+
 def _json_safe(value):
     if isinstance(value, dict):
         return {str(k): _json_safe(v) for k, v in value.items()}
@@ -75,6 +92,8 @@ def notify(
     if spec.email_mandatory:
         accepted.add(EMAIL)
     deliver = requested & accepted
+    if spec.resolves and target is not None:
+        notifications_resolve(target=target, types=spec.resolves)
     if not deliver:
         return None
 
@@ -86,7 +105,7 @@ def notify(
     metadata = _json_safe(
         {
             **{k: v for k, v in context.items() if k not in {"message"}},
-            "target": f"{target._meta.label_lower}:{target.pk}" if target is not None else "",
+            "target": _target_key(target) if target is not None else "",
         }
     )
 
