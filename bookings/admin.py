@@ -4,6 +4,7 @@ same services as the calendar page, so weekly series are generated in the coach'
 touching slots are merged."""
 
 from django.contrib import admin
+from django.db import models
 
 from accounts.admin_scoping import OwnedByCoachAdminMixin, coach_of
 from accounts.models import Block, Connection
@@ -25,6 +26,8 @@ from bookings.models import (
 )
 from bookings.services import availability
 from core.admin import ReadOnlyRecordAdminMixin, SingleLineInputsAdminMixin
+
+URL_FIELDS_HTTPS = {models.URLField: {"assume_scheme": "https"}}
 
 
 class CoachDefaultMixin(SingleLineInputsAdminMixin, OwnedByCoachAdminMixin):
@@ -50,6 +53,7 @@ class CoachDefaultMixin(SingleLineInputsAdminMixin, OwnedByCoachAdminMixin):
 
 @admin.register(SessionType)
 class SessionTypeAdmin(CoachDefaultMixin, admin.ModelAdmin):
+    formfield_overrides = URL_FIELDS_HTTPS
     list_display = (
         "name",
         "coach",
@@ -63,7 +67,20 @@ class SessionTypeAdmin(CoachDefaultMixin, admin.ModelAdmin):
     list_select_related = ("coach__user",)
     search_fields = ("name",)
     fieldsets = (
-        (None, {"fields": ("coach", "name", "description", "format", "is_active", "price_factor")}),
+        (
+            None,
+            {
+                "fields": (
+                    "coach",
+                    "name",
+                    "description",
+                    "format",
+                    "meeting_url",
+                    "is_active",
+                    "price_factor",
+                )
+            },
+        ),
         (
             "Duration (minutes)",
             {"fields": ("duration_default", "duration_min", "duration_max", "duration_step")},
@@ -214,10 +231,15 @@ class BookingAdmin(ReadOnlyRecordAdminMixin, OwnedByCoachAdminMixin, admin.Model
         "currency",
     )
     list_filter = ("status", "booking_type")
+    formfield_overrides = URL_FIELDS_HTTPS
     list_select_related = ("coach__user", "client")
     search_fields = ("client__email", "title")
     date_hierarchy = "start"
     inlines = [SuggestedTimeInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The meeting link moves no money and no time: the coach may set it per session.
+        return [f for f in super().get_readonly_fields(request, obj) if f != "meeting_url"]
 
 
 @admin.register(Connection)

@@ -293,6 +293,13 @@ def _booking_request_sent(recipient, info, context):
     )
 
 
+def _join(info: TargetInfo) -> tuple[str, list[tuple[str, str]]]:
+    """The meeting link sentence and detail row, for notices of a confirmed session."""
+    if not info.join_url:
+        return "", []
+    return f" Join here: {info.join_url}", [("Join link", info.join_url)]
+
+
 def _is_client(recipient, info) -> bool:
     return info.extra.get("client_id") == getattr(recipient, "pk", None)
 
@@ -306,33 +313,35 @@ def _client_paid(recipient, info) -> tuple[str, list[tuple[str, str]]]:
 
 def _booking_confirmed(recipient, info, context):
     paid, paid_details = _client_paid(recipient, info)
+    join, join_details = _join(info)
     if not _is_client(recipient, info):  # the coach: whom the session is with
         client = _name(context, "client_name", info.other_party_name)
         return Content(
             title=f"Booked: {info.title} with {client}",
-            body=f"{client}'s session {info.title} on {when(info.starts_at)} is confirmed.",
+            body=f"{client}'s session {info.title} on {when(info.starts_at)} is confirmed." + join,
             link=info.link,
             cta_label="View booking",
-            details=_session_details(info) + [("Client", client)],
+            details=_session_details(info) + [("Client", client)] + join_details,
         )
     return Content(
         title=f"Booked: {info.title}",
-        body=f"Your session {info.title} on {when(info.starts_at)} is confirmed.{paid}",
+        body=f"Your session {info.title} on {when(info.starts_at)} is confirmed.{paid}{join}",
         link=info.link,
         cta_label="View booking",
-        details=_session_details(info) + paid_details,
+        details=_session_details(info) + paid_details + join_details,
     )
 
 
 def _booking_accepted(recipient, info, context):
     paid, paid_details = _client_paid(recipient, info)
     coach = info.coach_name or "Your coach"
+    join, join_details = _join(info)
     return Content(
         title=f"Accepted: {info.title}",
-        body=f"{coach} accepted your request for {when(info.starts_at)}.{paid}",
+        body=f"{coach} accepted your request for {when(info.starts_at)}.{paid}{join}",
         link=info.link,
         cta_label="View booking",
-        details=_session_details(info) + paid_details,
+        details=_session_details(info) + paid_details + join_details,
     )
 
 
@@ -394,13 +403,15 @@ def _booking_cancelled(by_whom: str):
 
 def _booking_rescheduled(recipient, info, context):
     previous = context.get("previous_start")
+    join, join_details = _join(info)
     return Content(
         title=f"Moved: {info.title}",
         body=f"{info.title} now takes place {when(info.starts_at)}"
-        + (f" (was {when(previous)})." if isinstance(previous, datetime) else "."),
+        + (f" (was {when(previous)})." if isinstance(previous, datetime) else ".")
+        + join,
         link=info.link,
         cta_label="View booking",
-        details=_session_details(info),
+        details=_session_details(info) + join_details,
     )
 
 
