@@ -6,6 +6,7 @@ and a second click said "This time overlaps another session".
 The redraw is slowed down here (1.5 s, a slow network) so that the race is decided the same
 way on every run: before the fix the late GET always replaced the payment step."""
 
+import contextlib
 import re
 import time
 from decimal import Decimal
@@ -24,10 +25,9 @@ def _slow_redraws(page) -> list[str]:
         if route.request.method == "GET":
             seen.append(route.request.url)
             time.sleep(1.5)
-        try:
+        # The page may have aborted the request meanwhile (hx-sync): then nothing to send.
+        with contextlib.suppress(Exception):
             route.continue_()
-        except Exception:  # the page aborted the request meanwhile (hx-sync): nothing to send
-            pass
 
     page.route(re.compile(r".*/coaches/\d+/book/.*"), handle)
     return seen
