@@ -2,11 +2,13 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from accounts.admin_scoping import OwnedByCoachAdminMixin
+from accounts.forms import CoachAdminForm
 from accounts.models import Coach, User
+from core.admin import SingleLineInputsAdminMixin
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(SingleLineInputsAdminMixin, DjangoUserAdmin):
     ordering = ("email",)
     list_display = (
         "email",
@@ -35,8 +37,9 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(Coach)
-class CoachAdmin(OwnedByCoachAdminMixin, admin.ModelAdmin):
+class CoachAdmin(SingleLineInputsAdminMixin, OwnedByCoachAdminMixin, admin.ModelAdmin):
     coach_lookup = "pk"
+    form = CoachAdminForm
     list_display = (
         "user",
         "headline",

@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 
 from accounts.models import Coach, User
+from core.forms import SingleLineInputsMixin
 
 
 def timezone_choices():
@@ -18,7 +19,7 @@ class TimezoneSelect(forms.Select):
         super().__init__({"data-detect-timezone": "true", **(attrs or {})})
 
 
-class SignupForm(UserCreationForm):
+class SignupForm(SingleLineInputsMixin, UserCreationForm):
     timezone = forms.ChoiceField(choices=timezone_choices, widget=TimezoneSelect)
     is_coach = forms.BooleanField(
         required=False,
@@ -50,7 +51,7 @@ class EmailAuthenticationForm(AuthenticationForm):
     )
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(SingleLineInputsMixin, forms.ModelForm):
     timezone = forms.ChoiceField(
         choices=timezone_choices, help_text="Every date and time on the site is shown in this zone."
     )
@@ -60,7 +61,7 @@ class ProfileForm(forms.ModelForm):
         fields = ("first_name", "last_name", "timezone")
 
 
-class CoachProfileForm(forms.ModelForm):
+class CoachProfileForm(SingleLineInputsMixin, forms.ModelForm):
     class Meta:
         model = Coach
         fields = ("headline", "bio", "hourly_rate", "currency", "calendar_visibility", "is_listed")
@@ -71,3 +72,11 @@ class CoachProfileForm(forms.ModelForm):
         if rate is not None and rate < 0:
             raise forms.ValidationError("The hourly rate cannot be negative.")
         return rate
+
+
+class CoachAdminForm(CoachProfileForm):
+    """The Coach admin: every field, with the profile form's checks (a negative hourly rate
+    would make every quote for the coach fail)."""
+
+    class Meta(CoachProfileForm.Meta):
+        fields = "__all__"  # noqa: DJ007 - the admin narrows them (fieldsets, readonly)

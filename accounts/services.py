@@ -1,10 +1,9 @@
-from functools import partial
-
 from django.db import IntegrityError, transaction
 
 from accounts.errors import EmailTaken
 from accounts.models import User
 from accounts.roles import make_coach
+from core.oncommit import enqueue_on_commit
 
 
 @transaction.atomic
@@ -37,5 +36,5 @@ def user_signup(
         raise EmailTaken() from exc
     if is_coach:
         make_coach(user)
-    transaction.on_commit(partial(send_welcome_email.delay, user.pk))
+    enqueue_on_commit(send_welcome_email, user.pk)  # a broker outage never undoes a signup
     return user

@@ -4,9 +4,16 @@ same services as the calendar page, so weekly series are generated in the coach'
 touching slots are merged."""
 
 from django.contrib import admin
+from django.db import models
 
 from accounts.admin_scoping import OwnedByCoachAdminMixin, coach_of
 from accounts.models import Block, Connection
+from bookings.admin_forms import (
+    AvailabilitySeriesAdminForm,
+    AvailabilitySlotAdminForm,
+    DiscountCodeAdminForm,
+    OwnerAwareForm,
+)
 from bookings.models import (
     AvailabilitySeries,
     AvailabilitySlot,
@@ -18,10 +25,12 @@ from bookings.models import (
     TimeBasedRate,
 )
 from bookings.services import availability
-from core.admin import ReadOnlyRecordAdminMixin
+from core.admin import ReadOnlyRecordAdminMixin, SingleLineInputsAdminMixin
+
+URL_FIELDS_HTTPS = {models.URLField: {"assume_scheme": "https"}}
 
 
-class CoachDefaultMixin(OwnedByCoachAdminMixin):
+class CoachDefaultMixin(SingleLineInputsAdminMixin, OwnedByCoachAdminMixin):
     """A coach never picks the coach: it is them."""
 
     def get_exclude(self, request, obj=None):
@@ -29,6 +38,12 @@ class CoachDefaultMixin(OwnedByCoachAdminMixin):
         if not request.user.sees_everything:
             excluded.append("coach")
         return excluded
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if issubclass(form, OwnerAwareForm) and not request.user.sees_everything:
+            form.owner = coach_of(request.user)  # the coach field is hidden from coaches
+        return form
 
     def save_model(self, request, obj, form, change):
         if not change and not request.user.sees_everything:
@@ -38,6 +53,7 @@ class CoachDefaultMixin(OwnedByCoachAdminMixin):
 
 @admin.register(SessionType)
 class SessionTypeAdmin(CoachDefaultMixin, admin.ModelAdmin):
+    formfield_overrides = URL_FIELDS_HTTPS
     list_display = (
         "name",
         "coach",
@@ -51,7 +67,20 @@ class SessionTypeAdmin(CoachDefaultMixin, admin.ModelAdmin):
     list_select_related = ("coach__user",)
     search_fields = ("name",)
     fieldsets = (
-        (None, {"fields": ("coach", "name", "description", "format", "is_active", "price_factor")}),
+        (
+            None,
+            {
+                "fields": (
+                    "coach",
+                    "name",
+                    "description",
+                    "format",
+                    "meeting_url",
+                    "is_active",
+                    "price_factor",
+                )
+            },
+        ),
         (
             "Duration (minutes)",
             {"fields": ("duration_default", "duration_min", "duration_max", "duration_step")},
@@ -87,6 +116,7 @@ class SessionTypeAdmin(CoachDefaultMixin, admin.ModelAdmin):
 
 @admin.register(AvailabilitySlot)
 class AvailabilitySlotAdmin(CoachDefaultMixin, admin.ModelAdmin):
+    form = AvailabilitySlotAdminForm
     list_display = ("start", "end", "coach", "instant_booking", "session_type", "series")
     list_filter = ("instant_booking",)
     list_select_related = ("coach__user", "session_type", "series")
@@ -112,6 +142,8 @@ class AvailabilitySlotAdmin(CoachDefaultMixin, admin.ModelAdmin):
 @admin.register(AvailabilitySeries)
 class AvailabilitySeriesAdmin(CoachDefaultMixin, admin.ModelAdmin):
     """Adding a series generates its weekly slots in the coach's zone."""
+
+    form = AvailabilitySeriesAdminForm
 
     list_display = ("__str__", "coach", "timezone", "instant_booking", "created_at")
     list_select_related = ("coach__user",)
@@ -152,6 +184,7 @@ class SpecialPeriodAdmin(CoachDefaultMixin, admin.ModelAdmin):
 
 @admin.register(DiscountCode)
 class DiscountCodeAdmin(CoachDefaultMixin, admin.ModelAdmin):
+    form = DiscountCodeAdminForm
     list_display = (
         "code",
         "coach",
@@ -198,10 +231,15 @@ class BookingAdmin(ReadOnlyRecordAdminMixin, OwnedByCoachAdminMixin, admin.Model
         "currency",
     )
     list_filter = ("status", "booking_type")
+    formfield_overrides = URL_FIELDS_HTTPS
     list_select_related = ("coach__user", "client")
     search_fields = ("client__email", "title")
     date_hierarchy = "start"
     inlines = [SuggestedTimeInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The meeting link moves no money and no time: the coach may set it per session.
+        return [f for f in super().get_readonly_fields(request, obj) if f != "meeting_url"]
 
 
 @admin.register(Connection)

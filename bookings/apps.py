@@ -14,7 +14,11 @@ COACH_PERMISSIONS = [
         "discountcode",
     )
     for action in ("view", "add", "change", "delete")
-] + ["bookings.view_booking", "bookings.view_suggestedtime"]
+] + [
+    "bookings.view_booking",
+    "bookings.change_booking",  # only its meeting link is editable (BookingAdmin)
+    "bookings.view_suggestedtime",
+]
 
 
 class BookingsConfig(AppConfig):

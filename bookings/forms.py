@@ -3,6 +3,7 @@ import datetime as dt
 from django import forms
 
 from bookings.models import WEEKDAY_CHOICES, SessionType
+from core.forms import SingleLineInputsMixin
 
 
 class TimeRangeMixin:
@@ -47,7 +48,7 @@ class WeeklyAvailabilityForm(TimeRangeMixin, forms.Form):
     )
 
 
-class SessionTypeForm(forms.ModelForm):
+class SessionTypeForm(SingleLineInputsMixin, forms.ModelForm):
     class Meta:
         model = SessionType
         fields = ("name", "duration_default", "duration_min", "duration_max", "duration_step")

@@ -50,6 +50,13 @@ class SessionType(models.Model):
     description = models.TextField(blank=True)
     format = models.CharField(max_length=12, choices=Format.choices, default=Format.ONE_ON_ONE)
     is_active = models.BooleanField(default=True)
+    meeting_url = models.URLField(
+        "meeting link",
+        max_length=500,
+        blank=True,
+        help_text="Where sessions of this type take place (video call link). Only the client "
+        "and you receive it, once a session is confirmed.",
+    )
 
     duration_default = models.PositiveSmallIntegerField("default duration (min)", default=60)
     duration_min = models.PositiveSmallIntegerField("shortest (min)", default=30)
@@ -429,6 +436,12 @@ class Booking(models.Model):
     )
     client_message = models.TextField(blank=True)
     coach_message = models.TextField(blank=True)
+    meeting_url = models.URLField(
+        "meeting link",
+        max_length=500,
+        blank=True,
+        help_text="For this session only, instead of the session type's meeting link.",
+    )
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -456,6 +469,12 @@ class Booking(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("bookings:detail", args=[self.pk])
+
+    @property
+    def join_url(self) -> str:
+        """The session's meeting link: this booking's own, else its session type's. For the
+        client and the coach only; pages and messages show it once the session is confirmed."""
+        return self.meeting_url or self.session_type.meeting_url
 
     @property
     def duration_minutes(self) -> int:

@@ -17,6 +17,7 @@ from bookings.locks import lock_booking_with_coach
 from bookings.models import Booking
 from bookings.services.notify import booking_event
 from bookings.services.transitions import rereserve_for_late_payment
+from notifications.live import booking_changed
 
 logger = logging.getLogger(__name__)
 S = Booking.Status
@@ -123,10 +124,22 @@ def on_authorized(payment, intent) -> None:
 
 
 def on_failed(payment, intent) -> None:
-    """A declined card: the hold stays until it expires, so the client can try another card."""
-    logger.info(
-        "payment %s for a session booking failed; the hold stays until it expires", payment.pk
+    """A declined card: the hold stays until it expires, so the client can try another card;
+    the client is told (the browser may never have come back to show the decline)."""
+    from notifications.services import notify
+    from notifications.types import NotificationType
+
+    booking = _booking_for(payment, intent)
+    if booking is None or booking.status != S.PAYMENT_PENDING:
+        return  # nothing the client can still pay for
+    booking.save(update_fields=["payment", "updated_at"])
+    notify(
+        recipient=booking.client,
+        type=NotificationType.PAYMENT_FAILED,
+        target=payment,
+        context={"reason": payment.error_message, "link": booking.get_absolute_url()},
     )
+    booking_changed(booking_id=booking.pk)
 
 
 def on_refunded(payment, refund_amount) -> None:

@@ -208,7 +208,9 @@ def price_session(req: PriceRequest) -> Quote:
     type_adjustment = quantize(req.hourly_rate * hours * req.price_factor, currency) - base
     if type_adjustment:
         lines.append(
-            _line("session_type", f"Session type × {req.price_factor.normalize()}", type_adjustment)
+            _line(
+                "session_type", f"Session type × {req.price_factor.normalize():f}", type_adjustment
+            )
         )
 
     surcharges, reductions = [], []
@@ -274,7 +276,7 @@ def _code_amount(code: CodeDiscount, list_price: Decimal, currency: str) -> Deci
 
 def _code_label(code: CodeDiscount, currency: str) -> str:
     if code.kind == "percent":
-        return f"Code {code.code} (−{code.value.normalize()}%)"
+        return f"Code {code.code} (−{code.value.normalize():f}%)"
     return f"Code {code.code} (−{currency} {quantize(code.value, currency)})"
 
 

@@ -10,3 +10,16 @@ class ReadOnlyRecordAdminMixin:
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class SingleLineInputsAdminMixin:
+    """For ModelAdmins and inlines: every one-line text input refuses line breaks (see
+    core.validators.validate_single_line), so an admin-typed title cannot break its emails."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        from core.validators import is_single_line_input, validate_single_line
+
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None and is_single_line_input(formfield):
+            formfield.validators = [*formfield.validators, validate_single_line]
+        return formfield

@@ -13,6 +13,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 
 from notifications.targets import TargetInfo
@@ -41,6 +42,9 @@ class Spec:
     build: Callable[[object, TargetInfo, dict], Content]
     ics_method: str = ""  # "REQUEST" attaches an invite, "CANCEL" a cancellation
     email_mandatory: bool = False  # money moved: the email cannot be switched off
+    # Notices about the same target that this one settles (an answered request is no longer
+    # something to act on): `notify` marks them read for whoever received them.
+    resolves: frozenset[str] = frozenset()
 
 
 def when(value: datetime | None) -> str:
@@ -153,8 +157,9 @@ def _webinar_cancelled(recipient, info, context):
     return Content(
         title=f"Cancelled: {info.title}",
         body=body,
-        link=info.link,
-        cta_label="See other webinars" if refund or hold_released else "View details",
+        # The attendee's next step is another webinar: the list, not the cancelled one's page.
+        link=reverse("webinars:list"),
+        cta_label="See other webinars",
         details=_session_details(info) + ([("Refund", refund)] if refund else []),
     )
 
@@ -222,11 +227,13 @@ def _payment_failed(recipient, info, context):
 
 def _payment_refunded(recipient, info, context):
     refund = money(context.get("refund_amount", info.amount_refunded), info.currency)
-    reason = context.get("reason", "")
+    # `reason` is the payments core's note for the ledger and Stripe ("Booking 12: Cancelled
+    # by client"); people only read `public_reason`, words a producer wrote for them.
+    reason = str(context.get("public_reason") or "").strip().rstrip(".")
     return Content(
         title=f"Refund of {refund} for {info.title}",
         body=f"We refunded {refund} for {info.title}."
-        + (f" Reason: {reason}." if reason else "")
+        + (f" {reason}." if reason else "")
         + " Depending on your bank it appears within 5-10 business days.",
         link=info.link,
         details=[("Refund", refund), ("For", info.title)],
@@ -268,6 +275,31 @@ def _booking_requested(recipient, info, context):
     )
 
 
+def _booking_request_sent(recipient, info, context):
+    coach = info.coach_name or "the coach"
+    charge = (
+        f" Your card is authorized for {money(info.amount, info.currency)} and only charged if "
+        f"{coach} accepts."
+        if info.amount
+        else ""
+    )
+    return Content(
+        title=f"Request sent: {info.title}",
+        body=f"Your request for {when(info.starts_at)} was sent to {coach}.{charge} "
+        "We will tell you when they answer.",
+        link=info.link,
+        cta_label="View your request",
+        details=_session_details(info),
+    )
+
+
+def _join(info: TargetInfo) -> tuple[str, list[tuple[str, str]]]:
+    """The meeting link sentence and detail row, for notices of a confirmed session."""
+    if not info.join_url:
+        return "", []
+    return f" Join here: {info.join_url}", [("Join link", info.join_url)]
+
+
 def _is_client(recipient, info) -> bool:
     return info.extra.get("client_id") == getattr(recipient, "pk", None)
 
@@ -281,24 +313,35 @@ def _client_paid(recipient, info) -> tuple[str, list[tuple[str, str]]]:
 
 def _booking_confirmed(recipient, info, context):
     paid, paid_details = _client_paid(recipient, info)
+    join, join_details = _join(info)
+    if not _is_client(recipient, info):  # the coach: whom the session is with
+        client = _name(context, "client_name", info.other_party_name)
+        return Content(
+            title=f"Booked: {info.title} with {client}",
+            body=f"{client}'s session {info.title} on {when(info.starts_at)} is confirmed." + join,
+            link=info.link,
+            cta_label="View booking",
+            details=_session_details(info) + [("Client", client)] + join_details,
+        )
     return Content(
         title=f"Booked: {info.title}",
-        body=f"Your session {info.title} on {when(info.starts_at)} is confirmed.{paid}",
+        body=f"Your session {info.title} on {when(info.starts_at)} is confirmed.{paid}{join}",
         link=info.link,
         cta_label="View booking",
-        details=_session_details(info) + paid_details,
+        details=_session_details(info) + paid_details + join_details,
     )
 
 
 def _booking_accepted(recipient, info, context):
     paid, paid_details = _client_paid(recipient, info)
     coach = info.coach_name or "Your coach"
+    join, join_details = _join(info)
     return Content(
         title=f"Accepted: {info.title}",
-        body=f"{coach} accepted your request for {when(info.starts_at)}.{paid}",
+        body=f"{coach} accepted your request for {when(info.starts_at)}.{paid}{join}",
         link=info.link,
         cta_label="View booking",
-        details=_session_details(info) + paid_details,
+        details=_session_details(info) + paid_details + join_details,
     )
 
 
@@ -360,13 +403,15 @@ def _booking_cancelled(by_whom: str):
 
 def _booking_rescheduled(recipient, info, context):
     previous = context.get("previous_start")
+    join, join_details = _join(info)
     return Content(
         title=f"Moved: {info.title}",
         body=f"{info.title} now takes place {when(info.starts_at)}"
-        + (f" (was {when(previous)})." if isinstance(previous, datetime) else "."),
+        + (f" (was {when(previous)})." if isinstance(previous, datetime) else ".")
+        + join,
         link=info.link,
         cta_label="View booking",
-        details=_session_details(info),
+        details=_session_details(info) + join_details,
     )
 
 
@@ -413,6 +458,9 @@ def _welcome(recipient, info, context):
 
 
 HIGH, NORMAL, LOW = "high", "normal", "low"
+# Accepted, declined, expired (told as declined), a time suggested or the request withdrawn:
+# the coach's "new booking request" is no longer waiting for them.
+_ANSWERS_A_REQUEST = frozenset({T.BOOKING_REQUESTED})
 
 SPECS: dict[str, Spec] = {
     T.WEBINAR_BOOKING_CONFIRMED: Spec(Cat.BOOKING, HIGH, _webinar_booking_confirmed, "REQUEST"),
@@ -429,11 +477,20 @@ SPECS: dict[str, Spec] = {
     T.PAYMENT_REFUNDED: Spec(Cat.PAYMENT, HIGH, _payment_refunded, email_mandatory=True),
     T.SESSION_REMINDER: Spec(Cat.REMINDER, NORMAL, _session_reminder),
     T.BOOKING_REQUESTED: Spec(Cat.BOOKING, HIGH, _booking_requested),
-    T.BOOKING_CONFIRMED: Spec(Cat.BOOKING, HIGH, _booking_confirmed, "REQUEST"),
-    T.BOOKING_ACCEPTED: Spec(Cat.BOOKING, HIGH, _booking_accepted, "REQUEST"),
-    T.BOOKING_DECLINED: Spec(Cat.BOOKING, NORMAL, _booking_declined),
-    T.BOOKING_TIME_SUGGESTED: Spec(Cat.BOOKING, HIGH, _booking_time_suggested),
-    T.BOOKING_CANCELLED_BY_CLIENT: Spec(Cat.BOOKING, HIGH, _booking_cancelled("client"), "CANCEL"),
+    T.BOOKING_REQUEST_SENT: Spec(Cat.BOOKING, NORMAL, _booking_request_sent),
+    T.BOOKING_CONFIRMED: Spec(
+        Cat.BOOKING, HIGH, _booking_confirmed, "REQUEST", resolves=_ANSWERS_A_REQUEST
+    ),
+    T.BOOKING_ACCEPTED: Spec(
+        Cat.BOOKING, HIGH, _booking_accepted, "REQUEST", resolves=_ANSWERS_A_REQUEST
+    ),
+    T.BOOKING_DECLINED: Spec(Cat.BOOKING, NORMAL, _booking_declined, resolves=_ANSWERS_A_REQUEST),
+    T.BOOKING_TIME_SUGGESTED: Spec(
+        Cat.BOOKING, HIGH, _booking_time_suggested, resolves=_ANSWERS_A_REQUEST
+    ),
+    T.BOOKING_CANCELLED_BY_CLIENT: Spec(
+        Cat.BOOKING, HIGH, _booking_cancelled("client"), "CANCEL", resolves=_ANSWERS_A_REQUEST
+    ),
     T.BOOKING_CANCELLED_BY_COACH: Spec(Cat.BOOKING, HIGH, _booking_cancelled("coach"), "CANCEL"),
     T.BOOKING_RESCHEDULED: Spec(Cat.BOOKING, HIGH, _booking_rescheduled, "REQUEST"),
     T.CONNECTION_REQUESTED: Spec(Cat.ACCOUNT, NORMAL, _connection_requested),

@@ -10,11 +10,12 @@ sending it a second time (at most once beats a duplicate invoice in someone's in
 from __future__ import annotations
 
 import logging
+import smtplib
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import BadHeaderError, EmailMultiAlternatives, get_connection
 from django.db.models import F
 from django.utils import timezone
 
@@ -71,6 +72,19 @@ def _message(email: OutboundEmail) -> EmailMultiAlternatives:
     return message
 
 
+def is_permanent(error: Exception) -> bool:
+    """An error no retry can cure: the message itself is refused (a header with a line break,
+    an address that cannot be encoded) or the server answered 5xx ("no such user", "message
+    rejected"). Everything else (timeouts, disconnects, 4xx "try later") is worth a retry."""
+    if isinstance(error, (BadHeaderError, UnicodeEncodeError)):
+        return True
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _ in error.recipients.values())
+    if isinstance(error, smtplib.SMTPResponseException):
+        return 500 <= error.smtp_code < 600
+    return False
+
+
 def outbound_email_send(*, email_id: int) -> SendOutcome:
     """Send outbox row `email_id` if it is queued. Never raises for SMTP errors: the outcome
     says whether to retry (row back to queued) or give up (row failed)."""
@@ -80,9 +94,11 @@ def outbound_email_send(*, email_id: int) -> SendOutcome:
     try:
         with get_connection(fail_silently=False) as connection:
             connection.send_messages([_message(email)])
-    except Exception as error:  # SMTP, DNS, TLS, provider API: all transient from here
-        text = f"{type(error).__name__}: {error}"[:2000]
-        final = email.attempts >= max_attempts()
+    except Exception as error:  # SMTP, DNS, TLS, provider API: transient unless it says not
+        permanent = is_permanent(error)
+        text = f"{'permanent, not retried: ' if permanent else ''}{type(error).__name__}: {error}"
+        text = text[:2000]
+        final = permanent or email.attempts >= max_attempts()
         OutboundEmail.objects.filter(pk=email_id, status=Status.SENDING).update(
             status=Status.FAILED if final else Status.QUEUED, last_error=text
         )

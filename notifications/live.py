@@ -4,8 +4,8 @@ ws extension on the pages that show them.
 Groups: `user.<id>` is one person's stream (every socket they have open on /ws/notifications/),
 `webinar.<id>` is everyone looking at a webinar (/ws/webinars/<id>/).
 
-Every public function here waits for the surrounding transaction to commit (it registers
-itself with `transaction.on_commit`, which runs at once outside a transaction) and never raises
+Every public function here waits for the surrounding transaction to commit (through
+`core.oncommit.run_on_commit`, which runs at once outside a transaction) and never raises
 into its caller: a channel layer or Redis outage is logged and the database change that caused
 the push stays committed. People then see the change on their next page load or poll.
 
@@ -23,8 +23,9 @@ import logging
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
-from django.db import transaction
 from django.template.loader import render_to_string
+
+from core.oncommit import run_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -59,26 +60,17 @@ def send_fragment_now(group: str, html: str) -> bool:
         return False
 
 
-def _after_commit(callback, *args) -> None:
-    def run():
-        try:
-            callback(*args)
-        except Exception:
-            logger.exception(
-                "Live update %s%r failed", getattr(callback, "__name__", callback), args
-            )
-
-    transaction.on_commit(run)
+LIVE = "Live update"  # how a failed push reads in the log
 
 
 def push_to_user(user_id: int, html: str) -> None:
     """Send `html` (fragments with ids) to every socket `user_id` has open, after commit."""
-    _after_commit(send_fragment_now, user_group(user_id), html)
+    run_on_commit(send_fragment_now, user_group(user_id), html, log_as=LIVE)
 
 
 def push_to_webinar(webinar_id: int, html: str) -> None:
     """Send `html` to everyone looking at webinar `webinar_id`, after commit."""
-    _after_commit(send_fragment_now, webinar_group(webinar_id), html)
+    run_on_commit(send_fragment_now, webinar_group(webinar_id), html, log_as=LIVE)
 
 
 # A push that waited this long in the queue is pointless: the page has reloaded or polled.
@@ -87,7 +79,7 @@ PUSH_TASK_EXPIRES_SECONDS = 120
 
 def _queue_push(task_name: str, object_id: int) -> None:
     """Hand one render-and-push to Celery (called after commit). A broker outage is logged by
-    `_after_commit`'s guard; the caller never sees it."""
+    `run_on_commit`; the caller never sees it."""
     from notifications import tasks
 
     getattr(tasks, task_name).apply_async(args=[object_id], expires=PUSH_TASK_EXPIRES_SECONDS)
@@ -97,33 +89,33 @@ def webinar_changed(*, webinar_id: int) -> None:
     """Seats or attendees of a webinar changed: after commit, queue the task that sends the
     public "spots left" fragment to everyone viewing it and the attendee count to its coach's
     own stream (the count shows on the coach's pages only; it never goes to other viewers)."""
-    _after_commit(_queue_push, "push_webinar_state", webinar_id)
+    run_on_commit(_queue_push, "push_webinar_state", webinar_id, log_as=LIVE)
 
 
 def registration_changed(*, registration_id: int) -> None:
     """A registration changed state: after commit, queue the task that re-renders that user's
     booking panel and pushes it to their own stream, so an open page flips to "You're booked!"
     without reloading."""
-    _after_commit(_queue_push, "push_booking_panel", registration_id)
+    run_on_commit(_queue_push, "push_booking_panel", registration_id, log_as=LIVE)
 
 
 def booking_changed(*, booking_id: int) -> None:
     """A 1:1 booking changed state: after commit, queue the task that re-renders the client's
     status panel (their open booking modal flips to "You're booked!", "Request declined", ...)
     and the coach's open-request count on their dashboard."""
-    _after_commit(_queue_push, "push_booking_status", booking_id)
+    run_on_commit(_queue_push, "push_booking_status", booking_id, log_as=LIVE)
 
 
 def notification_created(*, notification_id: int) -> None:
     """After commit, queue the task that sends the new notification's toast and the
     recipient's bell with its count."""
-    _after_commit(_queue_push, "push_notification", notification_id)
+    run_on_commit(_queue_push, "push_notification", notification_id, log_as=LIVE)
 
 
 def bell_changed(*, user_id: int) -> None:
     """After commit, queue the task that re-sends the bell (unread count changed, e.g. marked
     read in another tab)."""
-    _after_commit(_queue_push, "push_bell", user_id)
+    run_on_commit(_queue_push, "push_bell", user_id, log_as=LIVE)
 
 
 # --- renderers (run after commit, read fresh state) -------------------------------------------

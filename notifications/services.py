@@ -17,6 +17,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from core.oncommit import enqueue_on_commit
 from notifications import catalog, live
 from notifications.catalog import EMAIL, IN_APP
 from notifications.models import Notification, NotificationPreference, OutboundEmail
@@ -38,6 +39,23 @@ def channels_for(*, recipient, category: str) -> set[str]:
     if preference is None or preference.email or category in MANDATORY_EMAIL_CATEGORIES:
         accepted.add(EMAIL)
     return accepted
+
+
+def _target_key(target) -> str:
+    return f"{target._meta.label_lower}:{target.pk}"
+
+
+def notifications_resolve(*, target, types) -> int:
+    """Mark unread notices of `types` about `target` read, for whoever got them (an answered
+    request is no longer something to act on); their bells update live. Returns how many."""
+    resolved = Notification.objects.filter(
+        metadata__target=_target_key(target), type__in=list(types), read_at__isnull=True
+    )
+    recipient_ids = set(resolved.values_list("recipient_id", flat=True))
+    updated = resolved.update(read_at=timezone.now())
+    for user_id in recipient_ids:
+        live.bell_changed(user_id=user_id)
+    return updated
 
 
 def _json_safe(value):
@@ -74,6 +92,8 @@ def notify(
     if spec.email_mandatory:
         accepted.add(EMAIL)
     deliver = requested & accepted
+    if spec.resolves and target is not None:
+        notifications_resolve(target=target, types=spec.resolves)
     if not deliver:
         return None
 
@@ -85,7 +105,7 @@ def notify(
     metadata = _json_safe(
         {
             **{k: v for k, v in context.items() if k not in {"message"}},
-            "target": f"{target._meta.label_lower}:{target.pk}" if target is not None else "",
+            "target": _target_key(target) if target is not None else "",
         }
     )
 
@@ -145,7 +165,9 @@ def _outbound_email_create(
         notification=notification,
         type=notification_type,
         to_email=recipient.email,
-        subject=content.title[:255],
+        # One line whatever the title holds (rows written before titles were checked at input):
+        # a header with a line break is refused by the mail library, so the email never left.
+        subject=" ".join(content.title.split())[:255],
         body_text=body_text,
         body_html=body_html,
         ics_content=ics_content,
@@ -158,13 +180,7 @@ def _queue_send(email_id: int) -> None:
     `retry_stuck_emails` (beat) picks it up; the caller never sees the error."""
     from notifications.tasks import send_outbound_email
 
-    def enqueue():
-        try:
-            send_outbound_email.delay(email_id)
-        except Exception:
-            logger.exception("Could not queue email %s; the outbox sweep will retry it", email_id)
-
-    transaction.on_commit(enqueue)
+    enqueue_on_commit(send_outbound_email, email_id, retry_note="the outbox sweep will retry it")
 
 
 def email_retry(*, email_id: int) -> bool:

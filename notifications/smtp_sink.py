@@ -2,8 +2,8 @@
 
 For tests, benchmarks and local debugging; not a mail server. It speaks just enough SMTP for
 Python's smtplib (EHLO/HELO, MAIL, RCPT, DATA, RSET, NOOP, QUIT) and can be told to answer
-the first N messages with a temporary failure (451), which is how the outbox retry test makes
-a real SMTP delivery fail twice and then succeed.
+the first N messages with a failure (451 by default, or any reply you give it), which is how
+the outbox tests make a real SMTP delivery fail twice and then succeed, or be refused for good.
 
     python -m notifications.smtp_sink --port 8325        # print a line per message received
 """
@@ -27,7 +27,8 @@ class ReceivedMessage:
 class SmtpSink:
     host: str = "127.0.0.1"
     port: int = 0
-    fail_first: int = 0  # answer this many DATA commands with 451 before accepting
+    fail_first: int = 0  # answer this many DATA commands with `fail_reply` before accepting
+    fail_reply: str = "451 4.3.0 Temporary failure, try again later"
     keep_messages: bool = True
     messages: list[ReceivedMessage] = field(default_factory=list)
     received: int = 0
@@ -73,7 +74,7 @@ class SmtpSink:
                     data = await self._read_data(reader)
                     if self.rejected < self.fail_first:
                         self.rejected += 1
-                        reply("451 4.3.0 Temporary failure, try again later")
+                        reply(self.fail_reply)
                     else:
                         self.received += 1
                         if self.keep_messages:

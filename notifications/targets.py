@@ -3,8 +3,8 @@
 Producers pass their own objects (webinars.Registration, webinars.Webinar, payments.Payment,
 bookings.Booking, ...); this module turns any of them into the few facts a notification
 needs: a title, a link, start/end times, a join link, an amount, a stable calendar UID.
-It reads attributes by the names those apps use and falls back gracefully, so a new target
-model works as long as it has `__str__` and, ideally, `get_absolute_url()`.
+Each known model has a describer that reads its real fields; any other model is described by
+its `__str__` and `get_absolute_url()` only.
 """
 
 from __future__ import annotations
@@ -39,19 +39,6 @@ class TargetInfo:
     @property
     def has_time(self) -> bool:
         return self.starts_at is not None
-
-
-def _first_attr(obj, *names, default=None):
-    for name in names:
-        value = getattr(obj, name, None)
-        if callable(value) and not isinstance(value, type):
-            try:
-                value = value()
-            except TypeError:
-                continue
-        if value not in (None, ""):
-            return value
-    return default
 
 
 def _url(obj) -> str:
@@ -94,31 +81,26 @@ def describe(target) -> TargetInfo:
 
 
 def _describe_generic(target) -> TargetInfo:
+    """A model without a describer of its own: its name and page, no times."""
     return TargetInfo(
         kind=target._meta.model_name,
         object_id=target.pk,
-        title=str(_first_attr(target, "title", "name", default=str(target))),
+        title=str(target),
         link=_url(target),
-        starts_at=_first_attr(target, "starts_at", "start_at", "start", "start_time"),
-        ends_at=_first_attr(target, "ends_at", "end_at", "end", "end_time"),
         calendar_uid=calendar_uid(target._meta.model_name, target.pk),
     )
 
 
 def _webinar_times(webinar):
-    starts_at = _first_attr(webinar, "starts_at", "start_at", "start", "start_time")
-    ends_at = _first_attr(webinar, "ends_at", "end_at", "end", "end_time")
-    if starts_at is None and hasattr(webinar, "slots"):
-        slots = list(webinar.slots.all())
-        if slots:
-            starts_at = min(_first_attr(s, "starts_at", "start_at", "start") for s in slots)
-            ends_at = max(_first_attr(s, "ends_at", "end_at", "end") for s in slots)
-    return starts_at, ends_at
+    """First slot's start and last slot's end (uses a prefetched `slots` if there is one)."""
+    slots = list(webinar.slots.all())
+    if not slots:
+        return None, None
+    return min(s.start for s in slots), max(s.end for s in slots)
 
 
 def _describe_webinar(webinar) -> TargetInfo:
     starts_at, ends_at = _webinar_times(webinar)
-    coach = getattr(webinar, "coach", None)
     return TargetInfo(
         kind="webinar",
         object_id=webinar.pk,
@@ -126,10 +108,10 @@ def _describe_webinar(webinar) -> TargetInfo:
         link=_url(webinar),
         starts_at=starts_at,
         ends_at=ends_at,
-        join_url=str(_first_attr(webinar, "join_url", "webinar_link", "join_link", default="")),
-        location=str(_first_attr(webinar, "location", default="Online")),
-        coach_name=_person(getattr(coach, "user", None)),
-        currency=str(_first_attr(webinar, "currency", default="")),
+        join_url=webinar.join_url,  # the access-checked way in, not the raw room link
+        location="Online",
+        coach_name=_person(webinar.coach.user),
+        currency=webinar.currency,
         calendar_uid=calendar_uid("webinar", webinar.pk),
     )
 
@@ -138,15 +120,15 @@ def _describe_registration(registration) -> TargetInfo:
     info = _describe_webinar(registration.webinar)
     info.kind = "registration"
     info.object_id = registration.pk
-    info.other_party_name = _person(getattr(registration, "user", None))
+    info.other_party_name = _person(registration.user)
     info.extra["webinar_id"] = registration.webinar_id
     info.extra["user_id"] = registration.user_id
-    payment = getattr(registration, "payment", None)
+    payment = registration.payment
     if payment is not None:
         info.amount, info.currency = payment.amount_total, payment.currency
         info.amount_refunded = payment.amount_refunded
         info.amount_paid = _paid_amount(payment)
-    elif getattr(registration, "amount", None) is not None:
+    else:
         info.amount, info.currency = registration.amount, registration.currency
     return info
 
@@ -174,27 +156,26 @@ def _describe_payment(payment) -> TargetInfo:
 
 
 def _describe_booking(booking) -> TargetInfo:
-    coach = getattr(booking, "coach", None)
-    client = _first_attr(booking, "client", "user")
-    coach_name = _person(getattr(coach, "user", None))
-    title = str(_first_attr(booking, "title", default="")) or f"Session with {coach_name}"
+    coach_name = _person(booking.coach.user)
     return TargetInfo(
         kind="booking",
         object_id=booking.pk,
-        title=title,
-        link=_url(booking) or "/bookings/mine/",
-        starts_at=_first_attr(booking, "starts_at", "start"),
-        ends_at=_first_attr(booking, "ends_at", "end"),
-        join_url=str(_first_attr(booking, "join_url", "session_link", default="")),
-        location=str(_first_attr(booking, "location", default="Online")),
+        title=booking.title or f"Session with {coach_name}",
+        link=booking.get_absolute_url(),
+        starts_at=booking.start,
+        ends_at=booking.end,
+        # Only the client and the coach are ever told about a booking; the catalog puts the
+        # link in the notices that follow a confirmation (and the calendar invite).
+        join_url=booking.join_url,
+        location="Online",
         coach_name=coach_name,
-        other_party_name=_person(client),
-        amount=getattr(booking, "amount_total", None),
-        amount_refunded=getattr(booking, "refund_amount", None),
-        amount_paid=_paid_amount(getattr(booking, "payment", None)),
-        currency=getattr(booking, "currency", ""),
+        other_party_name=_person(booking.client),
+        amount=booking.amount_total,
+        amount_refunded=booking.refund_amount,
+        amount_paid=_paid_amount(booking.payment),
+        currency=booking.currency,
         calendar_uid=calendar_uid("booking", booking.pk),
-        extra={"client_id": getattr(client, "pk", None)},
+        extra={"client_id": booking.client_id},
     )
 
 

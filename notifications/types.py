@@ -29,6 +29,7 @@ class NotificationType(models.TextChoices):
     SESSION_REMINDER = "session_reminder", "Reminder before a session"
     # 1:1 bookings (seed 002)
     BOOKING_REQUESTED = "booking_requested", "Booking request received"
+    BOOKING_REQUEST_SENT = "booking_request_sent", "Booking request sent"
     BOOKING_CONFIRMED = "booking_confirmed", "Booking confirmed"
     BOOKING_ACCEPTED = "booking_accepted", "Booking request accepted"
     BOOKING_DECLINED = "booking_declined", "Booking request declined"

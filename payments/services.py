@@ -342,16 +342,14 @@ def _clear_refund_owed(payment_id: int) -> None:
 def payment_refund_later(*, payment: Payment, reason: str, notify: bool = False) -> None:
     """Inside a transaction (a purpose handler): record that the whole payment must go back
     and refund it after commit. If Stripe is down then, reconcile_payments retries."""
+    from core.oncommit import enqueue_on_commit
     from payments.tasks import refund_owed_payment
 
     payment.refund_owed_reason = reason[:255] or "Refund owed"
     payment.save(update_fields=["refund_owed_reason", "updated_at"])
-    payment_id = payment.pk
-
-    def enqueue():
-        refund_owed_payment.delay(payment_id, notify)
-
-    transaction.on_commit(enqueue, robust=True)
+    enqueue_on_commit(
+        refund_owed_payment, payment.pk, notify, retry_note="reconcile_payments retries"
+    )
 
 
 # --- reconciliation -------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from accounts.admin_scoping import OwnedByCoachAdminMixin, coach_of
+from core.admin import SingleLineInputsAdminMixin
 from webinars.errors import WebinarError
 from webinars.exports import attendees_csv
 from webinars.forms import CancelWebinarForm
@@ -18,7 +19,7 @@ from webinars.selectors import cancellation_preview, with_counts
 from webinars.services import webinar_cancel
 
 
-class WebinarSlotInline(admin.TabularInline):
+class WebinarSlotInline(SingleLineInputsAdminMixin, admin.TabularInline):
     model = WebinarSlot
     extra = 1
     min_num = 0
@@ -28,7 +29,7 @@ class WebinarSlotInline(admin.TabularInline):
 URL_FIELDS_HTTPS = {models.URLField: {"assume_scheme": "https"}}
 
 
-class MaterialInline(admin.TabularInline):
+class MaterialInline(SingleLineInputsAdminMixin, admin.TabularInline):
     model = Material
     formfield_overrides = URL_FIELDS_HTTPS
     extra = 0
@@ -42,7 +43,7 @@ def _csv_response(registrations, filename: str) -> HttpResponse:
 
 
 @admin.register(Webinar)
-class WebinarAdmin(OwnedByCoachAdminMixin, admin.ModelAdmin):
+class WebinarAdmin(SingleLineInputsAdminMixin, OwnedByCoachAdminMixin, admin.ModelAdmin):
     coach_lookup = "coach"
     formfield_overrides = URL_FIELDS_HTTPS
     list_display = ("title", "starts", "status", "price_now", "attendees")

@@ -85,6 +85,40 @@ def _check_type(coach: Coach, session_type: SessionType | None) -> None:
         raise NotFound("This session type belongs to another coach.")
 
 
+def availability_check(*, start: dt.datetime, end: dt.datetime) -> None:
+    """The rules a one-off slot must meet (raises InvalidTime naming the field). The service
+    applies them; forms that create or move slots elsewhere (the admin) call this first."""
+    if end <= start:
+        raise InvalidTime("The end must be after the start.", field="end")
+    if end <= timezone.now():
+        raise InvalidTime("This time is already over.", field="start")
+    if not (scheduling.on_grid(start) and scheduling.on_grid(end)):
+        raise InvalidTime("Availability starts and ends on the quarter hour.", field="start")
+
+
+def availability_check_weekly(
+    *,
+    weekdays: list[int],
+    start_time: dt.time,
+    end_time: dt.time,
+    first_date: dt.date,
+    last_date: dt.date,
+) -> None:
+    """The rules a weekly series must meet (raises BookingError naming the field)."""
+    if not weekdays or any(d not in range(7) for d in weekdays):
+        raise BookingError("Choose at least one weekday.", field="weekdays")
+    if last_date < first_date:
+        raise InvalidTime("The last date must not be before the first.", field="last_date")
+    if (last_date - first_date).days > MAX_SERIES_WEEKS * 7:
+        raise InvalidTime(
+            f"Repeat for at most {MAX_SERIES_WEEKS} weeks at a time.", field="last_date"
+        )
+    if start_time.minute % 15 or end_time.minute % 15:
+        raise InvalidTime("Availability starts and ends on the quarter hour.", field="start_time")
+    if end_time <= start_time and end_time != dt.time(0):
+        raise InvalidTime("The end time must be after the start time.", field="end_time")
+
+
 @transaction.atomic
 def availability_add(
     *,
@@ -95,12 +129,7 @@ def availability_add(
     session_type: SessionType | None = None,
 ) -> AvailabilitySlot:
     """A one-off stretch of free time, merged with touching slots of the same kind."""
-    if end <= start:
-        raise InvalidTime("The end must be after the start.", field="end")
-    if end <= timezone.now():
-        raise InvalidTime("This time is already over.", field="start")
-    if not (scheduling.on_grid(start) and scheduling.on_grid(end)):
-        raise InvalidTime("Availability starts and ends on the quarter hour.", field="start")
+    availability_check(start=start, end=end)
     _check_type(coach, session_type)
     lock_coach(coach.pk)
     return _add(
@@ -125,16 +154,13 @@ def availability_add_weekly(
     session_type: SessionType | None = None,
 ) -> AvailabilitySeries:
     """Weekly availability generated in the coach's zone: 09:00 stays 09:00 across DST."""
-    if not weekdays or any(d not in range(7) for d in weekdays):
-        raise BookingError("Choose at least one weekday.", field="weekdays")
-    if last_date < first_date:
-        raise InvalidTime("The last date must not be before the first.", field="last_date")
-    if (last_date - first_date).days > MAX_SERIES_WEEKS * 7:
-        raise InvalidTime(
-            f"Repeat for at most {MAX_SERIES_WEEKS} weeks at a time.", field="last_date"
-        )
-    if start_time.minute % 15 or end_time.minute % 15:
-        raise InvalidTime("Availability starts and ends on the quarter hour.", field="start_time")
+    availability_check_weekly(
+        weekdays=weekdays,
+        start_time=start_time,
+        end_time=end_time,
+        first_date=first_date,
+        last_date=last_date,
+    )
     _check_type(coach, session_type)
     tz = coach.user.tzinfo
     try:

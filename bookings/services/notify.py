@@ -13,9 +13,9 @@ from notifications.types import NotificationType as T
 
 # event -> [(recipient side, notification type)]
 _EVENTS: dict[str, list[tuple[str, str]]] = {
-    "requested": [("coach", T.BOOKING_REQUESTED)],
+    "requested": [("coach", T.BOOKING_REQUESTED), ("client", T.BOOKING_REQUEST_SENT)],
     "confirmed": [("client", T.BOOKING_CONFIRMED), ("coach", T.BOOKING_CONFIRMED)],
-    "accepted": [("client", T.BOOKING_ACCEPTED)],
+    "accepted": [("client", T.BOOKING_ACCEPTED), ("coach", T.BOOKING_CONFIRMED)],
     "declined": [("client", T.BOOKING_DECLINED)],
     "expired": [("client", T.BOOKING_DECLINED)],
     "time_suggested": [("client", T.BOOKING_TIME_SUGGESTED)],

@@ -99,7 +99,9 @@ def test_book_with_a_code_pay_accept_a_request_and_cancel_with_refund(page, live
         expect(bob_page.get_by_test_id("price-total")).to_have_text("CHF 150.00")
         bob_page.get_by_role("button", name="Send request").click()
         _add_card_and_pay(bob_page, r"^Pay ")
-        expect(bob_page.get_by_text("Request sent")).to_be_visible(timeout=LIVE_TIMEOUT)
+        expect(bob_page.get_by_role("heading", name="Request sent")).to_be_visible(
+            timeout=LIVE_TIMEOUT
+        )  # (the toast "Request sent: ..." arrives too)
         expect(bob_page.locator("body")).to_have_attribute("data-live", "open")
         bob_page.evaluate("window.__sameDocument = true")  # gone if the page reloads
         bob_booking = Booking.objects.get(client=bob)

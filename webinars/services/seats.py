@@ -299,6 +299,7 @@ def _cancel_payment_now(payment_id: int, reason: str) -> None:
 
 
 def _cancel_payment_after_commit(payment_id: int, reason: str) -> None:
+    from core.oncommit import enqueue_on_commit
     from payments.tasks import cancel_payment
 
-    transaction.on_commit(lambda: cancel_payment.delay(payment_id, reason), robust=True)
+    enqueue_on_commit(cancel_payment, payment_id, reason)
