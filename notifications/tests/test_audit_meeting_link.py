@@ -63,16 +63,16 @@ def test_the_reminder_carries_the_link(booking):
 
 def test_my_bookings_shows_the_join_link_to_the_client_only_when_confirmed(client, booking):
     client.force_login(booking.client)
-    page = client.get(reverse("bookings:my_bookings")).content.decode()
+    page = client.get(reverse("core:my_bookings")).content.decode()
     assert f'href="{TYPE_LINK}"' in page
 
     Booking.objects.filter(pk=booking.pk).update(status=Booking.Status.REQUESTED)
-    assert TYPE_LINK not in client.get(reverse("bookings:my_bookings")).content.decode()
+    assert TYPE_LINK not in client.get(reverse("core:my_bookings")).content.decode()
 
 
 def test_nobody_else_sees_the_link(client, booking):
     client.force_login(UserFactory())
-    assert TYPE_LINK not in client.get(reverse("bookings:my_bookings")).content.decode()
+    assert TYPE_LINK not in client.get(reverse("core:my_bookings")).content.decode()
     detail = client.get(booking.get_absolute_url())
     assert detail.status_code == 404
 

@@ -240,7 +240,7 @@ def test_my_bookings_shows_a_running_webinar_under_live_now_not_upcoming(client)
     RegistrationFactory(webinar=running, user=user)
     RegistrationFactory(webinar=later, user=user)
     client.force_login(user)
-    html = client.get(reverse("bookings:my_bookings")).content.decode()
+    html = client.get(reverse("core:my_bookings")).content.decode()
     live_part, rest = html.split('id="upcoming-webinars-heading"', 1)
     assert "Live now" in live_part and running.title in live_part
     upcoming_part = rest.split("Past", 1)[0]
