@@ -72,3 +72,10 @@ class PaymentProblem(BookingError):
         if getattr(exc, "status_code", None) == 503:
             problem.status_code = 503
         return problem
+
+
+class TooManyAttempts(BookingError):
+    """Too many wrong guesses (discount codes) from this client or address: wait a while."""
+
+    status_code = 429
+    code = "too_many_attempts"

@@ -8,7 +8,12 @@ import datetime as dt
 from django.http import JsonResponse
 from django.shortcuts import render
 
-from bookings.errors import BookingError
+from bookings.errors import BookingError, InvalidDiscountCode, TooManyAttempts
+from core.throttle import Throttle
+
+# Discount codes are guessable words: 20 wrong ones in 10 minutes per signed-in client and per
+# IP address, then every code check answers 429 until the window ends (issue 8 #12).
+DISCOUNT_CODE_THROTTLE = Throttle("discount-code", limit=20, window=600)
 
 
 def wants_json(request) -> bool:
@@ -74,3 +79,27 @@ def safe_next(request, default: str) -> str:
     if candidate and url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()}):
         return candidate
     return default
+
+
+def check_code_allowed(request) -> None:
+    """Raise TooManyAttempts if this client or address guessed too many codes lately."""
+    if DISCOUNT_CODE_THROTTLE.is_exceeded(request):
+        raise TooManyAttempts(DISCOUNT_CODE_THROTTLE.message, field="code")
+
+
+def record_code_failure(request, exc: BookingError) -> None:
+    if isinstance(exc, InvalidDiscountCode):
+        DISCOUNT_CODE_THROTTLE.record_failure(request)
+
+
+def lookup_discount_code(request, **lookup):
+    """`selectors.discount_code_lookup(**lookup)` behind the per-client throttle: every wrong
+    code counts, and a throttled client learns nothing about any code."""
+    from bookings import selectors
+
+    check_code_allowed(request)
+    try:
+        return selectors.discount_code_lookup(**lookup)
+    except InvalidDiscountCode as exc:
+        record_code_failure(request, exc)
+        raise

@@ -44,7 +44,7 @@ def _panel(request, webinar_id: int, *, error: str = "", status: int = 200) -> H
 
 @require_GET
 def webinar_list(request):
-    items = selectors.upcoming_webinars(now=timezone.now())
+    items = selectors.upcoming_webinars(now=timezone.now(), viewer=request.user)
     return render(request, "webinars/list.html", {"items": items})
 
 
