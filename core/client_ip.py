@@ -9,8 +9,9 @@ from __future__ import annotations
 from django.conf import settings
 
 
-def client_ip(request) -> str:
-    remote = request.META.get("REMOTE_ADDR") or "unknown"
+def client_ip(request) -> str | None:
+    """None when the request has no address (e.g. the test client's force_login)."""
+    remote = request.META.get("REMOTE_ADDR") or None
     proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
     if proxies <= 0:
         return remote

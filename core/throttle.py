@@ -21,7 +21,7 @@ class Throttle:
     window: int  # seconds
 
     def keys(self, request) -> list[str]:
-        keys = [f"throttle:{self.name}:ip:{client_ip(request)}"]
+        keys = [f"throttle:{self.name}:ip:{client_ip(request) or 'unknown'}"]
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             keys.append(f"throttle:{self.name}:user:{user.pk}")
