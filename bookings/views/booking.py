@@ -56,7 +56,7 @@ def modal_context(request, coach, params) -> dict:
         duration = session_type.duration_default
     if duration not in durations:
         duration = session_type.duration_default
-    day = parse_date(params.get("date"), now.astimezone(tz).date())
+    day = parse_date(params.get("date"), now.astimezone(tz).date(), strict=False)
     starts = selectors.bookable_starts(
         coach=coach, session_type=session_type, day=day, duration=duration, viewer_tz=tz, now=now
     )
@@ -113,7 +113,11 @@ def modal_context(request, coach, params) -> dict:
 def book(request, coach_id: int):
     """GET /coaches/<id>/book/?session_type=&date=&duration=&start=&code= — the modal (HTMX)
     or a full page; each change of a choice re-renders the panel."""
-    coach = selectors.coach_for_booking(coach_id)
+    try:
+        coach = selectors.coach_for_booking(coach_id)
+        parse_date(request.GET.get("date"), timezone.now().date())
+    except BookingError as exc:
+        return render_error(request, exc)
     context = modal_context(request, coach, request.GET)
     if request.htmx:
         fragment = "panel" if request.htmx.target == "booking-panel" else "modal"
