@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "channels",
     "anymail",
     "axes",
+    "csp",
     "core",
     "accounts",
     "payments",
@@ -66,6 +67,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "accounts.middleware.UserTimezoneMiddleware",
     # Last, as django-axes asks: turns a locked-out login into the 429 page.
@@ -254,6 +256,34 @@ STRIPE_LOCAL_MODE = bool(STRIPE_API_BASE)
 STRIPE_JS_URL = (
     f"{STRIPE_API_BASE}/js.stripe.com/v3/" if STRIPE_LOCAL_MODE else "https://js.stripe.com/v3/"
 )
+
+# --- Content-Security-Policy (django-csp) ---------------------------------------------------
+# Scripts only from our static files and Stripe.js (js.stripe.com in production, localstripe's
+# stand-in locally): no inline scripts or handlers anywhere. 'unsafe-eval' stays for htmx
+# alone, which compiles the trigger filters of the offline pollers
+# (hx-trigger="every 2s [!(window.coaching && coaching.live())]") with Function().
+_STRIPE_ORIGINS = (
+    [STRIPE_API_BASE]
+    if STRIPE_LOCAL_MODE
+    else ["https://js.stripe.com", "https://api.stripe.com", "https://hooks.stripe.com"]
+)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", "'unsafe-eval'", *_STRIPE_ORIGINS],
+        "connect-src": ["'self'", *_STRIPE_ORIGINS],
+        "frame-src": ["'self'", *_STRIPE_ORIGINS],
+        # htmx adds its indicator style element; templates use no inline scripts but some
+        # style attributes, which CSP cannot load code through.
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 # --- Business defaults ----------------------------------------------------------------------
 DEFAULT_CURRENCY = "CHF"

@@ -25,6 +25,10 @@
   document.addEventListener("click", function (e) {
     if (e.target.classList && e.target.classList.contains("modal-backdrop")) closeModal();
     if (e.target.closest && e.target.closest("[data-close-modal]")) { e.preventDefault(); closeModal(); }
+    // "Go back" links (no inline javascript: URLs under the Content-Security-Policy).
+    if (e.target.closest && e.target.closest("[data-history-back]") && window.history.length > 1) {
+      e.preventDefault(); window.history.back();
+    }
   });
 
   // Toasts removed after a while; pushed ones arrive via hx-ws out-of-band swaps.
