@@ -259,9 +259,8 @@ STRIPE_JS_URL = (
 
 # --- Content-Security-Policy (django-csp) ---------------------------------------------------
 # Scripts only from our static files and Stripe.js (js.stripe.com in production, localstripe's
-# stand-in locally): no inline scripts or handlers anywhere. 'unsafe-eval' stays for htmx
-# alone, which compiles the trigger filters of the offline pollers
-# (hx-trigger="every 2s [!(window.coaching && coaching.live())]") with Function().
+# stand-in locally): no inline scripts, handlers or eval anywhere (htmx trigger filters are not
+# used: the offline pollers listen to app.js's "offline-poll" event instead).
 _STRIPE_ORIGINS = (
     [STRIPE_API_BASE]
     if STRIPE_LOCAL_MODE
@@ -270,7 +269,7 @@ _STRIPE_ORIGINS = (
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "script-src": ["'self'", "'unsafe-eval'", *_STRIPE_ORIGINS],
+        "script-src": ["'self'", *_STRIPE_ORIGINS],
         "connect-src": ["'self'", *_STRIPE_ORIGINS],
         "frame-src": ["'self'", *_STRIPE_ORIGINS],
         # htmx adds its indicator style element; templates use no inline scripts but some

@@ -43,8 +43,10 @@
   document.addEventListener("htmx:afterSettle", function (e) { detectTimezone(e.target); expireToasts(); });
   document.addEventListener("htmx:wsAfterMessage", expireToasts);
 
-  // Live updates: is the signed-in user's stream (/ws/notifications/, base.html) open? Pollers
-  // use it as a fallback switch: hx-trigger="every 2s [!(window.coaching && coaching.live())]".
+  // Live updates: is the signed-in user's stream (/ws/notifications/, base.html) open? While it
+  // is not, the body receives "offline-poll" every 2 s and the fallback pollers listen to it:
+  // hx-trigger="offline-poll from:body" (no htmx filter expressions: those need eval, which
+  // the Content-Security-Policy does not allow).
   var liveOpen = false;
   document.addEventListener("htmx:wsOpen", function (e) {
     if (e.target.id === "live-notifications") { liveOpen = true; document.body.dataset.live = "open"; }
@@ -53,6 +55,9 @@
     if (e.target.id === "live-notifications") { liveOpen = false; document.body.dataset.live = "closed"; }
   });
   function live() { return liveOpen; }
+  setInterval(function () {
+    if (!liveOpen && document.body) document.body.dispatchEvent(new CustomEvent("offline-poll"));
+  }, 2000);
 
   window.coaching = { closeModal: closeModal, expireToasts: expireToasts, live: live };
 })();
