@@ -117,6 +117,22 @@ class SessionTypeAdmin(CoachDefaultMixin, admin.ModelAdmin):
 @admin.register(AvailabilitySlot)
 class AvailabilitySlotAdmin(CoachDefaultMixin, admin.ModelAdmin):
     form = AvailabilitySlotAdminForm
+
+    def get_changeform_initial_data(self, request):
+        """Prefill from the query string only with values the split date/time widgets can
+        show: they expect datetimes, and a text like ?start=9999-12-31 made the page 500."""
+        from bookings.errors import BookingError
+        from bookings.http import parse_instant
+
+        initial = super().get_changeform_initial_data(request)
+        for name in ("start", "end"):
+            if name in initial:
+                try:
+                    initial[name] = parse_instant(initial[name], field=name)
+                except BookingError:
+                    del initial[name]
+        return initial
+
     list_display = ("start", "end", "coach", "instant_booking", "session_type", "series")
     list_filter = ("instant_booking",)
     list_select_related = ("coach__user", "session_type", "series")

@@ -84,3 +84,10 @@ class Busy(BookingError):
 
     def __init__(self, message: str = "This calendar is busy right now. Please try again."):
         super().__init__(message)
+
+
+class TooManyAttempts(BookingError):
+    """Too many wrong guesses (discount codes) from this client or address: wait a while."""
+
+    status_code = 429
+    code = "too_many_attempts"

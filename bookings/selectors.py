@@ -15,7 +15,8 @@ from zoneinfo import ZoneInfo
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from accounts.models import Block, Coach, Connection
+from accounts import blocks
+from accounts.models import Coach, Connection
 from bookings import pricing, scheduling
 from bookings.errors import InvalidDiscountCode, InvalidTime, NotAllowed, NotFound
 from bookings.models import (
@@ -44,10 +45,7 @@ class CalendarAccess:
 
 
 def is_blocked_between(user_a_id: int, user_b_id: int) -> bool:
-    return Block.objects.filter(
-        Q(blocker_id=user_a_id, blocked_id=user_b_id)
-        | Q(blocker_id=user_b_id, blocked_id=user_a_id)
-    ).exists()
+    return blocks.is_blocked_between(user_a_id, user_b_id)
 
 
 def calendar_access(viewer, coach: Coach) -> CalendarAccess:
@@ -622,5 +620,6 @@ def _month_earnings(
 
 
 def require_not_blocked(client, coach: Coach) -> None:
-    if is_blocked_between(client.pk, coach.user_id):
-        raise NotAllowed("You cannot book this coach.", code="blocked")
+    if blocks.is_blocked_between(client, coach.user_id):
+        raise NotAllowed(blocks.BLOCKED_MESSAGE, code="blocked")
+

@@ -7,6 +7,7 @@ REDIS_URL to use PostgreSQL / Redis (channel layer + Celery broker with a real w
 DJANGO_ENV=production for the production checks (see _check_production below).
 """
 
+import datetime as dt
 import os
 from decimal import Decimal
 from pathlib import Path
@@ -46,6 +47,8 @@ INSTALLED_APPS = [
     "template_partials",
     "channels",
     "anymail",
+    "axes",
+    "csp",
     "core",
     "accounts",
     "payments",
@@ -59,12 +62,16 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "core.middleware.RejectNulMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "accounts.middleware.UserTimezoneMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -104,10 +111,30 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = [
+    # First: refuses any login (site and admin) for a locked-out account or address.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "core:home"
+# Login throttling (django-axes, database handler): after AXES_FAILURE_LIMIT consecutive
+# failures for one email, or from one IP address, every login for it (the right password
+# included) answers 429 for LOGIN_LOCKOUT_MINUTES. The same for emails without an account, so
+# the lockout tells nothing about who has one. A success resets that email's count.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one locks
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "accounts.throttling.login_username"
+AXES_CLIENT_IP_CALLABLE = "core.client_ip.client_ip"
+AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_DISABLE_ACCESS_LOG = True  # failures are recorded; successful logins are not
+AXES_VERBOSE = False
+# Behind nginx (docs/deploy.md) the client address is the last X-Forwarded-For entry.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -230,6 +257,33 @@ STRIPE_JS_URL = (
     f"{STRIPE_API_BASE}/js.stripe.com/v3/" if STRIPE_LOCAL_MODE else "https://js.stripe.com/v3/"
 )
 
+# --- Content-Security-Policy (django-csp) ---------------------------------------------------
+# Scripts only from our static files and Stripe.js (js.stripe.com in production, localstripe's
+# stand-in locally): no inline scripts, handlers or eval anywhere (htmx trigger filters are not
+# used: the offline pollers listen to app.js's "offline-poll" event instead).
+_STRIPE_ORIGINS = (
+    [STRIPE_API_BASE]
+    if STRIPE_LOCAL_MODE
+    else ["https://js.stripe.com", "https://api.stripe.com", "https://hooks.stripe.com"]
+)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", *_STRIPE_ORIGINS],
+        "connect-src": ["'self'", *_STRIPE_ORIGINS],
+        "frame-src": ["'self'", *_STRIPE_ORIGINS],
+        # htmx adds its indicator style element; templates use no inline scripts but some
+        # style attributes, which CSP cannot load code through.
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
 # --- Business defaults ----------------------------------------------------------------------
 DEFAULT_CURRENCY = "CHF"
 DEFAULT_VAT_RATE = Decimal(env.str("DEFAULT_VAT_RATE", default="8.1"))
@@ -265,6 +319,7 @@ LOGGING = {
         # Replaces Django's default "django" handler, which printed every line a second time.
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
     },
 }
 

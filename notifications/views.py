@@ -2,9 +2,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.http import safe_next
 from notifications import live, selectors, services
 from notifications.forms import PreferencesForm
 
@@ -30,12 +31,7 @@ def notification_list(request):
 
 
 def _next_url(request) -> str:
-    candidate = request.POST.get("next", "")
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return "notifications:list"
+    return safe_next(request, reverse("notifications:list"))
 
 
 def _bell_oob(request) -> str:

@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts import blocks
 from webinars import pricing
 from webinars.models import Material, Registration, Webinar, WebinarSlot
 
@@ -210,13 +211,16 @@ class ListItem:
     has_started: bool
 
 
-def upcoming_webinars(*, now: datetime) -> list[ListItem]:
-    """Open webinars that have not ended, soonest first (constant number of queries)."""
+def upcoming_webinars(*, now: datetime, viewer=None) -> list[ListItem]:
+    """Open webinars that have not ended, soonest first (constant number of queries), without
+    those of coaches on the other side of a block with `viewer`."""
     webinars = (
         with_counts(
-            Webinar.objects.filter(status__in=Webinar.BOOKABLE_STATUSES).select_related(
-                "coach__user"
-            ),
+            blocks.hide_blocked(
+                Webinar.objects.filter(status__in=Webinar.BOOKABLE_STATUSES),
+                viewer,
+                user_field="coach__user",
+            ).select_related("coach__user"),
             now=now,
         )
         .filter(ends_at__gt=now)

@@ -44,7 +44,7 @@ def _panel(request, webinar_id: int, *, error: str = "", status: int = 200) -> H
 
 @require_GET
 def webinar_list(request):
-    items = selectors.upcoming_webinars(now=timezone.now())
+    items = selectors.upcoming_webinars(now=timezone.now(), viewer=request.user)
     live = [item for item in items if item.has_started]  # in progress: "Live now"
     upcoming = [item for item in items if not item.has_started]
     return render(request, "webinars/list.html", {"items": upcoming, "live_items": live})

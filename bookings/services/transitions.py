@@ -274,6 +274,7 @@ def booking_pick_suggestion(*, user, booking_id: int, suggestion_id: int) -> Boo
 def _pick(*, user, booking_id: int, suggestion_id: int) -> tuple[Booking, Decimal]:
     booking = lock_booking_with_coach(booking_id)
     _require_client(booking, user)
+    selectors.require_not_blocked(user, booking.coach)
     _require_status(booking, S.TIME_SUGGESTED, action="confirmed")
     suggestion = booking.suggested_times.filter(pk=suggestion_id).first()
     if suggestion is None:
@@ -435,6 +436,7 @@ def booking_reschedule(
     now = now or timezone.now()
     booking = lock_booking_with_coach(booking_id)
     _require_client(booking, user)
+    selectors.require_not_blocked(user, booking.coach)
     _require_status(booking, S.CONFIRMED, action="rescheduled")
     if now >= reschedule_deadline(start=booking.start, session_type=booking.session_type):
         raise InvalidTime(

@@ -444,8 +444,8 @@ def test_confirming_panel_polls_only_while_the_live_stream_is_closed(client):
     assert f'id="booking-{booking.pk}-panel"' in html
     # The poller: an inner element without an id, every 2 s only without the live stream (the
     # push brings the outcome), every 10 s regardless (a push overtaken by this very response).
-    poller = f'<div hx-get="/bookings/{booking.pk}/status/" hx-trigger="every 2s '
-    poller += '[!(window.coaching &amp;&amp; coaching.live())], every 10s"'
+    poller = f'<div hx-get="/bookings/{booking.pk}/status/" '
+    poller += 'hx-trigger="offline-poll from:body, every 10s"'
     assert poller in html
 
 

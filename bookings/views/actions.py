@@ -151,7 +151,7 @@ def _suggested_starts(data) -> list[dt.datetime]:
     """`times` as a JSON list or repeated form fields of ISO instants; or `date`+`time` pairs
     (`suggest_date_N`, `suggest_time_N`) from the inbox form, in the viewer's zone."""
     raw = data.getlist("times") if hasattr(data, "getlist") else data.get("times") or []
-    if isinstance(raw, str):
+    if not isinstance(raw, list):
         raw = [raw]
     starts = [parse_instant(value, field="times") for value in raw if value]
     tz = timezone.get_current_timezone()
@@ -160,7 +160,7 @@ def _suggested_starts(data) -> list[dt.datetime]:
         if day and at:
             try:
                 local = dt.datetime.combine(dt.date.fromisoformat(day), dt.time.fromisoformat(at))
-            except ValueError:
+            except (TypeError, ValueError):
                 raise BookingError(
                     "Enter the suggested times as a date and a time.", field="times"
                 ) from None
@@ -277,7 +277,10 @@ def reschedule(request, booking_id: int):
             return _fail(request, exc, booking_id)
         return _done(request, booking, "Moved. Your coach has been told.")
     tz = timezone.get_current_timezone()
-    day = parse_date(request.GET.get("date"), booking.start.astimezone(tz).date())
+    try:
+        day = parse_date(request.GET.get("date"), booking.start.astimezone(tz).date())
+    except BookingError as exc:
+        return render_error(request, exc)
     starts = selectors.bookable_starts(
         coach=booking.coach,
         session_type=booking.session_type,

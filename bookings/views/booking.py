@@ -12,8 +12,18 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from bookings import scheduling, selectors
-from bookings.errors import BookingError, InvalidDiscountCode, NotAllowed
-from bookings.http import error_json, parse_date, parse_instant, parse_int, render_error, wants_json
+from bookings.errors import BookingError, InvalidDiscountCode, NotAllowed, TooManyAttempts
+from bookings.http import (
+    check_code_allowed,
+    error_json,
+    lookup_discount_code,
+    parse_date,
+    parse_instant,
+    parse_int,
+    record_code_failure,
+    render_error,
+    wants_json,
+)
 from bookings.models import Booking
 from bookings.services.booking_create import (
     booking_create,
@@ -47,7 +57,7 @@ def modal_context(request, coach, params) -> dict:
         duration = session_type.duration_default
     if duration not in durations:
         duration = session_type.duration_default
-    day = parse_date(params.get("date"), now.astimezone(tz).date())
+    day = parse_date(params.get("date"), now.astimezone(tz).date(), strict=False)
     starts = selectors.bookable_starts(
         coach=coach, session_type=session_type, day=day, duration=duration, viewer_tz=tz, now=now
     )
@@ -73,10 +83,15 @@ def modal_context(request, coach, params) -> dict:
         discount = None
         if code:
             try:
-                discount = selectors.discount_code_lookup(
-                    coach=coach, code=code, session_type=session_type, client=request.user, now=now
+                discount = lookup_discount_code(
+                    request,
+                    coach=coach,
+                    code=code,
+                    session_type=session_type,
+                    client=request.user,
+                    now=now,
                 )
-            except InvalidDiscountCode as exc:
+            except (InvalidDiscountCode, TooManyAttempts) as exc:
                 context["code_error"] = exc.message
         context["quote"] = selectors.quote_session(
             coach=coach, session_type=session_type, start=chosen, end=end, code=discount
@@ -99,7 +114,11 @@ def modal_context(request, coach, params) -> dict:
 def book(request, coach_id: int):
     """GET /coaches/<id>/book/?session_type=&date=&duration=&start=&code= — the modal (HTMX)
     or a full page; each change of a choice re-renders the panel."""
-    coach = selectors.coach_for_booking(coach_id)
+    try:
+        coach = selectors.coach_for_booking(coach_id)
+        parse_date(request.GET.get("date"), timezone.now().date())
+    except BookingError as exc:
+        return render_error(request, exc)
     context = modal_context(request, coach, request.GET)
     if request.htmx:
         fragment = "panel" if request.htmx.target == "booking-panel" else "modal"
@@ -156,8 +175,10 @@ def _quote(request):
     params = request.GET
     coach = selectors.coach_for_booking(params.get("coach"))
     access = selectors.calendar_access(request.user, coach)
-    if access.blocked:
-        raise NotAllowed(access.reason)
+    if not access.can_view and not access.is_owner:
+        # Prices follow the calendar's visibility: private and connected-only coaches'
+        # rates (and whether a code of theirs exists) are not for everyone.
+        raise NotAllowed(access.reason, code="blocked" if access.blocked else "not_visible")
     session_type = selectors.session_type_for(coach, params.get("session_type"))
     start = parse_instant(params.get("start"))
     duration = parse_int(params.get("duration"), field="duration", label="duration")
@@ -167,7 +188,8 @@ def _quote(request):
     check_time_free(coach, session_type, start, end)  # other sessions, webinars: 409
     discount = None
     if (params.get("code") or "").strip():
-        discount = selectors.discount_code_lookup(
+        discount = lookup_discount_code(
+            request,
             coach=coach,
             code=params["code"],
             session_type=session_type,
@@ -205,6 +227,8 @@ def create(request):
     try:
         data = _body(request)
         coach = selectors.coach_for_booking(data.get("coach"))
+        if str(data.get("code") or "").strip():
+            check_code_allowed(request)
         started = booking_create(
             client=request.user,
             coach_id=coach.pk,
@@ -216,6 +240,7 @@ def create(request):
             message=str(data.get("message") or ""),
         )
     except BookingError as exc:
+        record_code_failure(request, exc)
         if wants_json(request) or coach is None:
             return error_json(exc) if wants_json(request) else render_error(request, exc)
         context = modal_context(request, coach, request.POST)

@@ -43,7 +43,12 @@ def calendar(request, coach_id: int):
     )
     tz = timezone.get_current_timezone()
     now = timezone.now()
-    week_of = scheduling.week_start(parse_date(request.GET.get("week"), now.astimezone(tz).date()))
+    try:
+        week_of = scheduling.week_start(
+            parse_date(request.GET.get("week"), now.astimezone(tz).date())
+        )
+    except BookingError as exc:
+        return render_error(request, exc)
     access = selectors.calendar_access(request.user, coach)
     days = (
         selectors.calendar_week(coach=coach, viewer=request.user, week_of=week_of, now=now, tz=tz)

@@ -25,6 +25,10 @@
   document.addEventListener("click", function (e) {
     if (e.target.classList && e.target.classList.contains("modal-backdrop")) closeModal();
     if (e.target.closest && e.target.closest("[data-close-modal]")) { e.preventDefault(); closeModal(); }
+    // "Go back" links (no inline javascript: URLs under the Content-Security-Policy).
+    if (e.target.closest && e.target.closest("[data-history-back]") && window.history.length > 1) {
+      e.preventDefault(); window.history.back();
+    }
   });
 
   // Toasts removed after a while; pushed ones arrive via hx-ws out-of-band swaps.
@@ -39,8 +43,10 @@
   document.addEventListener("htmx:afterSettle", function (e) { detectTimezone(e.target); expireToasts(); });
   document.addEventListener("htmx:wsAfterMessage", expireToasts);
 
-  // Live updates: is the signed-in user's stream (/ws/notifications/, base.html) open? Pollers
-  // use it as a fallback switch: hx-trigger="every 2s [!(window.coaching && coaching.live())]".
+  // Live updates: is the signed-in user's stream (/ws/notifications/, base.html) open? While it
+  // is not, the body receives "offline-poll" every 2 s and the fallback pollers listen to it:
+  // hx-trigger="offline-poll from:body" (no htmx filter expressions: those need eval, which
+  // the Content-Security-Policy does not allow).
   var liveOpen = false;
   document.addEventListener("htmx:wsOpen", function (e) {
     if (e.target.id === "live-notifications") { liveOpen = true; document.body.dataset.live = "open"; }
@@ -49,6 +55,9 @@
     if (e.target.id === "live-notifications") { liveOpen = false; document.body.dataset.live = "closed"; }
   });
   function live() { return liveOpen; }
+  setInterval(function () {
+    if (!liveOpen && document.body) document.body.dispatchEvent(new CustomEvent("offline-poll"));
+  }, 2000);
 
   window.coaching = { closeModal: closeModal, expireToasts: expireToasts, live: live };
 })();

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Min
 from django.utils import timezone
 
+from accounts import blocks
 from payments.errors import PaymentError
 from payments.models import Payment
 from payments.services import payment_open
@@ -105,6 +106,8 @@ def _hold_seat(*, webinar_id: int, user, now: datetime) -> tuple[Registration, b
         raise NotBookable()
     if webinar.coach.user_id == user.pk:
         raise OwnWebinar()
+    if blocks.is_blocked_between(user, webinar.coach.user_id):
+        raise NotBookable(blocks.BLOCKED_MESSAGE)
     starts_at = webinar_starts_at(webinar.pk)
     if starts_at is None:
         raise NotBookable("This webinar has no date yet.")

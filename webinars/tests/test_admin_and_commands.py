@@ -116,5 +116,5 @@ def test_panel_polls_while_the_payment_is_being_confirmed(client, localstripe):
     client.force_login(user)
     html = client.get(reverse("webinars:panel", args=[webinar.pk]), HTTP_HX_REQUEST="true")
     html = html.content.decode()
-    assert f'hx-get="/webinars/{webinar.pk}/panel/"' in html and "every 2s" in html
+    assert f'hx-get="/webinars/{webinar.pk}/panel/"' in html and "offline-poll from:body" in html
     assert "Confirming your seat" in html

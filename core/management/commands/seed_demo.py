@@ -12,7 +12,7 @@ import importlib.util
 
 from django.apps import apps
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from core.demo_accounts import ensure_demo_accounts, format_logins
 
@@ -36,6 +36,12 @@ class Command(BaseCommand):
     help = "Create (idempotently) demo accounts and every app's demo content; print the logins."
 
     def handle(self, *args, **options):
+        if settings.IS_PRODUCTION:
+            # The demo logins (passwords printed in the README) would open a live site.
+            raise CommandError(
+                "seed_demo refuses to run with DJANGO_ENV=production: it creates accounts "
+                "with published passwords and resets the demo superuser's password."
+            )
         accounts = ensure_demo_accounts()
         self.stdout.write(self.style.MIGRATE_HEADING("Demo accounts"))
         if accounts.created:

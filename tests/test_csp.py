@@ -1,0 +1,80 @@
+"""Content-Security-Policy (issue 8 #18, django-csp): scripts only from our static files and
+Stripe.js, never inline; and no template carries an inline script or handler that the policy
+would block."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+ROOT = Path(settings.BASE_DIR)
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)
+HANDLER = re.compile(r"""\son[a-z]+\s*=\s*["']""", re.IGNORECASE)
+FILTER = re.compile(r"""hx-trigger\s*=\s*["'][^"']*\[""")  # htmx filters need eval
+JS_URL = re.compile(r"""(href|src|action)\s*=\s*["']\s*javascript:""", re.IGNORECASE)
+
+
+def _policy(response) -> dict[str, list[str]]:
+    header = response["Content-Security-Policy"]
+    return {
+        part.split()[0]: part.split()[1:] for part in (p.strip() for p in header.split(";")) if part
+    }
+
+
+@pytest.mark.django_db
+def test_pages_send_a_policy_without_inline_scripts(client):
+    policy = _policy(client.get(reverse("core:home")))
+    scripts = policy["script-src"]
+    assert "'self'" in scripts
+    assert "'unsafe-inline'" not in scripts and "'unsafe-eval'" not in scripts
+    assert "*" not in scripts
+    assert settings.STRIPE_API_BASE in scripts  # localstripe's Stripe.js stand-in here
+    assert policy["object-src"] == ["'none'"] and policy["frame-ancestors"] == ["'none'"]
+
+
+def test_production_allows_stripe_js_and_not_localstripe(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {
+        **os.environ,
+        "DJANGO_ENV": "production",
+        "DJANGO_SECRET_KEY": "p" * 60,
+        "DJANGO_ALLOWED_HOSTS": "coaching.example.com",
+        "STRIPE_SECRET_KEY": "sk_test_realistic",
+        "STRIPE_PUBLISHABLE_KEY": "pk_test_realistic",
+        "STRIPE_WEBHOOK_SECRET": "whsec_realistic",
+        "STRIPE_API_BASE": "",
+        "DATABASE_URL": "postgres://u@127.0.0.1:5432/x",
+        "REDIS_URL": "redis://127.0.0.1:6379/9",
+        "VAR_DIR": str(tmp_path),
+    }
+    code = (
+        "from django.conf import settings;"
+        "print(' '.join(settings.CONTENT_SECURITY_POLICY['DIRECTIVES']['script-src']))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**env, "DJANGO_SETTINGS_MODULE": "config.settings"},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert "https://js.stripe.com" in out and "'unsafe-inline'" not in out
+    assert not any("127.0.0.1" in source for source in out)
+
+
+def test_no_template_has_an_inline_script_or_handler():
+    offenders = []
+    for path in ROOT.glob("**/templates/**/*.html"):
+        if ".venv" in path.parts or "email" in path.parts:
+            continue  # emails are not pages: mail clients run no scripts
+        text = path.read_text()
+        for pattern in (INLINE_SCRIPT, HANDLER, JS_URL, FILTER):
+            for match in pattern.finditer(text):
+                offenders.append(f"{path.relative_to(ROOT)}: {match.group(0)}")
+    assert offenders == []
