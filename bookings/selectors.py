@@ -622,4 +622,3 @@ def _month_earnings(
 def require_not_blocked(client, coach: Coach) -> None:
     if blocks.is_blocked_between(client, coach.user_id):
         raise NotAllowed(blocks.BLOCKED_MESSAGE, code="blocked")
-
