@@ -64,7 +64,7 @@ class DocumentAdmin(StaffOnlyMixin, ReadOnlyRecordAdminMixin, admin.ModelAdmin):
     )
     list_filter = ("kind", "currency", "issue_date")
     search_fields = ("number", "recipient_name", "owner__email", "issuer_name", "reference")
-    date_hierarchy = "issue_date"
+    date_hierarchy = "issued_at"
     list_select_related = ("owner", "refers_to")
     inlines = [DocumentLineInline]
     actions = ["export_csv"]
