@@ -38,6 +38,9 @@ SETTINGS_VARIABLES = {
     "DJANGO_CSRF_TRUSTED_ORIGINS",
     "MEDIA_ROOT",
     "STATIC_ROOT",
+    "PLATFORM_LEGAL_NAME",
+    "PLATFORM_ADDRESS",
+    "PLATFORM_VAT_NUMBER",
 }
 
 PRODUCTION_ENV = {
@@ -51,6 +54,9 @@ PRODUCTION_ENV = {
     "STRIPE_PUBLISHABLE_KEY": "pk_live_51Hproductionkeyfortests",
     "STRIPE_WEBHOOK_SECRET": "whsec_productionsecretfortests",
     "EMAIL_URL": "smtp://mailer:secret@smtp.example.com:587/?tls=True",
+    "PLATFORM_LEGAL_NAME": "Coaching Platform AG",
+    "PLATFORM_ADDRESS": "Bahnhofstrasse 1\\n8001 Zürich",
+    "PLATFORM_VAT_NUMBER": "CHE-123.456.789 MWST",
 }
 
 DUMP = """
@@ -184,6 +190,9 @@ def test_production_with_every_variable_uses_real_services_and_stripe(tmp_path):
         "STRIPE_WEBHOOK_SECRET",
         "DATABASE_URL",
         "REDIS_URL",
+        "PLATFORM_LEGAL_NAME",
+        "PLATFORM_ADDRESS",
+        "PLATFORM_VAT_NUMBER",
     ],
 )
 def test_production_refuses_to_start_without_variable_and_names_it(variable, tmp_path):
@@ -202,6 +211,8 @@ def test_production_refuses_to_start_without_variable_and_names_it(variable, tmp
         ("DJANGO_SECRET_KEY", "short"),
         ("STRIPE_SECRET_KEY", "sk_test_localstripe"),
         ("STRIPE_WEBHOOK_SECRET", "whsec_localstripe_coaching_platform"),
+        ("PLATFORM_LEGAL_NAME", "Coaching Platform GmbH (local demo)"),
+        ("PLATFORM_VAT_NUMBER", "   "),
     ],
 )
 def test_production_refuses_local_or_weak_values_and_names_the_variable(
@@ -219,3 +230,24 @@ def test_check_deploy_with_production_environment_prints_no_warnings(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
     assert "WARNINGS" not in result.stdout + result.stderr
+
+
+def test_local_mode_prints_a_demo_supplier_on_invoices(tmp_path):
+    code = (
+        "from django.conf import settings\n"
+        "print(settings.PLATFORM_LEGAL_NAME, '|', settings.PLATFORM_VAT_NUMBER, '|', "
+        "settings.PLATFORM_ADDRESS.splitlines())"
+    )
+    result = run_python(code, {}, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == (
+        "Coaching Platform GmbH (local demo) | CHE-123.456.789 MWST | "
+        "['Musterstrasse 1', '8000 Zürich', 'Switzerland']"
+    )
+
+
+def test_production_reads_the_platform_address_with_line_breaks(tmp_path):
+    code = "from django.conf import settings\nprint(settings.PLATFORM_ADDRESS.splitlines())"
+    result = run_python(code, PRODUCTION_ENV, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "['Bahnhofstrasse 1', '8001 Zürich']"
