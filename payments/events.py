@@ -13,7 +13,6 @@ logged and does not affect the payment or the other callbacks (`robust` on_commi
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import partial
 
 from django.db import transaction
 
@@ -36,13 +35,22 @@ def on_refund_recorded(fn: Callable[..., None]) -> Callable[..., None]:
 def payment_completed(payment) -> None:
     """A payment's money was captured and matched its quote (finalize.succeeded)."""
     for fn in _payment_completed:
-        transaction.on_commit(partial(fn, payment_id=payment.pk), robust=True)
+        transaction.on_commit(_bound(fn, payment_id=payment.pk), robust=True)
 
 
 def refund_recorded(payment, refund_transaction) -> None:
     """A refund was booked in the ledger (finalize.refunded)."""
     for fn in _refund_recorded:
         transaction.on_commit(
-            partial(fn, payment_id=payment.pk, refund_transaction_id=refund_transaction.pk),
+            _bound(fn, payment_id=payment.pk, refund_transaction_id=refund_transaction.pk),
             robust=True,
         )
+
+
+def _bound(fn: Callable[..., None], **kwargs) -> Callable[[], None]:
+    def callback() -> None:
+        fn(**kwargs)
+
+    # Named after the listener: Django logs a robust callback's failure by its __qualname__.
+    callback.__qualname__ = getattr(fn, "__qualname__", repr(fn))
+    return callback
