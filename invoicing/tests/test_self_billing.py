@@ -182,3 +182,31 @@ def test_a_client_cannot_see_a_coachs_self_billed_invoice(client, coach):
     assert (
         client.post(reverse("invoicing:contest", args=[document.number]), {"reason": "x"})
     ).status_code == 404
+
+
+def test_staff_resolve_a_contest_from_the_admin_with_a_credit_note(client, coach):
+    self_billing_agreement_accept(coach=coach, user=coach.user)
+    document = self_billed_invoice_issue(coach=coach, lines=LINES, reference="payout-12")
+    contest = self_billed_invoice_contest(document=document, user=coach.user, reason="Wrong")
+    staff = UserFactory(is_staff=True, is_superuser=True, role="staff")
+    login(client, staff)
+    response = client.post(
+        reverse("admin:invoicing_documentcontest_changelist"),
+        {"action": "resolve_with_credit_note", "_selected_action": [contest.pk]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    contest.refresh_from_db()
+    assert contest.resolution.refers_to == document
+    assert f"{document.number} revoked by {contest.resolution.number}" in response.content.decode()
+
+
+def test_an_empty_or_oversized_contest_is_refused_politely(client, coach):
+    self_billing_agreement_accept(coach=coach, user=coach.user)
+    document = self_billed_invoice_issue(coach=coach, lines=LINES, reference="payout-13")
+    login(client, coach.user)
+    url = reverse("invoicing:contest", args=[document.number])
+    for data in ({}, {"reason": "   "}, {"reason": "x" * 5000}):
+        response = client.post(url, data, follow=True)
+        assert response.status_code == 200
+    assert not DocumentContest.objects.exists()
