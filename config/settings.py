@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "webinars",
     "bookings",
     "notifications",
+    "invoicing",
 ]
 
 MIDDLEWARE = [
@@ -293,6 +294,23 @@ SEAT_HOLD_MINUTES = env.int("SEAT_HOLD_MINUTES", default=15)
 PAYMENT_RECONCILE_AFTER_MINUTES = env.int("PAYMENT_RECONCILE_AFTER_MINUTES", default=10)
 PAYMENT_ABANDON_HOURS = env.int("PAYMENT_ABANDON_HOURS", default=24)
 
+# --- Invoicing (the platform is the deemed supplier; see docs/invoicing.md) ----------------
+LOCAL_PLATFORM_LEGAL_NAME = "Coaching Platform GmbH (local demo)"
+PLATFORM_LEGAL_NAME = env.str(
+    "PLATFORM_LEGAL_NAME", default="" if IS_PRODUCTION else LOCAL_PLATFORM_LEGAL_NAME
+)
+PLATFORM_ADDRESS = env.str(
+    "PLATFORM_ADDRESS",
+    default="" if IS_PRODUCTION else "Musterstrasse 1\n8000 Zürich\nSwitzerland",
+).replace("\\n", "\n")
+PLATFORM_VAT_NUMBER = env.str(
+    "PLATFORM_VAT_NUMBER", default="" if IS_PRODUCTION else "CHE-123.456.789 MWST"
+)
+# Invoice dates, supply dates and the year of each number series are in this zone.
+PLATFORM_TIME_ZONE = env.str("PLATFORM_TIME_ZONE", default="Europe/Zurich")
+SELF_BILLING_AGREEMENT_VERSION = "2026-1"
+SELF_BILLING_CONTEST_DAYS = env.int("SELF_BILLING_CONTEST_DAYS", default=30)
+
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
@@ -320,6 +338,8 @@ LOGGING = {
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},  # one INFO line per rendering step otherwise
+        "fontTools": {"level": "WARNING"},
     },
 }
 
@@ -350,6 +370,10 @@ def _check_production() -> None:
         problems.append("DATABASE_URL must point at PostgreSQL")
     if not REDIS_URL:
         problems.append("REDIS_URL must point at Redis (channel layer and Celery broker)")
+    for name in ("PLATFORM_LEGAL_NAME", "PLATFORM_ADDRESS", "PLATFORM_VAT_NUMBER"):
+        value = globals()[name].strip()
+        if not value or value == LOCAL_PLATFORM_LEGAL_NAME:
+            problems.append(f"{name} must be set (it is printed on every invoice)")
     if problems:
         raise ImproperlyConfigured(
             "Production settings incomplete:\n  - " + "\n  - ".join(problems)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("webinars/", include("webinars.urls")),
+    path("", include("invoicing.urls")),  # /payments/invoices/..., /coach/payouts/self-billing/
     path("payments/", include("payments.urls")),
     path("notifications/", include("notifications.urls")),
     path("", include("bookings.urls")),

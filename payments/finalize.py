@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from payments import events
 from payments.gateway import charge_id_of
 from payments.handlers import handlers_for
 from payments.locks import lock_payment, lock_payment_by_intent
@@ -100,6 +101,7 @@ def succeeded(*, intent: dict) -> Payment | None:
         payment_refund_later(payment=payment, reason="Amount did not match the quote", notify=True)
         return payment
     payment.save()
+    events.payment_completed(payment)  # invoicing: B2C invoice after commit
     if payment.platform_fee:
         Transaction.objects.create(
             payment=payment,
@@ -189,7 +191,7 @@ def refunded(*, payment: Payment, refund_id: str, amount: Decimal, note: str = "
     amount = min(amount, payment.refundable_amount)
     if amount <= 0:
         return False
-    Transaction.objects.create(
+    refund = Transaction.objects.create(
         payment=payment,
         kind=Transaction.Kind.REFUND,
         amount=amount,
@@ -204,6 +206,7 @@ def refunded(*, payment: Payment, refund_id: str, amount: Decimal, note: str = "
     else:
         payment.status = Payment.Status.PARTIALLY_REFUNDED
     payment.save()
+    events.refund_recorded(payment, refund)  # invoicing: credit note after commit
     handlers = handlers_for(payment.purpose)
     if handlers is not None:
         handlers.on_refunded(payment, amount)

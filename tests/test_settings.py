@@ -40,6 +40,9 @@ SETTINGS_VARIABLES = {
     "DJANGO_CSRF_TRUSTED_ORIGINS",
     "MEDIA_ROOT",
     "STATIC_ROOT",
+    "PLATFORM_LEGAL_NAME",
+    "PLATFORM_ADDRESS",
+    "PLATFORM_VAT_NUMBER",
 }
 
 PRODUCTION_ENV = {
@@ -53,6 +56,9 @@ PRODUCTION_ENV = {
     "STRIPE_PUBLISHABLE_KEY": "pk_live_51Hproductionkeyfortests",
     "STRIPE_WEBHOOK_SECRET": "whsec_productionsecretfortests",
     "EMAIL_URL": "smtp://mailer:secret@smtp.example.com:587/?tls=True",
+    "PLATFORM_LEGAL_NAME": "Coaching Platform AG",
+    "PLATFORM_ADDRESS": "Bahnhofstrasse 1\\n8001 Zürich",
+    "PLATFORM_VAT_NUMBER": "CHE-123.456.789 MWST",
 }
 
 
@@ -200,6 +206,9 @@ def test_production_with_every_variable_uses_real_services_and_stripe(tmp_path):
         "STRIPE_WEBHOOK_SECRET",
         "DATABASE_URL",
         "REDIS_URL",
+        "PLATFORM_LEGAL_NAME",
+        "PLATFORM_ADDRESS",
+        "PLATFORM_VAT_NUMBER",
     ],
 )
 def test_production_refuses_to_start_without_variable_and_names_it(variable, tmp_path):
@@ -215,6 +224,8 @@ def test_production_refuses_to_start_without_variable_and_names_it(variable, tmp
         ("DJANGO_SECRET_KEY", "short"),
         ("STRIPE_SECRET_KEY", "sk_test_localstripe"),
         ("STRIPE_WEBHOOK_SECRET", "whsec_localstripe_coaching_platform"),
+        ("PLATFORM_LEGAL_NAME", "Coaching Platform GmbH (local demo)"),
+        ("PLATFORM_VAT_NUMBER", "   "),
     ],
 )
 def test_production_refuses_local_or_weak_values_and_names_the_variable(
@@ -230,3 +241,15 @@ def test_check_deploy_with_production_environment_prints_no_warnings(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
     assert "WARNINGS" not in result.stdout + result.stderr
+
+
+def test_local_mode_prints_a_demo_supplier_on_invoices(tmp_path):
+    module = load_settings_module({}, tmp_path)
+    assert module.PLATFORM_LEGAL_NAME == "Coaching Platform GmbH (local demo)"
+    assert module.PLATFORM_VAT_NUMBER == "CHE-123.456.789 MWST"
+    assert module.PLATFORM_ADDRESS.splitlines() == ["Musterstrasse 1", "8000 Zürich", "Switzerland"]
+
+
+def test_production_reads_the_platform_address_with_line_breaks(tmp_path):
+    module = load_settings_module(PRODUCTION_ENV, tmp_path)
+    assert module.PLATFORM_ADDRESS.splitlines() == ["Bahnhofstrasse 1", "8001 Zürich"]

@@ -53,7 +53,13 @@ def test_same_event_delivered_five_times_takes_effect_once(
     assert Registration.objects.filter(status=Registration.Status.CONFIRMED).count() == 1
     assert Transaction.objects.filter(kind=Transaction.Kind.CHARGE).count() == 1
     assert WebhookEvent.objects.get().attempts == 1
-    confirmations = [m for m in mail.outbox if m.to == [registration.user.email]]
+    confirmations = [
+        m
+        for m in mail.outbox
+        if m.to == [registration.user.email] and "X-Document-Number" not in m.extra_headers
+    ]
+    invoices = [m for m in mail.outbox if "X-Document-Number" in m.extra_headers]
+    assert len(invoices) == 1  # and one invoice
     assert len(confirmations) == 1
 
 

@@ -1,0 +1,24 @@
+from django import template
+
+from invoicing.selectors import documents_by_payment
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def payment_documents(context):
+    """`{% payment_documents as documents_by_payment %}`: the signed-in user's invoices and
+    credit notes by payment id, in one query for the whole page."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return documents_by_payment(user)
+
+
+@register.filter
+def documents_for(documents_by_payment, payment_id):
+    """`{{ documents_by_payment|documents_for:registration.payment_id }}` -> list."""
+    if not documents_by_payment or not payment_id:
+        return []
+    return documents_by_payment.get(payment_id, [])

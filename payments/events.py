@@ -1,0 +1,56 @@
+"""A small registry through which other apps hear about money events without payments
+importing them (invoicing registers from its AppConfig.ready).
+
+    from payments import events
+    events.on_payment_completed(fn)   # fn(*, payment_id: int)
+    events.on_refund_recorded(fn)     # fn(*, payment_id: int, refund_transaction_id: int)
+
+The payments core calls `payment_completed` / `refund_recorded` inside its transaction; each
+callback runs after that transaction commits (never for a rollback). A callback that raises is
+logged and does not affect the payment or the other callbacks (`robust` on_commit).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.db import transaction
+
+_payment_completed: list[Callable[..., None]] = []
+_refund_recorded: list[Callable[..., None]] = []
+
+
+def on_payment_completed(fn: Callable[..., None]) -> Callable[..., None]:
+    if fn not in _payment_completed:
+        _payment_completed.append(fn)
+    return fn
+
+
+def on_refund_recorded(fn: Callable[..., None]) -> Callable[..., None]:
+    if fn not in _refund_recorded:
+        _refund_recorded.append(fn)
+    return fn
+
+
+def payment_completed(payment) -> None:
+    """A payment's money was captured and matched its quote (finalize.succeeded)."""
+    for fn in _payment_completed:
+        transaction.on_commit(_bound(fn, payment_id=payment.pk), robust=True)
+
+
+def refund_recorded(payment, refund_transaction) -> None:
+    """A refund was booked in the ledger (finalize.refunded)."""
+    for fn in _refund_recorded:
+        transaction.on_commit(
+            _bound(fn, payment_id=payment.pk, refund_transaction_id=refund_transaction.pk),
+            robust=True,
+        )
+
+
+def _bound(fn: Callable[..., None], **kwargs) -> Callable[[], None]:
+    def callback() -> None:
+        fn(**kwargs)
+
+    # Named after the listener: Django logs a robust callback's failure by its __qualname__.
+    callback.__qualname__ = getattr(fn, "__qualname__", repr(fn))
+    return callback
