@@ -79,6 +79,26 @@ def stripe_down(settings):
     return settings.STRIPE_API_BASE
 
 
+@pytest.fixture(autouse=True)
+def _documents_only_where_tested(request, monkeypatch):
+    """Every completed payment issues an invoice and every refund a credit note, each a
+    WeasyPrint PDF (0.3-3 s here); with eager Celery every paid test would pay for that.
+    Invoicing's own tests, tests marked `invoicing` and the browser layer (its own server
+    process) keep the listeners; elsewhere only the invoicing ones are left out."""
+    if (
+        "invoicing" in request.keywords
+        or "browser" in request.keywords
+        or request.path.is_relative_to(ROOT / "invoicing")
+    ):
+        return
+    from payments import events
+
+    for name in ("_payment_completed", "_refund_recorded"):
+        listeners = getattr(events, name)
+        kept = [fn for fn in listeners if not fn.__module__.startswith("invoicing")]
+        monkeypatch.setattr(events, name, kept)
+
+
 def missing_real_services() -> list[str]:
     """What a `realservices` test lacks here: Redis (REDIS_URL) and PostgreSQL (DATABASE_URL)."""
     missing = []

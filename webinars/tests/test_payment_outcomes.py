@@ -40,6 +40,7 @@ def test_webhook_without_signature_or_with_a_bad_one_is_400_and_changes_nothing(
     assert not Transaction.objects.exists()
 
 
+@pytest.mark.invoicing  # five deliveries, one invoice
 def test_same_event_delivered_five_times_takes_effect_once(
     client, localstripe, django_capture_on_commit_callbacks
 ):
