@@ -27,6 +27,7 @@ from bookings.errors import (
 from bookings.locks import lock_client, lock_coach
 from bookings.models import GENERIC_TITLES, AvailabilitySlot, Booking
 from bookings.services import availability
+from bookings.services.abandoned import release_own_unpaid_attempts
 from bookings.services.notify import booking_event
 
 logger = logging.getLogger(__name__)
@@ -173,6 +174,9 @@ def _reserve(
 
     coach = lock_coach(coach.pk)
     lock_client(client.pk)
+    release_own_unpaid_attempts(
+        client=client, coach=coach, session_type=session_type, start=start, end=end
+    )
     _check_free(coach, session_type, start, end)
     slots = _covering_slots(coach, session_type, start, end)
     _check_unpaid_limit(client, now)
