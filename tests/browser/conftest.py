@@ -421,3 +421,58 @@ def login(live_stack):
         page.get_by_role("button", name="Log out").wait_for()
 
     return _login
+
+
+# --- the accessibility layer's shared world (tests/browser/test_a11y_*.py) ----------------------
+
+
+@pytest.fixture(scope="module")
+def a11y_world(_live_stack_processes, django_db_blocker):
+    """One seeded world for a whole module of page checks (instead of a flush and a reseed per
+    page), plus a logged-in session cookie per role. The tables are flushed afterwards, so the
+    function-scoped tests that follow start from an empty database as usual."""
+    from django.core.management import call_command
+
+    from tests.browser.a11y_support import seed_world, session_cookie
+
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, verbosity=0)
+        world = seed_world()
+        cookies = {
+            "anonymous": None,
+            "client": session_cookie(world.ada),
+            "coach": session_cookie(world.coach_user),
+        }
+    yield world, cookies
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, verbosity=0)
+
+
+@pytest.fixture
+def role_page(browser, _live_stack_processes, a11y_world):
+    """`role_page(role, width=1280)`: a fresh page signed in as the role's user (by cookie)."""
+    _, cookies = a11y_world
+    contexts = []
+
+    def _open(role: str, width: int = 1280):
+        context = browser.new_context(
+            base_url=_live_stack_processes.url, viewport={"width": width, "height": 900}
+        )
+        contexts.append(context)
+        if cookies[role]:
+            context.add_cookies(
+                [{"name": "sessionid", "value": cookies[role], "url": _live_stack_processes.url}]
+            )
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        page.console_errors = []
+        page.on(
+            "console",
+            lambda message: message.type == "error" and page.console_errors.append(message.text),
+        )
+        page.on("pageerror", lambda error: page.console_errors.append(str(error)))
+        return page
+
+    yield _open
+    for context in contexts:
+        context.close()

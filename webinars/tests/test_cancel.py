@@ -241,7 +241,11 @@ def test_coach_page_shows_the_cancel_button_and_the_confirmation_step_with_refun
     assert 'name="csrfmiddlewaretoken"' in html
     assert '<label for="id_reason" class="required">Reason (sent to the attendees)</label>' in html
     modal = coach.get(cancel_url, headers={"HX-Request": "true"}).content.decode()
-    assert 'role="dialog"' in modal and "CHF 240.00" in modal and "<html" not in modal
+    assert (
+        '<dialog class="modal" data-modal' in modal
+        and "CHF 240.00" in modal
+        and "<html" not in modal
+    )
 
 
 def test_coach_confirms_with_a_reason_and_sees_what_happened(

@@ -35,6 +35,13 @@ def demo_seeders() -> list[tuple[str, object]]:
 class Command(BaseCommand):
     help = "Create (idempotently) demo accounts and every app's demo content; print the logins."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--site-url",
+            default=None,
+            help="Address printed with the logins (default: SITE_URL); runlocal passes its own.",
+        )
+
     def handle(self, *args, **options):
         accounts = ensure_demo_accounts()
         self.stdout.write(self.style.MIGRATE_HEADING("Demo accounts"))
@@ -60,4 +67,4 @@ class Command(BaseCommand):
 
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
-        self.stdout.write(format_logins(settings.SITE_URL))
+        self.stdout.write(format_logins(options.get("site_url") or settings.SITE_URL))
