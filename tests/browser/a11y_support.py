@@ -149,6 +149,7 @@ class PageState:
     path: str
     action: Callable | None = None  # action(page) after loading: opens a modal, etc.
     fragment: str | None = None  # an htmx fragment URL to validate as HTML as well
+    status: int = 200  # what the page answers (an invalid form: 400, logged by the console)
 
 
 def _wait_htmx(page) -> None:
@@ -199,7 +200,9 @@ def page_states(world: World) -> list[PageState]:
         PageState("anon-calendar", "anonymous", cal),
         PageState("anon-login", "anonymous", "/accounts/login/"),
         PageState("anon-signup", "anonymous", "/accounts/signup/"),
-        PageState("anon-signup-errors", "anonymous", "/accounts/signup/", submit_empty_signup),
+        PageState(
+            "anon-signup-errors", "anonymous", "/accounts/signup/", submit_empty_signup, status=400
+        ),
     ]
     client = [
         PageState("client-home", "client", "/"),
