@@ -45,9 +45,14 @@
   // showModal() (the page behind is inert), focus moved in, Tab kept inside, Escape / ✕ /
   // backdrop close it and focus returns to what opened it.
   var opener = null;
+  var focusAtRequest = {};  // target id -> what had focus when its request started
   document.addEventListener("htmx:beforeRequest", function (e) {
-    var target = e.detail.target;
+    var target = e.detail.target, active = document.activeElement;
     if (target && target.id === "modal-root") opener = e.detail.elt;
+    // Recorded now: hx-disabled-elt disables (and so blurs) the button while the request runs.
+    if (target && target.id && active && active !== document.body && target.contains(active)) {
+      focusAtRequest[target.id] = { targetId: target.id, id: active.id };
+    }
   });
 
   function openModals(root) {
@@ -108,7 +113,10 @@
     focusBefore = null;
     if (target && target.id && active && active !== document.body && target.contains(active)) {
       focusBefore = { targetId: target.id, id: active.id };
+    } else if (target && target.id && focusAtRequest[target.id] && (!active || active === document.body)) {
+      focusBefore = focusAtRequest[target.id];
     }
+    if (target && target.id) delete focusAtRequest[target.id];
     stashLiveRegions(target);
   });
   document.addEventListener("htmx:afterSwap", function () { restoreLiveRegions(); });
@@ -123,7 +131,9 @@
     if (active && active !== document.body && document.body.contains(active)) return;
     var control = wanted.id && document.getElementById(wanted.id);
     if (control && visible(control)) { control.focus(); return; }
-    var region = document.getElementById(wanted.targetId);
+    // The new content may carry another id (a booking panel replacing the booking form).
+    var region = document.getElementById(wanted.targetId) ||
+      (e.target && e.target !== document.body && document.body.contains(e.target) ? e.target : null);
     if (region) focusStart(region);
   });
 
