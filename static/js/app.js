@@ -162,12 +162,12 @@
   document.addEventListener("htmx:oobAfterSwap", restoreLiveRegions);
 
   // Toasts removed after a while; pushed ones arrive via hx-ws out-of-band swaps. A toast
-  // the pointer or focus is on stays until it leaves.
+  // whose link has keyboard focus stays until focus leaves it.
   function expireToasts() {
     document.querySelectorAll("#toasts .toast:not([data-timer])").forEach(function (t) {
       t.dataset.timer = "1";
       var remove = function () {
-        if (t.matches(":hover, :focus-within")) { setTimeout(remove, 2000); return; }
+        if (t.matches(":focus-within")) { setTimeout(remove, 2000); return; }
         t.remove();
       };
       setTimeout(remove, 8000);
