@@ -50,7 +50,15 @@ class World:
 def seed_world() -> World:
     """Committed rows the server process sees: a coach with session types, availability and
     webinars; Ada (a client with a booking, a booked webinar, notifications); Bob (an open
-    request in the coach's inbox)."""
+    request in the coach's inbox). Nobody here logs in with a password (session cookies do),
+    so the users get a fast hash instead of PBKDF2's ~0.3 s each."""
+    from django.test import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        return _seed_world()
+
+
+def _seed_world() -> World:
     from accounts.tests.factories import CoachFactory, UserFactory
     from bookings.models import Booking
     from bookings.tests.factories import (

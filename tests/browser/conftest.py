@@ -445,7 +445,10 @@ def a11y_world(_live_stack_processes, django_db_blocker):
         }
     yield world, cookies
     with django_db_blocker.unblock():
+        from django.db import connection
+
         call_command("flush", interactive=False, verbosity=0)
+        connection.close()  # else the test database cannot be dropped at the end of the run
 
 
 @pytest.fixture
