@@ -134,6 +134,7 @@ class Coach(models.Model):
 
     class Meta:
         ordering = ["user__first_name", "user__last_name"]
+        verbose_name_plural = "coaches"
 
     def __str__(self) -> str:
         return str(self.user)

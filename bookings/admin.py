@@ -15,6 +15,7 @@ from bookings.admin_forms import (
     OwnerAwareForm,
 )
 from bookings.models import (
+    WEEKDAY_CHOICES,
     AvailabilitySeries,
     AvailabilitySlot,
     Booking,
@@ -186,7 +187,14 @@ class AvailabilitySeriesAdmin(CoachDefaultMixin, admin.ModelAdmin):
 
 @admin.register(TimeBasedRate)
 class TimeBasedRateAdmin(CoachDefaultMixin, admin.ModelAdmin):
-    list_display = ("name", "coach", "weekdays", "start_time", "end_time", "percent", "is_active")
+    list_display = ("name", "coach", "days", "start_time", "end_time", "percent", "is_active")
+
+    @admin.display(description="weekdays")
+    def days(self, obj) -> str:
+        """Weekday names ("Mon, Fri"), not the stored list ("[0, 4]")."""
+        names = dict(WEEKDAY_CHOICES)
+        return ", ".join(names[d][:3] for d in sorted(obj.weekdays or []) if d in names)
+
     list_select_related = ("coach__user",)
     owned_foreign_keys = {"session_type": "coach"}
 

@@ -38,6 +38,12 @@ def _entry_json(entry) -> dict:
 @require_GET
 def calendar(request, coach_id: int):
     """GET /coaches/<id>/calendar/?week=YYYY-MM-DD — one week, in the viewer's zone."""
+    return _calendar_page(request, coach_id)
+
+
+def _calendar_page(request, coach_id: int, *, bound_forms: dict | None = None, status=None):
+    """The calendar page; `bound_forms` (an invalid availability form the coach posted)
+    replaces the empty one, so what they typed and the error are shown (status 400)."""
     coach = get_object_or_404(
         Coach.objects.select_related("user"), pk=coach_id, user__is_active=True
     )
@@ -90,20 +96,25 @@ def calendar(request, coach_id: int):
         "session_types": selectors.active_session_types(coach) if access.can_view else [],
     }
     if access.is_owner:
-        context["availability_form"] = AvailabilityForm(initial={"date": week_of})
+        # Both forms are on one page: their own id prefixes keep every label on its input.
+        # No weekday is pre-ticked (ticking Saturday must not mean six days).
+        context["availability_form"] = AvailabilityForm(
+            initial={"date": week_of}, auto_id="oneoff_%s"
+        )
         context["weekly_form"] = WeeklyAvailabilityForm(
             initial={
                 "first_date": max(week_of, now.astimezone(tz).date()),
                 "last_date": week_of + dt.timedelta(weeks=4),
-                "weekdays": [0, 1, 2, 3, 4],
-            }
+            },
+            auto_id="weekly_%s",
         )
+        context.update(bound_forms or {})
         context["series"] = AvailabilitySeries.objects.filter(
             coach=coach, last_date__gte=now.date()
         )[:10]
     if request.htmx and request.htmx.target == "calendar-week":
         return render(request, "bookings/calendar.html#week", context)
-    status = (
+    status = status or (
         403
         if not access.can_view
         and not access.is_owner
@@ -127,8 +138,12 @@ def availability_add(request):
     """One-off availability, entered in the coach's own zone."""
     try:
         coach = _own_coach(request)
-        form = AvailabilityForm(request.POST)
+        form = AvailabilityForm(request.POST, auto_id="oneoff_%s")
         if not form.is_valid():
+            if not wants_json(request):
+                return _calendar_page(
+                    request, coach.pk, bound_forms={"availability_form": form}, status=400
+                )
             raise BookingError(" ".join(e for errors in form.errors.values() for e in errors))
         data = form.cleaned_data
         tz = coach.user.tzinfo
@@ -152,8 +167,12 @@ def availability_add(request):
 def availability_add_weekly(request):
     try:
         coach = _own_coach(request)
-        form = WeeklyAvailabilityForm(request.POST)
+        form = WeeklyAvailabilityForm(request.POST, auto_id="weekly_%s")
         if not form.is_valid():
+            if not wants_json(request):
+                return _calendar_page(
+                    request, coach.pk, bound_forms={"weekly_form": form}, status=400
+                )
             raise BookingError(" ".join(e for errors in form.errors.values() for e in errors))
         data = form.cleaned_data
         series = availability_services.availability_add_weekly(

@@ -82,3 +82,13 @@ def test_seed_demo_runs_every_apps_demo_module():
     assert sorted(label for label, _ in demo_seeders()) == with_demo
     for label in with_demo:
         assert f"Demo content: {label}" in output
+
+
+@pytest.mark.django_db
+def test_seed_demo_prints_the_address_it_is_given(settings):
+    """`make run` with RUN_PORT=8101 must not tell people to open port 8000."""
+    settings.SITE_URL = "http://127.0.0.1:8000"
+    out = StringIO()
+    call_command("seed_demo", site_url="http://127.0.0.1:8101", stdout=out)
+    assert "Open http://127.0.0.1:8101/ and log in" in out.getvalue()
+    assert "127.0.0.1:8000" not in out.getvalue()

@@ -416,19 +416,18 @@ def login(live_stack):
     no PBKDF2 verification per test. `login(page, user, password=...)` uses the real login
     form instead (the form itself is covered in test_signup_login.py)."""
     from django.conf import settings
-    from django.test import Client
+
+    from tests.browser.a11y_support import session_cookie
 
     def _login(page, user, password: str | None = None) -> None:
         if password is not None:
             login_through_form(page, live_stack, user, password)
             return
-        client = Client()
-        client.force_login(user)
         page.context.add_cookies(
             [
                 {
                     "name": settings.SESSION_COOKIE_NAME,
-                    "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                    "value": session_cookie(user),
                     "url": live_stack.url,
                     "httpOnly": True,
                 }
@@ -446,3 +445,61 @@ def login_through_form(page, live_stack, user, password: str) -> None:
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
     page.get_by_role("button", name="Log out").wait_for()
+
+
+# --- the accessibility layer's shared world (tests/browser/test_a11y_*.py) ----------------------
+
+
+@pytest.fixture(scope="module")
+def a11y_world(_live_stack_processes, django_db_blocker):
+    """One seeded world for a whole module of page checks (instead of a flush and a reseed per
+    page), plus a logged-in session cookie per role. The tables are flushed afterwards, so the
+    function-scoped tests that follow start from an empty database as usual."""
+    from django.core.management import call_command
+
+    from tests.browser.a11y_support import seed_world, session_cookie
+
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, verbosity=0)
+        world = seed_world()
+        cookies = {
+            "anonymous": None,
+            "client": session_cookie(world.ada),
+            "coach": session_cookie(world.coach_user),
+        }
+    yield world, cookies
+    with django_db_blocker.unblock():
+        from django.db import connection
+
+        call_command("flush", interactive=False, verbosity=0)
+        connection.close()  # else the test database cannot be dropped at the end of the run
+
+
+@pytest.fixture
+def role_page(browser, _live_stack_processes, a11y_world):
+    """`role_page(role, width=1280)`: a fresh page signed in as the role's user (by cookie)."""
+    _, cookies = a11y_world
+    contexts = []
+
+    def _open(role: str, width: int = 1280):
+        context = browser.new_context(
+            base_url=_live_stack_processes.url, viewport={"width": width, "height": 900}
+        )
+        contexts.append(context)
+        if cookies[role]:
+            context.add_cookies(
+                [{"name": "sessionid", "value": cookies[role], "url": _live_stack_processes.url}]
+            )
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        page.console_errors = []
+        page.on(
+            "console",
+            lambda message: message.type == "error" and page.console_errors.append(message.text),
+        )
+        page.on("pageerror", lambda error: page.console_errors.append(str(error)))
+        return page
+
+    yield _open
+    for context in contexts:
+        context.close()

@@ -57,10 +57,10 @@ def test_coach_cancels_with_a_reason_attendee_sees_it_live_and_is_refunded(page,
         expect(attendee_page.get_by_text("You're booked!")).to_be_visible()
         expect(attendee_page.locator("body")).to_have_attribute("data-live", "open")
 
-        # The coach cancels from their webinars page, through the confirmation step.
+        # The coach cancels from the webinar's page, through the confirmation step.
         login(page, coach.user)
-        page.goto("/webinars/mine/")
-        page.get_by_role("link", name="Cancel webinar Leading remote teams").click()
+        page.goto(f"/webinars/{webinar.pk}/")
+        page.get_by_role("link", name="Cancel webinar").click()
         dialog = page.get_by_role("dialog")
         expect(dialog).to_contain_text("1 paid attendee will be refunded CHF 120.00 in total")
         dialog.get_by_label("Reason (sent to the attendees)").fill("I am ill, sorry.")

@@ -67,7 +67,11 @@ def test_detail_as_htmx_request_is_the_modal_fragment(client):
     html = html_of(
         client.get(reverse("webinars:detail", args=[webinar.pk]), HTTP_HX_REQUEST="true")
     )
-    assert 'role="dialog"' in html and "<html" not in html and webinar.title in html
+    assert (
+        '<dialog class="modal modal-wide" data-modal' in html
+        and "<html" not in html
+        and webinar.title in html
+    )
 
 
 def test_full_webinar_shows_webinar_full_and_no_book_button(client):

@@ -60,10 +60,11 @@ class Command(BaseCommand):
             self._check_redis(redis_url)
 
         call_command("migrate", interactive=False, verbosity=1)
-        if not no_seed:
-            call_command("seed_demo")
-
         site_url = f"http://127.0.0.1:{port}"
+        if not no_seed:
+            # The logins it prints point at the port this run serves (RUN_PORT / --port).
+            call_command("seed_demo", site_url=site_url)
+
         env = {**os.environ, "PYTHONUNBUFFERED": "1", "SITE_URL": site_url}
         # Ctrl-C, `kill` and a closed terminal all stop everything; SIGINT explicitly, because a
         # shell starting us in the background hands it down ignored.

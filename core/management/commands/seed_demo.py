@@ -35,6 +35,13 @@ def demo_seeders() -> list[tuple[str, object]]:
 class Command(BaseCommand):
     help = "Create (idempotently) demo accounts and every app's demo content; print the logins."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--site-url",
+            default=None,
+            help="Address printed with the logins (default: SITE_URL); runlocal passes its own.",
+        )
+
     def handle(self, *args, **options):
         if settings.IS_PRODUCTION:
             # The demo logins (passwords printed in the README) would open a live site.
@@ -66,4 +73,4 @@ class Command(BaseCommand):
 
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
-        self.stdout.write(format_logins(settings.SITE_URL))
+        self.stdout.write(format_logins(options.get("site_url") or settings.SITE_URL))

@@ -1,0 +1,336 @@
+"""The accessibility layer's shared parts: one seeded world for a whole module, page states for
+anonymous, client and coach, session cookies made in the test process (no form login, no
+PBKDF2 per page), axe-core (vendored, tests/a11y/vendor/axe.min.js) and the reflow check.
+
+A *page state* is a URL plus, optionally, what a person does there before it is checked
+(open the webinar modal, open the booking modal and choose a time, start paying). The states
+are listed once in `page_states(world)`; the axe/reflow test, the screenshots and the HTML
+validation all parametrize over the same list.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from django.utils import timezone
+
+from conftest import ROOT
+
+AXE_JS = ROOT / "tests" / "a11y" / "vendor" / "axe.min.js"
+# A11Y_SCREENSHOTS=1 (or a folder): full-page screenshots of every state at 320, 390 and
+# 1280 px, into var/screenshots/ (or that folder). Off by default: they cost time in CI.
+_SHOTS = os.environ.get("A11Y_SCREENSHOTS", "")
+TAKE_SCREENSHOTS = bool(_SHOTS) and _SHOTS != "0"
+SCREENSHOT_DIR = Path(_SHOTS) if _SHOTS not in {"", "0", "1"} else ROOT / "var" / "screenshots"
+WIDTHS = (320, 390, 1280)
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+FAILING_IMPACTS = {"serious", "critical"}
+
+
+@dataclass
+class World:
+    coach: object
+    coach_user: object
+    ada: object
+    bob: object
+    webinar: object
+    booked_webinar: object
+    pay_webinar: object
+    booking: object
+    request: object
+    monday: dt.date
+    week: dt.date
+
+
+def seed_world() -> World:
+    """Committed rows the server process sees: a coach with session types, availability and
+    webinars; Ada (a client with a booking, a booked webinar, notifications); Bob (an open
+    request in the coach's inbox). Nobody here logs in with a password (session cookies do),
+    so the users get a fast hash instead of PBKDF2's ~0.3 s each."""
+    from django.test import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        return _seed_world()
+
+
+def _seed_world() -> World:
+    from accounts.tests.factories import CoachFactory, UserFactory
+    from bookings.models import Booking
+    from bookings.tests.factories import (
+        AvailabilitySlotFactory,
+        BookingFactory,
+        DiscountCodeFactory,
+        SessionTypeFactory,
+        at,
+        future_weekday,
+    )
+    from notifications.tests.factories import NotificationFactory
+    from webinars.tests.factories import MaterialFactory, RegistrationFactory, WebinarFactory
+
+    coach = CoachFactory(
+        user__first_name="Jane",
+        user__last_name="Coach",
+        user__email="jane.coach@example.com",
+        headline="Leadership and career coaching",
+        hourly_rate=Decimal("150.00"),
+    )
+    session_type = SessionTypeFactory(coach=coach, name="1:1 Coaching")
+    SessionTypeFactory(coach=coach, name="Career check-in")
+    monday = future_weekday(0, weeks_ahead=3)
+    tuesday = monday + dt.timedelta(days=1)
+    AvailabilitySlotFactory(
+        coach=coach, start=at(monday, 9), end=at(monday, 17), instant_booking=True
+    )
+    AvailabilitySlotFactory(
+        coach=coach, start=at(tuesday, 9), end=at(tuesday, 17), instant_booking=False
+    )
+    DiscountCodeFactory(coach=coach, code="WELCOME10")
+    ada = UserFactory(first_name="Ada", last_name="Client", email="ada@example.com")
+    bob = UserFactory(first_name="Bob", last_name="Requester", email="bob@example.com")
+    webinar = WebinarFactory(
+        coach=coach,
+        title="Leading remote teams",
+        price=Decimal("150.00"),
+        early_bird_price=Decimal("120.00"),
+        early_bird_deadline=timezone.now() + dt.timedelta(days=3),
+        max_attendees=10,
+    )
+    MaterialFactory(webinar=webinar, title="Workbook")
+    booked_webinar = WebinarFactory(coach=coach, title="Feedback that lands", max_attendees=8)
+    MaterialFactory(webinar=booked_webinar, title="Slides")
+    RegistrationFactory(webinar=booked_webinar, user=ada)
+    pay_webinar = WebinarFactory(coach=coach, title="Running good one-on-ones")
+    booking = BookingFactory(
+        coach=coach,
+        client=ada,
+        session_type=session_type,
+        start=at(monday, 14),
+        end=at(monday, 15),
+    )
+    request = BookingFactory(
+        coach=coach,
+        client=bob,
+        session_type=session_type,
+        start=at(tuesday, 10),
+        end=at(tuesday, 11),
+        status=Booking.Status.REQUESTED,
+        booking_type=Booking.Type.REQUEST,
+        client_message="Could we focus on my next promotion?",
+    )
+    long_link = "/webinars/?utm_source=newsletter&utm_medium=email&utm_campaign=" + "x" * 80
+    for user in (ada, coach.user):
+        NotificationFactory(recipient=user, title="Payment received", link=long_link)
+        NotificationFactory(recipient=user, title="Booking confirmed", link="/bookings/mine/")
+    return World(
+        coach=coach,
+        coach_user=coach.user,
+        ada=ada,
+        bob=bob,
+        webinar=webinar,
+        booked_webinar=booked_webinar,
+        pay_webinar=pay_webinar,
+        booking=booking,
+        request=request,
+        monday=monday,
+        week=monday,
+    )
+
+
+def session_cookie(user) -> str:
+    """A logged-in session for `user`, created in the test process's (shared) database
+    (Django's test client `force_login`: no PBKDF2 verification)."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+@dataclass(frozen=True)
+class PageState:
+    id: str
+    role: str  # "anonymous" | "client" | "coach"
+    path: str
+    action: Callable | None = None  # action(page) after loading: opens a modal, etc.
+    fragment: str | None = None  # an htmx fragment URL to validate as HTML as well
+    status: int = 200  # what the page answers (an invalid form: 400, logged by the console)
+
+
+def _wait_htmx(page) -> None:
+    page.wait_for_function("() => !document.querySelector('.htmx-request')")
+
+
+def open_webinar_modal(page) -> None:
+    page.locator(".webinar-card").first.get_by_role("link").first.click()
+    page.locator("#modal-root [role=dialog], #modal-root dialog[open]").first.wait_for()
+    _wait_htmx(page)
+
+
+def open_booking_modal(page) -> None:
+    page.get_by_test_id("free-slot").first.click()
+    page.locator("#modal-root [role=dialog], #modal-root dialog[open]").first.wait_for()
+    _wait_htmx(page)
+
+
+def open_booking_modal_and_choose(page) -> None:
+    open_booking_modal(page)
+    with page.expect_response(lambda r: "/book/" in r.url):
+        page.get_by_role("radio", name="10:00").check()
+    _wait_htmx(page)
+    page.get_by_test_id("price-total").wait_for()
+
+
+def start_paying(page) -> None:
+    page.get_by_role("button", name="Book webinar").click()
+    page.get_by_text("Your seat is held for").wait_for()
+    page.get_by_text("You have no saved cards yet").wait_for()
+    _wait_htmx(page)
+
+
+def submit_empty_signup(page) -> None:
+    page.get_by_role("button", name="Create account").click()
+    page.locator("[role=alert]").first.wait_for()
+
+
+def page_states(world: World) -> list[PageState]:
+    c, w, b = world.coach.pk, world.webinar.pk, world.booking.pk
+    cal = f"/coaches/{c}/calendar/?week={world.week.isoformat()}"
+    book = f"/coaches/{c}/book/?date={world.monday.isoformat()}"
+    anonymous = [
+        PageState("anon-home", "anonymous", "/"),
+        PageState("anon-webinars", "anonymous", "/webinars/"),
+        PageState("anon-webinar-modal", "anonymous", "/webinars/", open_webinar_modal),
+        PageState("anon-webinar-detail", "anonymous", f"/webinars/{w}/"),
+        PageState("anon-calendar", "anonymous", cal),
+        PageState("anon-login", "anonymous", "/accounts/login/"),
+        PageState("anon-signup", "anonymous", "/accounts/signup/"),
+        PageState(
+            "anon-signup-errors", "anonymous", "/accounts/signup/", submit_empty_signup, status=400
+        ),
+    ]
+    client = [
+        PageState("client-home", "client", "/"),
+        PageState("client-webinars", "client", "/webinars/"),
+        PageState(
+            "client-webinar-modal",
+            "client",
+            "/webinars/",
+            open_webinar_modal,
+            fragment=f"/webinars/{w}/",
+        ),
+        PageState("client-webinar-detail", "client", f"/webinars/{w}/"),
+        PageState("client-webinar-booked", "client", f"/webinars/{world.booked_webinar.pk}/"),
+        PageState(
+            "client-webinar-paying", "client", f"/webinars/{world.pay_webinar.pk}/", start_paying
+        ),
+        PageState("client-calendar", "client", cal),
+        PageState("client-booking-modal", "client", cal, open_booking_modal, fragment=book),
+        PageState("client-booking-chosen", "client", cal, open_booking_modal_and_choose),
+        PageState("client-book-page", "client", book),
+        PageState("client-my-bookings", "client", "/bookings/mine/"),
+        PageState("client-booking-detail", "client", f"/bookings/{b}/"),
+        PageState("client-booking-cancel", "client", f"/bookings/{b}/cancel/"),
+        PageState("client-booking-reschedule", "client", f"/bookings/{b}/reschedule/"),
+        PageState("client-notifications", "client", "/notifications/"),
+        PageState("client-preferences", "client", "/notifications/preferences/"),
+        PageState("client-profile", "client", "/accounts/profile/"),
+    ]
+    coach = [
+        PageState("coach-home", "coach", "/"),
+        PageState("coach-webinars-mine", "coach", "/webinars/mine/"),
+        PageState("coach-webinar-detail", "coach", f"/webinars/{w}/"),
+        PageState("coach-webinar-cancel", "coach", f"/webinars/mine/{w}/cancel/"),
+        PageState("coach-attendees", "coach", f"/webinars/{world.booked_webinar.pk}/attendees/"),
+        PageState("coach-requests", "coach", "/coach/requests/"),
+        PageState("coach-request-detail", "coach", f"/bookings/{world.request.pk}/"),
+        PageState("coach-dashboard", "coach", "/coach/dashboard/"),
+        PageState("coach-calendar", "coach", f"/coaches/{c}/calendar/"),
+        PageState("coach-notifications", "coach", "/notifications/"),
+        PageState("coach-profile", "coach", "/accounts/profile/"),
+    ]
+    return anonymous + client + coach
+
+
+# Ids only (pytest collects before the world exists); test modules look states up by id.
+STATE_IDS = [
+    "anon-home",
+    "anon-webinars",
+    "anon-webinar-modal",
+    "anon-webinar-detail",
+    "anon-calendar",
+    "anon-login",
+    "anon-signup",
+    "anon-signup-errors",
+    "client-home",
+    "client-webinars",
+    "client-webinar-modal",
+    "client-webinar-detail",
+    "client-webinar-booked",
+    "client-webinar-paying",
+    "client-calendar",
+    "client-booking-modal",
+    "client-booking-chosen",
+    "client-book-page",
+    "client-my-bookings",
+    "client-booking-detail",
+    "client-booking-cancel",
+    "client-booking-reschedule",
+    "client-notifications",
+    "client-preferences",
+    "client-profile",
+    "coach-home",
+    "coach-webinars-mine",
+    "coach-webinar-detail",
+    "coach-webinar-cancel",
+    "coach-attendees",
+    "coach-requests",
+    "coach-request-detail",
+    "coach-dashboard",
+    "coach-calendar",
+    "coach-notifications",
+    "coach-profile",
+]
+
+
+def run_axe(page) -> list[dict]:
+    """axe-core's WCAG 2.1 A/AA violations on the page as it is now. Injected with evaluate
+    (not a <script> tag), so the page's Content-Security-Policy stays what users get."""
+    if not page.evaluate("() => !!window.axe"):
+        page.evaluate(AXE_JS.read_text())
+    return page.evaluate(
+        """async (tags) => {
+            const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
+            return result.violations.map(v => ({
+                id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.map(n => ({target: n.target.join(' '), summary: n.failureSummary})),
+            }));
+        }""",
+        AXE_TAGS,
+    )
+
+
+def horizontal_overflow(page) -> dict:
+    """How far the page is wider than the viewport, and the widest offenders."""
+    return page.evaluate(
+        """() => {
+            const vw = document.documentElement.clientWidth;
+            const offenders = [];
+            for (const el of document.querySelectorAll('body *')) {
+                const r = el.getBoundingClientRect();
+                if (r.width && r.right > vw + 1 && getComputedStyle(el).position !== 'fixed') {
+                    offenders.push(el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
+                        + (el.className && typeof el.className === 'string'
+                           ? '.' + el.className.trim().split(/\\s+/).join('.') : '')
+                        + ' → ' + Math.round(r.right) + 'px');
+                }
+            }
+            return {scrollWidth: document.documentElement.scrollWidth, viewport: vw,
+                    offenders: offenders.slice(0, 8)};
+        }"""
+    )
