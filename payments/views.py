@@ -60,7 +60,12 @@ def stripe_webhook(request):
     except InvalidWebhook as exc:
         logger.warning("rejected webhook: %s", exc)
         return JsonResponse({"message": "Invalid signature or payload."}, status=400)
-    except Exception:  # logged and recorded by webhook_process; Stripe retries on 5xx
+    except Exception as exc:  # logged and recorded by webhook_process; Stripe retries non-2xx
+        retry_after = getattr(exc, "retry_after", None)
+        if retry_after:  # a row stayed locked past LOCK_TIMEOUT_SECONDS (core.locking)
+            response = JsonResponse({"message": "Busy; please retry.", "code": "busy"}, status=409)
+            response["Retry-After"] = str(retry_after)
+            return response
         return JsonResponse({"message": "Processing failed; please retry."}, status=500)
     return JsonResponse({"received": True, "outcome": str(outcome)})
 

@@ -160,3 +160,52 @@ def test_write_services_that_call_stripe_refuse_to_run_inside_another_transactio
     assert webinar.status == Webinar.Status.SCHEDULED
     booking.refresh_from_db()
     assert booking.status == Booking.Status.CONFIRMED
+
+
+@pytest.mark.realservices
+@pytest.mark.django_db(transaction=True)
+def test_a_webhook_while_the_payment_row_is_locked_too_long_answers_409_and_applies_on_retry(
+    client, settings
+):
+    """Stripe retries any non-2xx: a lock wait past the limit is a 409 with Retry-After (not a
+    500), the event stays failed, and the retried delivery applies it once."""
+    import json
+
+    from payments.models import Payment, Transaction, WebhookEvent
+    from payments.tests.stripe_helpers import sign
+
+    settings.LOCK_TIMEOUT_SECONDS = 0.5
+    payment = PaymentFactory(status=Payment.Status.COMPLETED)
+    charge = {
+        "id": "ch_busy_1",
+        "object": "charge",
+        "payment_intent": payment.stripe_payment_intent_id,
+        "currency": "chf",
+        "amount_refunded": 5000,
+        "refunds": {"data": [{"id": "re_busy_1"}]},
+    }
+    payload = json.dumps(
+        {"id": "evt_busy_1", "type": "charge.refunded", "data": {"object": charge}}
+    ).encode()
+
+    def deliver():
+        return client.post(
+            "/payments/stripe/webhook/",
+            data=payload,
+            content_type="application/json",
+            HTTP_STRIPE_SIGNATURE=sign(payload),
+        )
+
+    with RowHeldElsewhere(Payment, payment.pk):
+        response = deliver()
+
+    assert response.status_code == 409
+    assert response["Retry-After"] == "3"
+    assert WebhookEvent.objects.get(stripe_event_id="evt_busy_1").status == "failed"
+    assert not Transaction.objects.filter(payment=payment, kind="refund").exists()
+
+    assert deliver().status_code == 200
+    assert deliver().status_code == 200  # a replay: no second refund
+    payment.refresh_from_db()
+    assert payment.amount_refunded == Decimal("50.00")
+    assert Transaction.objects.filter(payment=payment, kind="refund").count() == 1
