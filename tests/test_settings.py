@@ -32,6 +32,8 @@ SETTINGS_VARIABLES = {
     "STRIPE_SECRET_KEY",
     "STRIPE_PUBLISHABLE_KEY",
     "STRIPE_WEBHOOK_SECRET",
+    "STRIPE_CONNECT_WEBHOOK_SECRET",
+    "PAYOUT_HOLD_HOURS",
     "STRIPE_API_BASE",
     "LOCALSTRIPE_PORT",
     "SITE_URL",
@@ -50,6 +52,7 @@ PRODUCTION_ENV = {
     "STRIPE_SECRET_KEY": "sk_live_51Hproductionkeyfortests",
     "STRIPE_PUBLISHABLE_KEY": "pk_live_51Hproductionkeyfortests",
     "STRIPE_WEBHOOK_SECRET": "whsec_productionsecretfortests",
+    "STRIPE_CONNECT_WEBHOOK_SECRET": "whsec_productionconnectsecretfortests",
     "EMAIL_URL": "smtp://mailer:secret@smtp.example.com:587/?tls=True",
 }
 
@@ -182,6 +185,7 @@ def test_production_with_every_variable_uses_real_services_and_stripe(tmp_path):
         "STRIPE_SECRET_KEY",
         "STRIPE_PUBLISHABLE_KEY",
         "STRIPE_WEBHOOK_SECRET",
+        "STRIPE_CONNECT_WEBHOOK_SECRET",
         "DATABASE_URL",
         "REDIS_URL",
     ],
@@ -202,6 +206,7 @@ def test_production_refuses_to_start_without_variable_and_names_it(variable, tmp
         ("DJANGO_SECRET_KEY", "short"),
         ("STRIPE_SECRET_KEY", "sk_test_localstripe"),
         ("STRIPE_WEBHOOK_SECRET", "whsec_localstripe_coaching_platform"),
+        ("STRIPE_CONNECT_WEBHOOK_SECRET", "whsec_localstripe_coaching_connect"),
     ],
 )
 def test_production_refuses_local_or_weak_values_and_names_the_variable(
