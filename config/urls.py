@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("webinars/", include("webinars.urls")),
     path("payments/", include("payments.urls")),
+    path("coach/payouts/", include("payments.payouts.urls")),
     path("notifications/", include("notifications.urls")),
     path("", include("bookings.urls")),
     path("", include("core.urls")),

@@ -184,6 +184,9 @@ def refunded(*, payment: Payment, refund_id: str, amount: Decimal, note: str = "
     else:
         payment.status = Payment.Status.PARTIALLY_REFUNDED
     payment.save()
+    from payments.payouts.refunds import payout_item_adjust_for_refund
+
+    payout_item_adjust_for_refund(payment=payment, refunded_amount=amount, refund_key=refund_id)
     handlers = handlers_for(payment.purpose)
     if handlers is not None:
         handlers.on_refunded(payment, amount)

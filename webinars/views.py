@@ -72,7 +72,8 @@ def webinar_register(request, webinar_id: int):
         result = services.webinar_register(webinar_id=webinar_id, user=request.user)
     except WebinarError as exc:
         if _wants_json(request):
-            return JsonResponse({"message": exc.message}, status=exc.status_code)
+            body = {"message": exc.message, **({"code": exc.code} if exc.code else {})}
+            return JsonResponse(body, status=exc.status_code)
         if request.htmx and exc.status_code != 404:
             return _panel(request, webinar_id, error=exc.message)
         if exc.status_code == 404:

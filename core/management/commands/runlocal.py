@@ -60,8 +60,6 @@ class Command(BaseCommand):
             self._check_redis(redis_url)
 
         call_command("migrate", interactive=False, verbosity=1)
-        if not no_seed:
-            call_command("seed_demo")
 
         site_url = f"http://127.0.0.1:{port}"
         env = {**os.environ, "PYTHONUNBUFFERED": "1", "SITE_URL": site_url}
@@ -70,8 +68,11 @@ class Command(BaseCommand):
         for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
             signal.signal(signum, self._on_signal)
         try:
+            # localstripe first: seeding onboards the demo coaches on its Connect stand-in.
             if stripe_port is not None:
                 self._start_localstripe(stripe_port, site_url, env)
+            if not no_seed:
+                call_command("seed_demo")
             self._start(
                 "server",
                 [
@@ -147,6 +148,10 @@ class Command(BaseCommand):
                 f"{site_url}/payments/stripe/webhook/",
                 "--webhook-secret",
                 settings.STRIPE_WEBHOOK_SECRET,
+                "--connect-webhook-url",
+                f"{site_url}/payments/stripe/connect-webhook/",
+                "--connect-webhook-secret",
+                settings.STRIPE_CONNECT_WEBHOOK_SECRET,
             ],
             env,
         )
