@@ -65,7 +65,7 @@ def payout_item_adjust_for_refund(
             transaction.on_commit(_enqueue_reversals, robust=True)
         return part
     item.refund_deduction = min(item.gross_share, item.refund_deduction + part)
-    if item.refund_deduction >= item.gross_share and item.status != PayoutItem.Status.ON_HOLD:
+    if item.refund_deduction >= item.gross_share:
         item.status = PayoutItem.Status.CANCELLED
     item.save(update_fields=["refund_deduction", "status", "updated_at"])
     return part

@@ -214,6 +214,23 @@ def _existing_transfer(item: PayoutItem) -> dict | None:
     return None
 
 
+def transfer_send(item: PayoutItem) -> dict:
+    """The Stripe call for one item: always the same parameters and key for the same item."""
+    return gateway.transfer_create(
+        amount_minor=to_minor_units(item.transfer_amount, item.currency),
+        currency=item.currency,
+        destination=item.coach.connect_account.stripe_account_id,
+        source_transaction=item.payment.stripe_charge_id,
+        transfer_group=item.transfer_group,
+        metadata={
+            "payout_item_id": str(item.pk),
+            "payment_id": str(item.payment_id),
+            "coach_id": str(item.coach_id),
+        },
+        idempotency_key=item.idempotency_key,
+    )
+
+
 def _pay(item: PayoutItem, now, report: PayoutReport) -> None:
     """No lock held and no transaction open: Stripe first, then record."""
     amount_minor = to_minor_units(item.transfer_amount, item.currency)
@@ -223,19 +240,7 @@ def _pay(item: PayoutItem, now, report: PayoutReport) -> None:
             if item.first_attempt_at and now - item.first_attempt_at >= IDEMPOTENCY_KEY_TTL:
                 transfer = _existing_transfer(item)
             if transfer is None:
-                transfer = gateway.transfer_create(
-                    amount_minor=amount_minor,
-                    currency=item.currency,
-                    destination=item.coach.connect_account.stripe_account_id,
-                    source_transaction=item.payment.stripe_charge_id,
-                    transfer_group=item.transfer_group,
-                    metadata={
-                        "payout_item_id": str(item.pk),
-                        "payment_id": str(item.payment_id),
-                        "coach_id": str(item.coach_id),
-                    },
-                    idempotency_key=item.idempotency_key,
-                )
+                transfer = transfer_send(item)
     except PaymentError as exc:
         _record_failure(item, exc, now, report)
         return

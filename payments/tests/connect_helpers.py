@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import time
 from decimal import Decimal
@@ -38,6 +39,11 @@ def complete_onboarding(base: str, account_id: str, action: str = "complete") ->
 
 def succeeded_charge(user, amount: Decimal = Decimal("100.00"), currency: str = "CHF") -> str:
     """A succeeded localstripe charge of ours (what `source_transaction` must name)."""
+    return gateway.charge_id_of(succeeded_intent(user, amount, currency))
+
+
+def succeeded_intent(user, amount: Decimal = Decimal("100.00"), currency: str = "CHF") -> dict:
+    """A PaymentIntent paid by card on localstripe (refundable through our services)."""
     from payments.services import customer_ensure
     from payments.tests.stripe_helpers import saved_card
 
@@ -53,7 +59,7 @@ def succeeded_charge(user, amount: Decimal = Decimal("100.00"), currency: str = 
         payment_intent_id=intent["id"], payment_method_id=card, idempotency_key=f"t-{intent['id']}"
     )
     assert confirmed["status"] == "succeeded"
-    return gateway.charge_id_of(confirmed)
+    return confirmed
 
 
 def connect_events(base: str, event_type: str = "") -> list[dict]:
@@ -75,3 +81,79 @@ def drain_balance(base: str, account_id: str) -> None:
 def account_balance(base: str, account_id: str, currency: str = "chf") -> int:
     data = requests.get(f"{base}/_config/connect/accounts/{account_id}/balance", timeout=5).json()
     return sum(b["amount"] for b in data["available"] if b["currency"] == currency)
+
+
+_SESSION_SLOT = itertools.count()
+
+
+def ready_coach(base: str, **coach_kwargs):
+    """A coach onboarded on the stand-in (a real stand-in account, ready)."""
+    from accounts.tests.factories import CoachFactory
+    from payments.payouts.connect import connect_account_ensure, connect_account_sync
+
+    coach = CoachFactory(stripe_account_id="", **coach_kwargs)
+    account = connect_account_ensure(coach=coach)
+    complete_onboarding(base, account.stripe_account_id)
+    connect_account_sync(coach=coach)
+    coach.refresh_from_db()
+    return coach
+
+
+def delivered_session(coach, *, ended_hours_ago: float = 1, total=Decimal("150.00"), client=None):
+    """A completed, paid 1:1 session (a real succeeded localstripe charge) that ended
+    `ended_hours_ago` hours ago. Returns the Payment."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from accounts.tests.factories import UserFactory
+    from bookings.models import Booking
+    from bookings.tests.factories import BookingFactory
+    from payments.models import Payment
+    from payments.money import quantize
+
+    client = client or UserFactory()
+    # Each session its own time: a coach's sessions may not overlap (exclusion constraint).
+    end = timezone.now() - dt.timedelta(hours=ended_hours_ago, minutes=90 * next(_SESSION_SLOT))
+    vat = quantize(total * Decimal("8.1") / Decimal("108.1"), "CHF")
+    net = total - vat
+    fee = quantize(net * Decimal("0.15"), "CHF")
+    intent = succeeded_intent(client, total)
+    payment = Payment.objects.create(
+        payer=client,
+        coach=coach,
+        purpose=Payment.Purpose.SESSION_BOOKING,
+        status=Payment.Status.COMPLETED,
+        currency="CHF",
+        amount_total=total,
+        amount_net=net,
+        vat_rate=Decimal("8.1"),
+        vat_amount=vat,
+        platform_fee=fee,
+        coach_share=net - fee,
+        stripe_payment_intent_id=intent["id"],
+        stripe_charge_id=gateway.charge_id_of(intent),
+        completed_at=timezone.now(),
+    )
+    booking = BookingFactory(
+        coach=coach,
+        client=client,
+        start=end - dt.timedelta(hours=1),
+        end=end,
+        status=Booking.Status.COMPLETED,
+        amount_total=total,
+        payment=payment,
+    )
+    Payment.objects.filter(pk=payment.pk).update(transfer_group=f"booking_{booking.pk}")
+    payment.refresh_from_db()
+    return payment
+
+
+def transfers_at_stripe(base: str, **filters) -> list[dict]:
+    found, params = [], {"limit": 100, **filters}
+    while True:
+        page = api(base, "GET", "/v1/transfers", params=params).json()
+        found.extend(page["data"])
+        if not page["has_more"]:
+            return found
+        params["starting_after"] = page["data"][-1]["id"]
