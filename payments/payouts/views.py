@@ -105,7 +105,7 @@ def advice_pdf(request, settlement_id: int):
     """That coach and staff only; anyone else gets 404 (no hint that it exists)."""
     settlement = Settlement.objects.filter(pk=settlement_id).select_related("coach").first()
     allowed = settlement is not None and (
-        request.user.is_staff or settlement.coach.user_id == request.user.pk
+        _is_platform_staff(request.user) or settlement.coach.user_id == request.user.pk
     )
     if not allowed or not settlement.pdf:
         raise Http404("No such settlement advice.")
@@ -115,6 +115,11 @@ def advice_pdf(request, settlement_id: int):
         as_attachment=True,
         filename=f"settlement-advice-{settlement.pk}.pdf",
     )
+
+
+def _is_platform_staff(user) -> bool:
+    """Coaches are `is_staff` too (for their scoped admin); they are not platform staff."""
+    return bool(user.sees_everything)
 
 
 @csrf_exempt
