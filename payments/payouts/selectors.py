@@ -61,3 +61,23 @@ def payouts_overview(*, coach, now: datetime) -> dict:
         "settlements": Settlement.objects.filter(coach=coach)[:24],
         "currency": coach.currency,
     }
+
+
+def coach_webinar_earnings(*, coach, start: datetime, end: datetime) -> Decimal:
+    """The coach's share of webinar seats sold (paid) in [start, end), less refunds."""
+    from payments.finalize import PAID
+    from payments.money import quantize
+
+    total = Decimal(0)
+    payments = Payment.objects.filter(
+        coach=coach,
+        purpose=Payment.Purpose.WEBINAR_REGISTRATION,
+        status__in=PAID,
+        completed_at__gte=start,
+        completed_at__lt=end,
+    ).only("amount_total", "amount_refunded", "coach_share", "currency")
+    for payment in payments:
+        if payment.amount_total:
+            kept = payment.amount_total - payment.amount_refunded
+            total += quantize(payment.coach_share * kept / payment.amount_total, payment.currency)
+    return total

@@ -196,3 +196,32 @@ def test_demo_style_stored_id_unknown_to_stripe_gets_a_real_account(localstripe)
     assert connect.account_retrieve(account.stripe_account_id)["metadata"]["coach_id"] == str(
         coach.pk
     )
+
+
+def test_dashboard_earnings_include_webinar_sales(client):
+    from django.utils import timezone
+
+    from payments.models import Payment
+
+    coach = CoachFactory()
+    Payment.objects.create(
+        payer=UserFactory(),
+        coach=coach,
+        purpose=Payment.Purpose.WEBINAR_REGISTRATION,
+        status=Payment.Status.COMPLETED,
+        currency="CHF",
+        amount_total="120.00",
+        amount_net="111.01",
+        vat_rate="8.1",
+        vat_amount="8.99",
+        platform_fee="16.65",
+        coach_share="94.36",
+        completed_at=timezone.now(),
+    )
+    client.force_login(coach.user)
+
+    page = client.get(reverse("bookings:coach_dashboard")).content.decode()
+
+    assert "94.36" in page.split('data-testid="earnings"')[1].split("</p>")[0]
+    assert "94.36" in page.split('data-testid="earnings-webinars"')[1].split("</span>")[0]
+    assert reverse("payouts:overview") in page
