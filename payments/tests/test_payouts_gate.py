@@ -114,3 +114,30 @@ def test_readiness_follows_stripe_not_the_stored_id(client_user):
     ConnectAccount.objects.filter(coach=coach).update(payouts_enabled=False)
 
     assert _register(client_user, webinar).json()["code"] == CODE
+
+
+def test_platform_fee_adr_worked_example():
+    """docs/adr/0004-platform-fee-basis.md: CHF 150.00 incl. 8.1 % VAT."""
+    from payments.pricing import price_breakdown
+
+    included = price_breakdown(
+        amount=Decimal("150.00"),
+        currency="CHF",
+        vat_rate=Decimal("8.1"),
+        platform_fee_percent=Decimal("15"),
+    )
+    on_top = price_breakdown(
+        amount=Decimal("150.00"),
+        currency="CHF",
+        vat_rate=Decimal("8.1"),
+        platform_fee_percent=Decimal("15"),
+        vat_included=False,
+    )
+
+    assert (included.vat_amount, included.net) == (Decimal("11.24"), Decimal("138.76"))
+    assert (included.platform_fee, included.coach_share) == (Decimal("20.81"), Decimal("117.95"))
+    assert (on_top.total, on_top.platform_fee, on_top.coach_share) == (
+        Decimal("162.15"),
+        Decimal("22.50"),
+        Decimal("127.50"),
+    )
