@@ -141,3 +141,16 @@ def test_platform_fee_adr_worked_example():
         Decimal("22.50"),
         Decimal("127.50"),
     )
+
+
+def test_pages_say_the_coach_cannot_take_paid_bookings_yet(client_user):
+    coach = CoachFactory(payments_ready=False)
+    webinar = WebinarFactory(coach=coach)
+
+    webinar_page = client_user.get(reverse("webinars:detail", args=[webinar.pk]))
+    calendar_page = client_user.get(reverse("bookings:calendar", args=[coach.pk]))
+
+    for page in (webinar_page, calendar_page):
+        assert page.status_code == 200
+        assert b"cannot take bookings for paid" in page.content
+    assert b"Book webinar" not in webinar_page.content
