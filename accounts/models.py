@@ -141,7 +141,10 @@ class Coach(models.Model):
 
     @property
     def is_payment_ready(self) -> bool:
-        return bool(self.stripe_account_id)
+        """Stripe says the coach's Connect account can receive transfers (payments.payouts:
+        details submitted, payouts enabled, `transfers` capability active)."""
+        account = getattr(self, "connect_account", None)
+        return bool(self.stripe_account_id) and account is not None and account.is_ready
 
     @property
     def effective_platform_fee_percent(self) -> Decimal:

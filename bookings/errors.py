@@ -91,3 +91,17 @@ class TooManyAttempts(BookingError):
 
     status_code = 429
     code = "too_many_attempts"
+
+
+class CoachPaymentsNotConfigured(BookingError):
+    """Seeds 000/001: the coach's payout account is not ready; refused before any hold."""
+
+    code = "COACH_PAYMENTS_NOT_CONFIGURED"
+
+    def __init__(self, message: str = "", **kwargs):
+        super().__init__(
+            message
+            or "This coach cannot take paid bookings yet: their payout account is not set up. "
+            "Nothing was reserved or charged. Please try again later.",
+            **kwargs,
+        )

@@ -563,6 +563,8 @@ class Dashboard:
     earnings_month: Decimal
     sessions_month: int
     currency: str
+    webinar_earnings_month: Decimal = Decimal(0)  # included in earnings_month
+    sessions_earnings_month: Decimal = Decimal(0)
 
 
 def coach_dashboard(coach: Coach, *, now: dt.datetime) -> Dashboard:
@@ -580,15 +582,20 @@ def coach_dashboard(coach: Coach, *, now: dt.datetime) -> Dashboard:
             :20
         ]
     )
+    from payments.payouts.selectors import coach_webinar_earnings
+
     earnings, sessions = _month_earnings(coach, month_start, month_end)
+    webinar_earnings = coach_webinar_earnings(coach=coach, start=month_start, end=month_end)
     return Dashboard(
         today=today,
         upcoming=upcoming,
         open_requests=list(requests_inbox(coach)[:20]),
         open_requests_count=open_request_count(coach),
-        earnings_month=earnings,
+        earnings_month=earnings + webinar_earnings,
         sessions_month=sessions,
         currency=coach.currency,
+        webinar_earnings_month=webinar_earnings,
+        sessions_earnings_month=earnings,
     )
 
 

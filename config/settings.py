@@ -249,6 +249,12 @@ STRIPE_PUBLISHABLE_KEY = env.str(
 STRIPE_WEBHOOK_SECRET = env.str(
     "STRIPE_WEBHOOK_SECRET", default="" if IS_PRODUCTION else LOCAL_STRIPE_WEBHOOK_SECRET
 )
+# The Connect endpoint (account.updated, transfer.*) has its own signing secret.
+LOCAL_STRIPE_CONNECT_WEBHOOK_SECRET = "whsec_localstripe_coaching_connect"
+STRIPE_CONNECT_WEBHOOK_SECRET = env.str(
+    "STRIPE_CONNECT_WEBHOOK_SECRET",
+    default="" if IS_PRODUCTION else LOCAL_STRIPE_CONNECT_WEBHOOK_SECRET,
+)
 STRIPE_API_BASE = env.str(
     "STRIPE_API_BASE",
     default="" if IS_PRODUCTION else f"http://127.0.0.1:{LOCALSTRIPE_PORT}",
@@ -293,6 +299,11 @@ SEAT_HOLD_MINUTES = env.int("SEAT_HOLD_MINUTES", default=15)
 # reconcile_payments: ask Stripe about payments unfinished for this long; cancel abandoned ones.
 PAYMENT_RECONCILE_AFTER_MINUTES = env.int("PAYMENT_RECONCILE_AFTER_MINUTES", default=10)
 PAYMENT_ABANDON_HOURS = env.int("PAYMENT_ABANDON_HOURS", default=24)
+# Payouts (docs/payouts.md, docs/adr/): a payment's coach share is due this long after the
+# service ended (0 allowed); the payout run retries a failed transfer up to PAYOUT_MAX_ATTEMPTS.
+PAYOUT_HOLD_HOURS = env.int("PAYOUT_HOLD_HOURS", default=48)
+PAYOUT_MAX_ATTEMPTS = env.int("PAYOUT_MAX_ATTEMPTS", default=6)
+PAYOUT_CONNECT_COUNTRY = env.str("PAYOUT_CONNECT_COUNTRY", default="CH")
 
 # --- Invoicing (the platform is the deemed supplier; see docs/invoicing.md) ----------------
 LOCAL_PLATFORM_LEGAL_NAME = "Coaching Platform GmbH (local demo)"
@@ -366,6 +377,12 @@ def _check_production() -> None:
         STRIPE_WEBHOOK_SECRET == LOCAL_STRIPE_WEBHOOK_SECRET
     ):
         problems.append("STRIPE_WEBHOOK_SECRET must be the endpoint's signing secret (whsec_...)")
+    if not STRIPE_CONNECT_WEBHOOK_SECRET.startswith("whsec_") or (
+        STRIPE_CONNECT_WEBHOOK_SECRET == LOCAL_STRIPE_CONNECT_WEBHOOK_SECRET
+    ):
+        problems.append(
+            "STRIPE_CONNECT_WEBHOOK_SECRET must be the Connect endpoint's secret (whsec_...)"
+        )
     if not env.str("DATABASE_URL", default=""):
         problems.append("DATABASE_URL must point at PostgreSQL")
     if not REDIS_URL:

@@ -11,6 +11,7 @@ urlpatterns = [
     path("webinars/", include("webinars.urls")),
     path("", include("invoicing.urls")),  # /payments/invoices/..., /coach/payouts/self-billing/
     path("payments/", include("payments.urls")),
+    path("coach/payouts/", include("payments.payouts.urls")),
     path("notifications/", include("notifications.urls")),
     path("", include("bookings.urls")),
     path("", include("core.urls")),

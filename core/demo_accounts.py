@@ -28,7 +28,8 @@ CLIENTS = (
 )
 DEMO_LOGINS = (ADMIN, COACH, *CLIENTS)
 
-# The coach every app's demo.py builds on (Stripe-ready: a Connect account id is set).
+# The coach every app's demo.py builds on (payments/demo.py onboards the demo coaches on the
+# Connect stand-in, so they are Stripe-ready: real account ids, no made-up ones).
 COACH_PROFILE = {
     "headline": "Leadership and career coach",
     "bio": (
@@ -37,7 +38,6 @@ COACH_PROFILE = {
     ),
     "hourly_rate": Decimal("150.00"),
     "currency": "CHF",
-    "stripe_account_id": "acct_demo_maya_keller",
     "timezone": "Europe/Zurich",
 }
 # Two more listed coaches so the directory looks like a directory.
@@ -49,7 +49,6 @@ OTHER_COACHES = (
             "bio": "Former radio host. Rehearsal-based coaching for talks, pitches and panels.",
             "hourly_rate": Decimal("180.00"),
             "currency": "CHF",
-            "stripe_account_id": "acct_demo_jonas_weber",
             "timezone": "Europe/Berlin",
         },
     ),
@@ -60,7 +59,6 @@ OTHER_COACHES = (
             "bio": "From CV to negotiation: a plan for your next move, one step per session.",
             "hourly_rate": Decimal("120.00"),
             "currency": "EUR",
-            "stripe_account_id": "acct_demo_lina_costa",
             "timezone": "Europe/Lisbon",
         },
     ),

@@ -240,6 +240,28 @@ def _payment_refunded(recipient, info, context):
     )
 
 
+def _payout_settlement_advice(recipient, info, context):
+    total = money(context.get("total"), context.get("currency", info.currency))
+    return Content(
+        title=f"Payout of {total} sent to your Stripe account",
+        body=f"We transferred {total} to your Stripe account. Your settlement advice lists "
+        "every booking, refund and deduction.",
+        link=info.link,
+        cta_label="Download the settlement advice",
+        details=[("Transferred", total)],
+    )
+
+
+def _payout_failed(recipient, info, context):
+    return Content(
+        title=f"Payout failed: {info.title}",
+        body=f"A transfer to a coach failed after every retry: {context.get('error', '')}. "
+        "See Payout items in the admin.",
+        link=info.link,
+        details=[("Coach", str(context.get("coach", "")))],
+    )
+
+
 # --- reminders ----------------------------------------------------------------------------
 
 
@@ -475,6 +497,10 @@ SPECS: dict[str, Spec] = {
     T.PAYMENT_RECEIVED: Spec(Cat.PAYMENT, NORMAL, _payment_received, email_mandatory=True),
     T.PAYMENT_FAILED: Spec(Cat.PAYMENT, HIGH, _payment_failed, email_mandatory=True),
     T.PAYMENT_REFUNDED: Spec(Cat.PAYMENT, HIGH, _payment_refunded, email_mandatory=True),
+    T.PAYOUT_SETTLEMENT_ADVICE: Spec(
+        Cat.PAYMENT, HIGH, _payout_settlement_advice, email_mandatory=True
+    ),
+    T.PAYOUT_FAILED: Spec(Cat.PAYMENT, HIGH, _payout_failed, email_mandatory=True),
     T.SESSION_REMINDER: Spec(Cat.REMINDER, NORMAL, _session_reminder),
     T.BOOKING_REQUESTED: Spec(Cat.BOOKING, HIGH, _booking_requested),
     T.BOOKING_REQUEST_SENT: Spec(Cat.BOOKING, NORMAL, _booking_request_sent),

@@ -25,6 +25,9 @@ class NotificationType(models.TextChoices):
     PAYMENT_RECEIVED = "payment_received", "Payment received"
     PAYMENT_FAILED = "payment_failed", "Payment failed"
     PAYMENT_REFUNDED = "payment_refunded", "Payment refunded"
+    # Payouts (issue 12): coaches get paid, staff hear about failed transfers
+    PAYOUT_SETTLEMENT_ADVICE = "payout_settlement_advice", "Payout sent, settlement advice"
+    PAYOUT_FAILED = "payout_failed", "Payout to a coach failed"
     # Reminders
     SESSION_REMINDER = "session_reminder", "Reminder before a session"
     # 1:1 bookings (seed 002)

@@ -59,3 +59,6 @@ class WebhookEventAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+from payments.payouts import admin as _payouts_admin  # noqa: E402, F401

@@ -12,12 +12,23 @@ class PaymentsConfig(AppConfig):
 
         # Coaches see their own payments in the admin (rows scoped by OwnedByCoachAdminMixin).
         register_coach_permissions("payments.view_payment", "payments.view_transaction")
+        # Real Stripe sends transfer.* to the platform endpoint: same handlers as Connect's.
+        from payments import webhooks
+        from payments.payouts.webhooks import PLATFORM_HANDLERS
+
+        webhooks.EVENT_HANDLERS.update(PLATFORM_HANDLERS)
+        import payments.payouts.tasks  # noqa: F401  (registers the Celery tasks)
+
         # settings.CELERY_BEAT_SCHEDULE is the dict Celery reads; apps add their entries.
         settings.CELERY_BEAT_SCHEDULE.update(
             {
                 "payments-reconcile": {
                     "task": "payments.tasks.reconcile_payments",
                     "schedule": timedelta(minutes=5),
+                },
+                "payments-process-payouts": {
+                    "task": "payments.payouts.tasks.process_payouts",
+                    "schedule": timedelta(minutes=30),
                 },
             }
         )

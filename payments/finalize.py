@@ -206,6 +206,9 @@ def refunded(*, payment: Payment, refund_id: str, amount: Decimal, note: str = "
     else:
         payment.status = Payment.Status.PARTIALLY_REFUNDED
     payment.save()
+    from payments.payouts.refunds import payout_item_adjust_for_refund
+
+    payout_item_adjust_for_refund(payment=payment, refunded_amount=amount, refund_key=refund_id)
     events.refund_recorded(payment, refund)  # invoicing: credit note after commit
     handlers = handlers_for(payment.purpose)
     if handlers is not None:

@@ -144,17 +144,21 @@ def payment_intent_create(
     metadata: dict[str, str],
     idempotency_key: str,
     capture_method: str = "automatic",
+    transfer_group: str = "",
 ) -> dict:
+    params = {
+        "amount": to_minor_units(amount, currency),
+        "currency": currency.lower(),
+        "customer": customer_id,
+        "metadata": metadata,
+        "capture_method": capture_method,
+        "payment_method_types": ["card"],
+    }
+    if transfer_group:  # separate charges and transfers: the coach's transfer joins this group
+        params["transfer_group"] = transfer_group
     return _call(
         client().v1.payment_intents.create,
-        params={
-            "amount": to_minor_units(amount, currency),
-            "currency": currency.lower(),
-            "customer": customer_id,
-            "metadata": metadata,
-            "capture_method": capture_method,
-            "payment_method_types": ["card"],
-        },
+        params=params,
         options={"idempotency_key": idempotency_key},
     )
 

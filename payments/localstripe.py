@@ -4,8 +4,13 @@ The stock `localstripe` command listens on every interface and pickles its store
 system temp folder. This launcher binds 127.0.0.1 only, keeps the store under var/, registers
 our webhook endpoint with the configured signing secret, and writes var/localstripe.json so
 the app can check at start that it signs with the secret we verify (payments/checks.py).
+It also mounts our Stripe Connect stand-in (payments/connect_standin/, a test double: accounts,
+account links, transfers, reversals) whose events go to a second, Connect endpoint signed with
+its own secret.
 
-    python -m payments.localstripe --port 8420 --webhook-url http://127.0.0.1:8000/payments/stripe/webhook/
+    python -m payments.localstripe --port 8420 \
+        --webhook-url http://127.0.0.1:8000/payments/stripe/webhook/ \
+        --connect-webhook-url http://127.0.0.1:8000/payments/stripe/connect-webhook/
 """
 
 from __future__ import annotations
@@ -87,7 +92,15 @@ def _scope_stripe_js(app) -> None:
     app.middlewares.append(scoped_stripe_js)
 
 
-def write_state(var_dir: Path, *, port: int, webhook_url: str, webhook_secret: str) -> Path:
+def write_state(
+    var_dir: Path,
+    *,
+    port: int,
+    webhook_url: str,
+    webhook_secret: str,
+    connect_webhook_url: str = "",
+    connect_webhook_secret: str = "",
+) -> Path:
     state = var_dir / STATE_FILE_NAME
     state.write_text(
         json.dumps(
@@ -95,6 +108,8 @@ def write_state(var_dir: Path, *, port: int, webhook_url: str, webhook_secret: s
                 "api_base": f"http://127.0.0.1:{port}",
                 "webhook_url": webhook_url,
                 "webhook_secret": webhook_secret,
+                "connect_webhook_url": connect_webhook_url,
+                "connect_webhook_secret": connect_webhook_secret,
                 "pid": os.getpid(),
             },
             indent=2,
@@ -104,7 +119,14 @@ def write_state(var_dir: Path, *, port: int, webhook_url: str, webhook_secret: s
 
 
 def serve(
-    *, port: int, var_dir: Path, webhook_url: str, webhook_secret: str, from_scratch: bool
+    *,
+    port: int,
+    var_dir: Path,
+    webhook_url: str,
+    webhook_secret: str,
+    from_scratch: bool,
+    connect_webhook_url: str = "",
+    connect_webhook_secret: str = "",
 ) -> None:
     from aiohttp import web
     from localstripe.server import app
@@ -116,11 +138,29 @@ def serve(
     _scope_stripe_js(app)
     from localstripe.resources import store
 
-    if not from_scratch:
+    from payments import connect_standin
+
+    connect_store = var_dir / "connect.jsonl"
+    if from_scratch:
+        connect_store.unlink(missing_ok=True)
+    else:
         store.try_load_from_disk()
+    connect_standin.install(
+        app,
+        store_path=connect_store,
+        webhook_url=connect_webhook_url,
+        webhook_secret=connect_webhook_secret,
+    )
     if webhook_url:
         register_webhook("coaching", webhook_url, webhook_secret, None)
-    write_state(var_dir, port=port, webhook_url=webhook_url, webhook_secret=webhook_secret)
+    write_state(
+        var_dir,
+        port=port,
+        webhook_url=webhook_url,
+        webhook_secret=webhook_secret,
+        connect_webhook_url=connect_webhook_url,
+        connect_webhook_secret=connect_webhook_secret,
+    )
 
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -139,6 +179,15 @@ def main(argv: list[str] | None = None) -> None:
         "--webhook-secret",
         default=os.environ.get("STRIPE_WEBHOOK_SECRET", "whsec_localstripe_coaching_platform"),
     )
+    parser.add_argument(
+        "--connect-webhook-url", default="", help="Where the Connect stand-in posts its events."
+    )
+    parser.add_argument(
+        "--connect-webhook-secret",
+        default=os.environ.get(
+            "STRIPE_CONNECT_WEBHOOK_SECRET", "whsec_localstripe_coaching_connect"
+        ),
+    )
     parser.add_argument("--from-scratch", action="store_true", help="Start with an empty store.")
     args = parser.parse_args(argv)
     serve(
@@ -147,6 +196,8 @@ def main(argv: list[str] | None = None) -> None:
         webhook_url=args.webhook_url,
         webhook_secret=args.webhook_secret,
         from_scratch=args.from_scratch,
+        connect_webhook_url=args.connect_webhook_url,
+        connect_webhook_secret=args.connect_webhook_secret,
     )
 
 

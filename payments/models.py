@@ -55,6 +55,8 @@ class Payment(models.Model):
 
     stripe_payment_intent_id = models.CharField(max_length=255, unique=True, null=True, blank=True)
     stripe_charge_id = models.CharField(max_length=255, blank=True)
+    # Stripe transfer_group of the intent and of the coach's payout transfer (booking_<id>).
+    transfer_group = models.CharField(max_length=64, blank=True)
     stripe_customer_id = models.CharField(max_length=255, blank=True)
     stripe_payment_method_id = models.CharField(max_length=255, blank=True)
     # Handed to the payer's browser only (Stripe.js 3-D Secure); never logged.
@@ -164,3 +166,14 @@ class WebhookEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.type} {self.stripe_event_id} ({self.status})"
+
+
+# Money out (payments/payouts/): defined there, registered as models of this app.
+from payments.payouts.models import (  # noqa: E402, F401
+    CoachDebt,
+    ConnectAccount,
+    DebtNetting,
+    PayoutItem,
+    PayoutReversal,
+    Settlement,
+)

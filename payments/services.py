@@ -121,6 +121,9 @@ def payment_open(
         "payer_id": str(payer.pk),
         "coach_id": str(coach.pk),
     }
+    transfer_group = transfer_group_for(
+        purpose=purpose, metadata=metadata, fallback=idempotency_key
+    )
     intent = gateway.payment_intent_create(
         amount=breakdown.total,
         currency=breakdown.currency,
@@ -128,6 +131,7 @@ def payment_open(
         metadata=intent_metadata,
         idempotency_key=idempotency_key,
         capture_method=capture_method,
+        transfer_group=transfer_group,
     )
     payment, _ = Payment.objects.get_or_create(
         stripe_payment_intent_id=intent["id"],
@@ -148,9 +152,20 @@ def payment_open(
             "stripe_customer_id": customer_id,
             "stripe_client_secret": intent.get("client_secret") or "",
             "capture_method": capture_method,
+            "transfer_group": transfer_group,
         },
     )
     return payment
+
+
+def transfer_group_for(*, purpose: str, metadata: dict, fallback: str) -> str:
+    """One Stripe transfer group per booking or registration (separate charges and
+    transfers: the payout's transfer carries the same group)."""
+    if metadata.get("booking_id"):
+        return f"booking_{metadata['booking_id']}"
+    if metadata.get("registration_id"):
+        return f"registration_{metadata['registration_id']}"
+    return f"{purpose}_{fallback}"[:64]
 
 
 @dataclass

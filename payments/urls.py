@@ -1,11 +1,13 @@
 from django.urls import path
 
 from payments import views
+from payments.payouts.views import connect_webhook
 
 app_name = "payments"
 
 urlpatterns = [
     path("stripe/webhook/", views.stripe_webhook, name="stripe_webhook"),
+    path("stripe/connect-webhook/", connect_webhook, name="stripe_connect_webhook"),
     path("confirm/", views.confirm, name="confirm"),
     path("methods/", views.methods, name="methods"),
     path("methods/setup/", views.methods_setup, name="methods_setup"),

@@ -3,6 +3,7 @@
 
 class WebinarError(Exception):
     status_code = 400
+    code = ""
     default_message = "This webinar cannot be booked."
 
     def __init__(self, message: str | None = None):
@@ -43,6 +44,16 @@ class WebinarFull(WebinarError):
 
 class PriceNotSet(WebinarError):
     default_message = "Webinar price is not set up for paid booking. Please contact support."
+
+
+class CoachPaymentsNotConfigured(WebinarError):
+    """Seeds 000/001: the coach's payout account is not ready; refused before any hold."""
+
+    code = "COACH_PAYMENTS_NOT_CONFIGURED"
+    default_message = (
+        "This coach cannot take paid bookings yet: their payout account is not set up. "
+        "Nothing was reserved or charged. Please try again later."
+    )
 
 
 class PaymentUnavailable(WebinarError):

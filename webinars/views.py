@@ -74,7 +74,8 @@ def webinar_register(request, webinar_id: int):
         result = services.webinar_register(webinar_id=webinar_id, user=request.user)
     except WebinarError as exc:
         if _wants_json(request):
-            response = JsonResponse({"message": exc.message}, status=exc.status_code)
+            body = {"message": exc.message, **({"code": exc.code} if exc.code else {})}
+            response = JsonResponse(body, status=exc.status_code)
             if getattr(exc, "retry_after", None):
                 response["Retry-After"] = str(exc.retry_after)
             return response

@@ -42,3 +42,23 @@ class CoachFactory(factory.django.DjangoModelFactory):
     def _role(obj, create, extracted, **kwargs):
         if create:
             make_coach(obj.user)
+
+    @factory.post_generation
+    def payments_ready(obj, create, extracted, **kwargs):
+        """Coaches can take paid bookings by default: their Connect account is stored as
+        Stripe reported it ready. `CoachFactory(payments_ready=False)` for one that is not."""
+        if not create or not obj.stripe_account_id:
+            return
+        from payments.models import ConnectAccount
+
+        ready = extracted is None or bool(extracted)
+        ConnectAccount.objects.update_or_create(
+            coach=obj,
+            defaults={
+                "stripe_account_id": obj.stripe_account_id,
+                "details_submitted": ready,
+                "payouts_enabled": ready,
+                "transfers_capability": "active" if ready else "inactive",
+                "requirements_due": [] if ready else ["external_account"],
+            },
+        )

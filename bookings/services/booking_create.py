@@ -16,6 +16,7 @@ from accounts.models import Connection
 from bookings import scheduling, selectors
 from bookings.errors import (
     BookingError,
+    CoachPaymentsNotConfigured,
     InvalidTime,
     InvalidTransition,
     LimitReached,
@@ -29,6 +30,7 @@ from bookings.models import GENERIC_TITLES, AvailabilitySlot, Booking
 from bookings.services import availability
 from bookings.services.abandoned import release_own_unpaid_attempts
 from bookings.services.notify import booking_event
+from payments.payouts.readiness import coach_can_take_payments
 
 logger = logging.getLogger(__name__)
 
@@ -190,6 +192,8 @@ def _reserve(
     quote = selectors.quote_session(
         coach=coach, session_type=session_type, start=start, end=end, code=discount
     )
+    if quote.total > 0 and not coach_can_take_payments(coach):
+        raise CoachPaymentsNotConfigured()
     booking_type = booking_type_for(
         session_type=session_type,
         instant=all(s.instant_booking for s in slots),

@@ -19,11 +19,13 @@ from django.utils import timezone
 from accounts import blocks
 from payments.errors import PaymentError
 from payments.models import Payment
+from payments.payouts.readiness import coach_can_take_payments
 from payments.services import payment_open
 from webinars import locks, pricing
 from webinars.errors import (
     AlreadyRegistered,
     BookingClosed,
+    CoachPaymentsNotConfigured,
     HoldExpired,
     HoldNotFound,
     NotBookable,
@@ -127,6 +129,8 @@ def _hold_seat(*, webinar_id: int, user, now: datetime) -> tuple[Registration, b
     if not quote.is_set:
         raise PriceNotSet()
     pricing.breakdown(webinar, amount=quote.amount, reason=quote.reason)  # validates the price
+    if not quote.is_free and not coach_can_take_payments(webinar.coach):
+        raise CoachPaymentsNotConfigured()
     registration = Registration(
         webinar=webinar,
         user=user,

@@ -61,18 +61,18 @@ class Command(BaseCommand):
 
         call_command("migrate", interactive=False, verbosity=1)
         site_url = f"http://127.0.0.1:{port}"
-        if not no_seed:
-            # The logins it prints point at the port this run serves (RUN_PORT / --port).
-            call_command("seed_demo", site_url=site_url)
-
         env = {**os.environ, "PYTHONUNBUFFERED": "1", "SITE_URL": site_url}
         # Ctrl-C, `kill` and a closed terminal all stop everything; SIGINT explicitly, because a
         # shell starting us in the background hands it down ignored.
         for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
             signal.signal(signum, self._on_signal)
         try:
+            # localstripe first: seeding onboards the demo coaches on its Connect stand-in.
             if stripe_port is not None:
                 self._start_localstripe(stripe_port, site_url, env)
+            if not no_seed:
+                # The logins it prints point at the port this run serves (RUN_PORT / --port).
+                call_command("seed_demo", site_url=site_url)
             self._start(
                 "server",
                 [
@@ -148,6 +148,10 @@ class Command(BaseCommand):
                 f"{site_url}/payments/stripe/webhook/",
                 "--webhook-secret",
                 settings.STRIPE_WEBHOOK_SECRET,
+                "--connect-webhook-url",
+                f"{site_url}/payments/stripe/connect-webhook/",
+                "--connect-webhook-secret",
+                settings.STRIPE_CONNECT_WEBHOOK_SECRET,
             ],
             env,
         )

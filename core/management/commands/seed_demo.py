@@ -59,7 +59,8 @@ class Command(BaseCommand):
         coach = accounts.coach
         self.stdout.write(
             f"  coach profile: {coach.user.get_full_name()}, {coach.currency} "
-            f"{coach.hourly_rate}/hour, Stripe account {coach.stripe_account_id}"
+            f"{coach.hourly_rate}/hour, Stripe account "
+            f"{coach.stripe_account_id or '(connected below)'}"
         )
 
         for label, seed in demo_seeders():

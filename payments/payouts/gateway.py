@@ -1,0 +1,107 @@
+"""Stripe Connect calls (accounts, links, transfers, reversals), through payments.gateway's
+client and error translation. Every write carries an idempotency key; never call these while
+holding a database row lock."""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+from payments.gateway import _call, client
+
+
+def account_create(*, email: str, coach_id: int, country: str, idempotency_key: str) -> dict:
+    """A controller-based account with the Express dashboard (not the deprecated
+    `type=express`): the platform pays Stripe's fees and bears losses."""
+    return _call(
+        client().v1.accounts.create,
+        params={
+            "controller": {
+                "stripe_dashboard": {"type": "express"},
+                "fees": {"payer": "application"},
+                "losses": {"payments": "application"},
+            },
+            "capabilities": {"transfers": {"requested": True}},
+            "country": country,
+            "email": email,
+            "metadata": {"coach_id": str(coach_id)},
+        },
+        options={"idempotency_key": idempotency_key},
+    )
+
+
+def account_retrieve(account_id: str) -> dict:
+    return _call(client().v1.accounts.retrieve, account_id)
+
+
+def account_link_create(*, account_id: str, refresh_url: str, return_url: str) -> dict:
+    # A fresh link each time (single-use, short-lived): a random key is right here.
+    return _call(
+        client().v1.account_links.create,
+        params={
+            "account": account_id,
+            "type": "account_onboarding",
+            "refresh_url": refresh_url,
+            "return_url": return_url,
+        },
+    )
+
+
+def login_link_create(*, account_id: str) -> dict:
+    return _call(client().v1.accounts.login_links.create, account_id)
+
+
+def transfer_create(
+    *,
+    amount_minor: int,
+    currency: str,
+    destination: str,
+    source_transaction: str,
+    transfer_group: str,
+    metadata: dict[str, str],
+    idempotency_key: str,
+) -> dict:
+    params = {
+        "amount": amount_minor,
+        "currency": currency.lower(),
+        "destination": destination,
+        "transfer_group": transfer_group,
+        "metadata": metadata,
+    }
+    if source_transaction:
+        params["source_transaction"] = source_transaction
+    return _call(
+        client().v1.transfers.create, params=params, options={"idempotency_key": idempotency_key}
+    )
+
+
+def transfer_list(*, transfer_group: str, destination: str = "") -> list[dict]:
+    """Every transfer of a transfer group (all pages)."""
+    params: dict = {"transfer_group": transfer_group, "limit": 100}
+    if destination:
+        params["destination"] = destination
+    found: list[dict] = []
+    while True:
+        page = _call(client().v1.transfers.list, params=params)
+        found.extend(page.get("data", []))
+        if not page.get("has_more") or not page.get("data"):
+            return found
+        params["starting_after"] = page["data"][-1]["id"]
+
+
+def transfer_reversal_create(
+    *, transfer_id: str, amount_minor: int, metadata: dict[str, str], idempotency_key: str
+) -> dict:
+    return _call(
+        client().v1.transfers.reversals.create,
+        transfer_id,
+        params={"amount": amount_minor, "metadata": metadata},
+        options={"idempotency_key": idempotency_key},
+    )
+
+
+def connect_webhook_construct_event(payload: bytes, signature: str | None):
+    import stripe
+
+    return stripe.Webhook.construct_event(
+        payload, signature, settings.STRIPE_CONNECT_WEBHOOK_SECRET
+    )

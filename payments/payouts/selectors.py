@@ -1,0 +1,83 @@
+"""Reads for the coach's "Get paid" page and dashboard."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from django.db.models import Q
+
+from payments.models import Payment
+from payments.payouts.models import CoachDebt, ConnectAccount, PayoutItem, Settlement
+from payments.payouts.schedule import KEEPS_MONEY, hold, proportional_deduction, with_service_end
+
+
+@dataclass
+class Upcoming:
+    payment: Payment
+    amount: Decimal
+    due_at: datetime | None
+
+
+def unpaid_payments():
+    """Payments that keep money and whose coach share was not made due yet."""
+    return Payment.objects.filter(status__in=KEEPS_MONEY, coach_share__gt=0).filter(
+        Q(payout_item__isnull=True) | Q(payout_item__status=PayoutItem.Status.ON_HOLD)
+    )
+
+
+def account_state(coach) -> dict:
+    account = ConnectAccount.objects.filter(coach=coach).first()
+    if account is None:
+        return {"state": "not_connected", "account": None, "requirements": []}
+    return {
+        "state": account.state,
+        "account": account,
+        "requirements": [r.replace("_", " ").replace(".", ": ") for r in account.requirements_due],
+    }
+
+
+def payouts_overview(*, coach, now: datetime) -> dict:
+    upcoming = []
+    payments = with_service_end(unpaid_payments().filter(coach=coach)).select_related("payout_item")
+    for payment in payments.order_by("created_at"):
+        item = getattr(payment, "payout_item", None)
+        deduction = (
+            item.refund_deduction
+            if item is not None
+            else proportional_deduction(payment, payment.amount_refunded)
+        )
+        due = payment.service_end + hold() if payment.service_end else None
+        upcoming.append(Upcoming(payment, payment.coach_share - deduction, due))
+    items = PayoutItem.objects.filter(coach=coach).select_related("settlement", "payment")
+    return {
+        **account_state(coach),
+        "upcoming": upcoming,
+        "due": items.filter(status__in=[PayoutItem.Status.PENDING, PayoutItem.Status.PROCESSING]),
+        "paid": items.filter(status=PayoutItem.Status.PAID).order_by("-paid_at")[:50],
+        "failed": items.filter(status=PayoutItem.Status.FAILED),
+        "debts": CoachDebt.objects.filter(coach=coach, remaining__gt=0),
+        "settlements": Settlement.objects.filter(coach=coach)[:24],
+        "currency": coach.currency,
+    }
+
+
+def coach_webinar_earnings(*, coach, start: datetime, end: datetime) -> Decimal:
+    """The coach's share of webinar seats sold (paid) in [start, end), less refunds."""
+    from payments.finalize import PAID
+    from payments.money import quantize
+
+    total = Decimal(0)
+    payments = Payment.objects.filter(
+        coach=coach,
+        purpose=Payment.Purpose.WEBINAR_REGISTRATION,
+        status__in=PAID,
+        completed_at__gte=start,
+        completed_at__lt=end,
+    ).only("amount_total", "amount_refunded", "coach_share", "currency")
+    for payment in payments:
+        if payment.amount_total:
+            kept = payment.amount_total - payment.amount_refunded
+            total += quantize(payment.coach_share * kept / payment.amount_total, payment.currency)
+    return total

@@ -1,0 +1,137 @@
+"""The coach's "Get paid" pages (/coach/payouts/): thin adapters over payouts services."""
+
+from __future__ import annotations
+
+import logging
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpResponseRedirect, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
+
+from payments.errors import InvalidWebhook, PaymentError
+from payments.payouts import connect, selectors
+from payments.payouts.models import Settlement
+from payments.payouts.webhooks import connect_webhook_process
+
+logger = logging.getLogger(__name__)
+
+
+def _coach(request):
+    coach = getattr(request.user, "coach_profile", None)
+    if coach is None:
+        raise Http404("This page is for coaches.")
+    return coach
+
+
+def _absolute(request, name: str) -> str:
+    return request.build_absolute_uri(reverse(name))
+
+
+@login_required
+@require_GET
+def overview(request):
+    coach = _coach(request)
+    context = {"coach": coach, **selectors.payouts_overview(coach=coach, now=timezone.now())}
+    return render(request, "payments/payouts/overview.html", context)
+
+
+@login_required
+@require_POST
+def connect_start(request):
+    coach = _coach(request)
+    try:
+        url = connect.connect_onboarding_url(
+            coach=coach,
+            refresh_url=_absolute(request, "payouts:refresh"),
+            return_url=_absolute(request, "payouts:return"),
+        )
+    except PaymentError as exc:
+        messages.error(request, exc.message)
+        return redirect("payouts:overview")
+    return HttpResponseRedirect(url, status=303)
+
+
+@login_required
+@require_GET
+def connect_refresh(request):
+    """Stripe's refresh_url: the link expired or was used. login_required re-authenticates
+    the coach first; then a fresh link."""
+    coach = _coach(request)
+    try:
+        url = connect.connect_onboarding_url(
+            coach=coach,
+            refresh_url=_absolute(request, "payouts:refresh"),
+            return_url=_absolute(request, "payouts:return"),
+        )
+    except PaymentError as exc:
+        messages.error(request, exc.message)
+        return redirect("payouts:overview")
+    return HttpResponseRedirect(url)
+
+
+@login_required
+@require_GET
+def connect_return(request):
+    """Stripe's return_url: reaching it does not mean onboarding is complete; we only ask
+    Stripe for the account's state again."""
+    coach = _coach(request)
+    try:
+        connect.connect_account_sync(coach=coach)
+    except PaymentError as exc:
+        messages.warning(request, f"We could not check your account with Stripe: {exc.message}")
+    return redirect("payouts:overview")
+
+
+@login_required
+@require_POST
+def dashboard_link(request):
+    coach = _coach(request)
+    try:
+        url = connect.connect_dashboard_url(coach=coach)
+    except PaymentError as exc:
+        messages.error(request, exc.message)
+        return redirect("payouts:overview")
+    return HttpResponseRedirect(url, status=303)
+
+
+@login_required
+@require_GET
+def advice_pdf(request, settlement_id: int):
+    """That coach and staff only; anyone else gets 404 (no hint that it exists)."""
+    settlement = Settlement.objects.filter(pk=settlement_id).select_related("coach").first()
+    allowed = settlement is not None and (
+        _is_platform_staff(request.user) or settlement.coach.user_id == request.user.pk
+    )
+    if not allowed or not settlement.pdf:
+        raise Http404("No such settlement advice.")
+    return FileResponse(
+        settlement.pdf.open("rb"),
+        content_type="application/pdf",
+        as_attachment=True,
+        filename=f"settlement-advice-{settlement.pk}.pdf",
+    )
+
+
+def _is_platform_staff(user) -> bool:
+    """Coaches are `is_staff` too (for their scoped admin); they are not platform staff."""
+    return bool(user.sees_everything)
+
+
+@csrf_exempt
+@require_POST
+def connect_webhook(request):
+    try:
+        outcome = connect_webhook_process(
+            payload=request.body, signature=request.headers.get("Stripe-Signature")
+        )
+    except InvalidWebhook as exc:
+        logger.warning("rejected connect webhook: %s", exc)
+        return JsonResponse({"message": "Invalid signature or payload."}, status=400)
+    except Exception:  # logged and recorded; Stripe retries on 5xx
+        return JsonResponse({"message": "Processing failed; please retry."}, status=500)
+    return JsonResponse({"received": True, "outcome": str(outcome)})
