@@ -9,10 +9,13 @@ class InvoicingConfig(AppConfig):
     verbose_name = "Invoices and credit notes"
 
     def ready(self):
+        from invoicing.payouts import self_billing_before_transfer
         from payments import events
+        from payments.payouts.hooks import register_before_transfer
 
         events.on_payment_completed(_payment_completed)
         events.on_refund_recorded(_refund_recorded)
+        register_before_transfer(self_billing_before_transfer)
         settings.CELERY_BEAT_SCHEDULE.update(
             {
                 "invoicing-sweep": {

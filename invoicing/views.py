@@ -6,8 +6,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.http import safe_next
 from invoicing import selectors
 from invoicing.errors import ContestNotAllowed
 from invoicing.forms import BillingDetailsForm, ContestForm, SelfBillingAcceptForm
@@ -122,7 +124,4 @@ def self_billing_accept(request):
         )
     self_billing_agreement_accept(coach=coach, user=request.user)
     messages.success(request, "Thank you: the self-billing agreement is accepted.")
-    next_url = request.POST.get("next", "")
-    if next_url.startswith("/") and not next_url.startswith("//"):
-        return redirect(next_url)
-    return redirect("invoicing:self_billing")
+    return redirect(safe_next(request, reverse("invoicing:self_billing")))

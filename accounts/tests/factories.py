@@ -44,6 +44,15 @@ class CoachFactory(factory.django.DjangoModelFactory):
             make_coach(obj.user)
 
     @factory.post_generation
+    def self_billing(obj, create, extracted, **kwargs):
+        """Coaches have accepted the self-billing agreement by default (payouts need it);
+        `CoachFactory(self_billing=False)` for one who has not."""
+        if create and (extracted is None or bool(extracted)):
+            from invoicing.services import self_billing_agreement_accept
+
+            self_billing_agreement_accept(coach=obj, user=obj.user)
+
+    @factory.post_generation
     def payments_ready(obj, create, extracted, **kwargs):
         """Coaches can take paid bookings by default: their Connect account is stored as
         Stripe reported it ready. `CoachFactory(payments_ready=False)` for one that is not."""

@@ -22,3 +22,15 @@ def documents_for(documents_by_payment, payment_id):
     if not documents_by_payment or not payment_id:
         return []
     return documents_by_payment.get(payment_id, [])
+
+
+@register.inclusion_tag("invoicing/_self_billing_agreement.html", takes_context=True)
+def self_billing_agreement(context, coach, next_url: str = ""):
+    """The agreement card for a coach's payouts page (payouts wait until it is accepted)."""
+    from invoicing.views import self_billing_context
+
+    return {
+        **self_billing_context(coach),
+        "next": next_url,
+        "csrf_token": context.get("csrf_token"),
+    }

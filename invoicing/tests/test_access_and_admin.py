@@ -10,7 +10,7 @@ from celery.exceptions import Retry
 from django.core.management import call_command
 from django.urls import reverse
 
-from accounts.tests.factories import PASSWORD, UserFactory
+from accounts.tests.factories import UserFactory
 from invoicing.models import Document, DocumentLine, ImmutableDocumentError
 from invoicing.pdf import document_pdf_bytes, document_pdf_render
 from invoicing.services import invoice_issue_for_payment
@@ -32,7 +32,7 @@ def staff(client):
 
 
 def login(client, user):
-    assert client.login(email=user.email, password=PASSWORD)
+    client.force_login(user)  # django-axes: Client.login() has no request to check
 
 
 def test_the_owner_downloads_the_pdf_rendered_on_request_and_the_same_bytes_again(client, invoice):

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from accounts.tests.factories import PASSWORD, CoachFactory, UserFactory
+from accounts.tests.factories import CoachFactory, UserFactory
 from invoicing.models import BillingDetails, Document
 from invoicing.services import credit_note_issue_for_refund, invoice_issue_for_payment
 from invoicing.tests.factories import CompletedPaymentFactory, refund_transaction, session_paid
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 def login(client, user):
-    assert client.login(email=user.email, password=PASSWORD)
+    client.force_login(user)  # django-axes: Client.login() has no request to check
 
 
 def test_a_client_enters_a_billing_address_and_vat_number_used_by_new_invoices(client, platform):

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.tests.factories import PASSWORD, CoachFactory, UserFactory
+from accounts.tests.factories import CoachFactory, UserFactory
 from invoicing.errors import ContestNotAllowed, SelfBillingAgreementMissing
 from invoicing.models import BillingDetails, DocumentContest, DocumentKind, SelfBillingAgreement
 from invoicing.pdf import document_pdf_bytes
@@ -43,13 +43,15 @@ LINES = [
 
 @pytest.fixture
 def coach(platform):
-    coach = CoachFactory(user=UserFactory(first_name="Chris", last_name="Coach"))
+    coach = CoachFactory(
+        user=UserFactory(first_name="Chris", last_name="Coach"), self_billing=False
+    )
     BillingDetails.objects.create(user=coach.user, address="Hauptgasse 3\n3011 Bern")
     return coach
 
 
 def login(client, user):
-    assert client.login(email=user.email, password=PASSWORD)
+    client.force_login(user)  # django-axes: Client.login() has no request to check
 
 
 def test_no_self_billed_invoice_and_no_payout_without_the_agreement(coach):
