@@ -81,8 +81,9 @@ def stripe_down(settings):
 
 @pytest.fixture(autouse=True)
 def _documents_only_where_tested(request, monkeypatch):
-    """Every completed payment issues an invoice and every refund a credit note, each a
-    WeasyPrint PDF (0.3-3 s here); with eager Celery every paid test would pay for that.
+    """Every completed payment issues an invoice, every refund a credit note and every payout
+    a self-billed invoice, each a WeasyPrint PDF (0.3-3 s here); with eager Celery every paid
+    test would pay for that.
     Invoicing's own tests, tests marked `invoicing` and the browser layer (its own server
     process) keep the listeners; elsewhere only the invoicing ones are left out."""
     if (
@@ -92,11 +93,16 @@ def _documents_only_where_tested(request, monkeypatch):
     ):
         return
     from payments import events
+    from payments.payouts import hooks
 
-    for name in ("_payment_completed", "_refund_recorded"):
-        listeners = getattr(events, name)
+    for registry, name in (
+        (events, "_payment_completed"),
+        (events, "_refund_recorded"),
+        (hooks, "_BEFORE"),  # self-billing: the agreement check and the SBI before a transfer
+    ):
+        listeners = getattr(registry, name)
         kept = [fn for fn in listeners if not fn.__module__.startswith("invoicing")]
-        monkeypatch.setattr(events, name, kept)
+        monkeypatch.setattr(registry, name, kept)
 
 
 def missing_real_services() -> list[str]:
