@@ -17,8 +17,10 @@ from bookings.tests.factories import (
     at,
     future_weekday,
 )
+from invoicing.models import Document
 from payments.models import Payment
 from payments.tests.factories import PaymentFactory
+from tests.browser.test_invoices import download, wait_until
 
 LIVE_TIMEOUT = 20_000  # ms: webhook localstripe -> daphne, then the panel's next poll
 
@@ -88,6 +90,16 @@ def test_book_with_a_code_pay_accept_a_request_and_cancel_with_refund(page, live
         "202.50"
     )
 
+    # Her invoice for the session is under Receipts & invoices (issued after commit by Celery).
+    wait_until(lambda: Document.objects.filter(payment=ada_booking.payment_id).exists())
+    invoice = Document.objects.get(payment=ada_booking.payment_id)
+    page.goto("/payments/invoices/")
+    row = page.get_by_role("row", name=invoice.number)
+    expect(row).to_contain_text("CHF 202.50")
+    text = download(page, row.get_by_role("link", name=f"Download {invoice.number} PDF"))
+    for expected in (f"Invoice {invoice.number}", "1:1 coaching session", "incl. 8.1% MWST"):
+        assert expected in text, expected
+
     # Bob sends a request for Tuesday (his card is only authorized) and keeps the page open.
     bob_context = page.context.browser.new_context(base_url=live_stack.url)
     coach_context = page.context.browser.new_context(base_url=live_stack.url)
@@ -147,6 +159,14 @@ def test_book_with_a_code_pay_accept_a_request_and_cancel_with_refund(page, live
     ada_booking.refresh_from_db()
     assert ada_booking.payment.amount_refunded == Decimal("202.50")
     assert ada_booking.payment.status == Payment.Status.REFUNDED
+
+    # The refund gets a credit note that refers to the session's invoice.
+    wait_until(lambda: Document.objects.filter(refers_to=invoice).exists())
+    credit = Document.objects.get(refers_to=invoice)
+    page.goto("/payments/invoices/")
+    expect(page.get_by_role("row", name=credit.number)).to_contain_text(
+        f"refers to {invoice.number}"
+    )
 
 
 def test_the_confirming_panel_polls_when_websockets_cannot_connect(page, live_stack, login):
