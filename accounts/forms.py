@@ -14,6 +14,13 @@ def timezone_choices():
     return [("UTC", "UTC"), *[(z, z.replace("_", " ")) for z in zones]]
 
 
+# WCAG 1.3.5 (identify input purpose): browsers and password managers fill these in.
+NAME_WIDGETS = {
+    "first_name": forms.TextInput(attrs={"autocomplete": "given-name"}),
+    "last_name": forms.TextInput(attrs={"autocomplete": "family-name"}),
+}
+
+
 class TimezoneSelect(forms.Select):
     def __init__(self, attrs=None):
         super().__init__({"data-detect-timezone": "true", **(attrs or {})})
@@ -31,6 +38,7 @@ class SignupForm(SingleLineInputsMixin, UserCreationForm):
         model = User
         fields = ("email", "first_name", "last_name", "timezone")
         field_classes: dict = {}
+        widgets = NAME_WIDGETS
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -59,6 +67,7 @@ class ProfileForm(SingleLineInputsMixin, forms.ModelForm):
     class Meta:
         model = User
         fields = ("first_name", "last_name", "timezone")
+        widgets = NAME_WIDGETS
 
 
 class CoachProfileForm(SingleLineInputsMixin, forms.ModelForm):
