@@ -13,5 +13,6 @@ urlpatterns = [
     path("payments/", include("payments.urls")),
     path("notifications/", include("notifications.urls")),
     path("", include("bookings.urls")),
+    path("", include("launch.urls")),  # /legal/<slug>/, /leads/
     path("", include("core.urls")),
 ]
