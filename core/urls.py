@@ -12,7 +12,7 @@ urlpatterns = [
     path(
         "staff/retry/webhooks/<int:event_id>/",
         staff_views.retry_webhook_event,
-        name="staff_retry_webhook",
+        name="staff_retry_event",
     ),
     path("bookings/mine/", my_bookings.my_bookings, name="my_bookings"),
 ]

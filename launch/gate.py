@@ -59,7 +59,7 @@ def path_is_open(path: str) -> bool:
         name in OPEN_URL_NAMES
         or name.startswith("launch:")
         or "password_reset" in name
-        or "webhook" in (match.url_name or "")  # any provider's webhook (email, calendar, ...)
+        or (match.url_name or "").endswith("webhook")  # any provider's (email, calendar, ...)
     )
 
 

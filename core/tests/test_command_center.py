@@ -163,7 +163,7 @@ def test_retry_failed_emails_sends_them(staff_client, committed):
 def test_retry_failed_webhook_event_runs_the_handler_once(staff_client):
     payment = PaymentFactory(status=Payment.Status.COMPLETED, amount_captured=Decimal("150.00"))
     event = _refund_event(payment)
-    url = reverse("core:staff_retry_webhook", kwargs={"event_id": event.pk})
+    url = reverse("core:staff_retry_event", kwargs={"event_id": event.pk})
 
     assert staff_client.post(url).status_code == 302
     assert staff_client.post(url).status_code == 302  # a second click

@@ -33,7 +33,7 @@ def _kind(route: str, pattern) -> str:
     name = pattern.name or ""
     if route.startswith("admin/"):
         return "admin"
-    if "webhook" in name or route.startswith("integrations/"):
+    if name.endswith("webhook") or route.startswith("integrations/"):
         return "webhook"
     if route in PUBLIC_ROUTES or "password_reset" in name or route.startswith("accounts/reset/"):
         return "public"
