@@ -9,8 +9,24 @@ from launch.models import Lead, LegalPage
 from webinars.exports import safe_row
 
 
+class PlatformStaffAdmin(admin.ModelAdmin):
+    """Platform staff only (superuser or role staff), never the coaches' scoped admin."""
+
+    def _staff(self, request) -> bool:
+        return request.user.is_active and request.user.sees_everything
+
+    def has_module_permission(self, request):
+        return self._staff(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._staff(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._staff(request)
+
+
 @admin.register(LegalPage)
-class LegalPageAdmin(admin.ModelAdmin):
+class LegalPageAdmin(PlatformStaffAdmin):
     list_display = ["title", "slug", "updated_at"]
     readonly_fields = ["updated_at"]
 
@@ -22,7 +38,7 @@ class LegalPageAdmin(admin.ModelAdmin):
 
 
 @admin.register(Lead)
-class LeadAdmin(admin.ModelAdmin):
+class LeadAdmin(PlatformStaffAdmin):
     list_display = ["email", "role", "created_at", "confirmed_at"]
     list_filter = ["role", ("confirmed_at", admin.EmptyFieldListFilter)]
     search_fields = ["email"]

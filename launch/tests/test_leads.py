@@ -109,7 +109,7 @@ def test_rate_limited_per_ip(client, committed):
 def test_staff_export_leads_as_formula_safe_csv(client):
     Lead.objects.create(email="ada@example.com", role="coach")
     Lead.objects.create(email="=HYPERLINK(1)@example.com", role="client")
-    staff = UserFactory(role=User.Role.STAFF, is_staff=True, is_superuser=True)
+    staff = UserFactory(role=User.Role.STAFF, is_staff=True)  # platform staff, not superuser
     client.force_login(staff)
 
     response = client.post(
@@ -143,3 +143,12 @@ def test_legal_pages_ship_with_placeholder_text_and_staff_edit_them(client):
     client.logout()
     html = client.get("/legal/imprint/").content.decode()
     assert "Coaching Platform GmbH" in html and "placeholder" not in html
+
+
+def test_coaches_do_not_see_leads_or_edit_legal_pages(client):
+    from accounts.tests.factories import CoachFactory
+
+    client.force_login(CoachFactory().user)
+    assert client.get(reverse("admin:launch_lead_changelist")).status_code == 403
+    page = LegalPage.objects.get(slug="terms")
+    assert client.get(reverse("admin:launch_legalpage_change", args=[page.pk])).status_code == 403
