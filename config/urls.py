@@ -14,5 +14,6 @@ urlpatterns = [
     path("coach/payouts/", include("payments.payouts.urls")),
     path("notifications/", include("notifications.urls")),
     path("", include("bookings.urls")),
+    path("", include("launch.urls")),  # /legal/<slug>/, /leads/
     path("", include("core.urls")),
 ]

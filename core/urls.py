@@ -1,11 +1,18 @@
 from django.urls import path
 
-from core import my_bookings, views
+from core import my_bookings, staff_views, views
 
 app_name = "core"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz/", views.healthz, name="healthz"),
+    path("staff/", staff_views.command_center_page, name="staff"),
+    path("staff/retry/emails/", staff_views.retry_failed_emails, name="staff_retry_emails"),
+    path(
+        "staff/retry/webhooks/<int:event_id>/",
+        staff_views.retry_webhook_event,
+        name="staff_retry_event",
+    ),
     path("bookings/mine/", my_bookings.my_bookings, name="my_bookings"),
 ]

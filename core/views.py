@@ -3,6 +3,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from core.health import health_report, is_healthy
 from core.selectors import coach_directory
 
 
@@ -20,4 +21,8 @@ def home(request):
 
 @require_GET
 def healthz(request):
-    return JsonResponse({"status": "ok"})
+    """Readiness: 200 when every configured service answers, 503 when one is down."""
+    report = health_report()
+    response = JsonResponse(report, status=200 if is_healthy(report) else 503)
+    response["Cache-Control"] = "no-store"
+    return response

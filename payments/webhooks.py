@@ -123,7 +123,11 @@ def webhook_process(*, payload: bytes, signature: str | None) -> Outcome:
     """Verify and apply one delivery. Raises InvalidWebhook (answer 400) or any error of the
     effects (answer 500; recorded as a failed event for the retry). A signed event without a
     usable object is recorded as failed and returns MALFORMED (answered 2xx: no retry)."""
-    event = parse_event(payload, signature)
+    return event_apply(parse_event(payload, signature))
+
+
+def event_apply(event: dict) -> Outcome:
+    """Apply one verified event once (the inbox row is claimed under its lock)."""
     handler = EVENT_HANDLERS.get(event["type"])
     obj = event_object(event)
     if handler is not None and obj is None:
@@ -202,3 +206,14 @@ def _record_failure(event: dict, exc: Exception) -> None:
                 )
     except Exception:
         logger.exception("could not record the failure of webhook %s", event["id"])
+
+
+def webhook_event_retry(*, event_id: int) -> Outcome | None:
+    """Staff: run a failed event's handler again on the payload recorded (verified when it
+    arrived). Still once per event: `event_apply` claims the row under its lock, so a retry
+    racing Stripe's own redelivery (or a second click) applies it once; the loser sees
+    DUPLICATE. None when the event is not failed. Errors are recorded on the row and raised."""
+    row = WebhookEvent.objects.filter(pk=event_id, status=WebhookEvent.Status.FAILED).first()
+    if row is None or not isinstance(row.payload, dict):
+        return None
+    return event_apply(row.payload)

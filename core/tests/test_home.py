@@ -84,7 +84,3 @@ def test_home_paginates_and_keeps_the_search(client):
 
     assert len(response.context["coaches"]) == 12
     assert 'href="?q=career&amp;page=2"' in response.content.decode()
-
-
-def test_healthz_answers_ok(client):
-    assert client.get(reverse("core:healthz")).json() == {"status": "ok"}

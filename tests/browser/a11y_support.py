@@ -45,6 +45,7 @@ class World:
     request: object
     monday: dt.date
     week: dt.date
+    staff: object = None
 
 
 def seed_world() -> World:
@@ -122,6 +123,19 @@ def _seed_world() -> World:
         booking_type=Booking.Type.REQUEST,
         client_message="Could we focus on my next promotion?",
     )
+    # A flush removes what data migrations shipped: the legal pages, as the migration has them.
+    from launch.models import LegalPage
+
+    for slug, title in (("terms", "Terms of service"), ("privacy", "Privacy policy")):
+        LegalPage.objects.get_or_create(
+            slug=slug, defaults={"title": title, "body": "Placeholder.\n\nSecond paragraph."}
+        )
+    LegalPage.objects.get_or_create(slug="imprint", defaults={"title": "Imprint", "body": "-"})
+    from accounts.models import User
+
+    staff = UserFactory(
+        first_name="Sam", last_name="Staff", email="sam.staff@example.com", role=User.Role.STAFF
+    )
     long_link = "/webinars/?utm_source=newsletter&utm_medium=email&utm_campaign=" + "x" * 80
     for user in (ada, coach.user):
         NotificationFactory(recipient=user, title="Payment received", link=long_link)
@@ -138,6 +152,7 @@ def _seed_world() -> World:
         request=request,
         monday=monday,
         week=monday,
+        staff=staff,
     )
 
 
@@ -155,7 +170,7 @@ def session_cookie(user) -> str:
 @dataclass(frozen=True)
 class PageState:
     id: str
-    role: str  # "anonymous" | "client" | "coach"
+    role: str  # "anonymous" | "client" | "coach" | "staff"
     path: str
     action: Callable | None = None  # action(page) after loading: opens a modal, etc.
     fragment: str | None = None  # an htmx fragment URL to validate as HTML as well
@@ -198,6 +213,11 @@ def submit_empty_signup(page) -> None:
     page.locator("[role=alert]").first.wait_for()
 
 
+def submit_empty_lead_form(page) -> None:
+    page.get_by_role("button", name="Keep me posted").click()
+    page.locator("[role=alert]").first.wait_for()
+
+
 def page_states(world: World) -> list[PageState]:
     c, w, b = world.coach.pk, world.webinar.pk, world.booking.pk
     cal = f"/coaches/{c}/calendar/?week={world.week.isoformat()}"
@@ -213,6 +233,9 @@ def page_states(world: World) -> list[PageState]:
         PageState(
             "anon-signup-errors", "anonymous", "/accounts/signup/", submit_empty_signup, status=400
         ),
+        PageState("anon-legal", "anonymous", "/legal/terms/"),
+        PageState("anon-leads", "anonymous", "/leads/"),
+        PageState("anon-lead-errors", "anonymous", "/leads/", submit_empty_lead_form, status=400),
     ]
     client = [
         PageState("client-home", "client", "/"),
@@ -254,7 +277,8 @@ def page_states(world: World) -> list[PageState]:
         PageState("coach-notifications", "coach", "/notifications/"),
         PageState("coach-profile", "coach", "/accounts/profile/"),
     ]
-    return anonymous + client + coach
+    staff = [PageState("staff-command-center", "staff", "/staff/")]
+    return anonymous + client + coach + staff
 
 
 # Ids only (pytest collects before the world exists); test modules look states up by id.
@@ -267,6 +291,9 @@ STATE_IDS = [
     "anon-login",
     "anon-signup",
     "anon-signup-errors",
+    "anon-legal",
+    "anon-leads",
+    "anon-lead-errors",
     "client-home",
     "client-webinars",
     "client-webinar-modal",
@@ -295,6 +322,7 @@ STATE_IDS = [
     "coach-calendar",
     "coach-notifications",
     "coach-profile",
+    "staff-command-center",
 ]
 
 

@@ -470,6 +470,7 @@ def a11y_world(_live_stack_processes, django_db_blocker):
             "anonymous": None,
             "client": session_cookie(world.ada),
             "coach": session_cookie(world.coach_user),
+            "staff": session_cookie(world.staff),
         }
     yield world, cookies
     with django_db_blocker.unblock():
