@@ -98,7 +98,7 @@ def _db_row(key, label, queryset, *, now, date_field, url, note="") -> Row:
 
 def command_center_rows(*, now: datetime | None = None) -> list[Row]:
     from notifications.models import OutboundEmail
-    from payments.models import Payment, WebhookEvent
+    from payments.models import Payment, PayoutItem, WebhookEvent
 
     now = now or timezone.now()
     stale_before = now - timedelta(minutes=settings.PAYMENT_RECONCILE_AFTER_MINUTES)
@@ -150,6 +150,15 @@ def command_center_rows(*, now: datetime | None = None) -> list[Row]:
             now=now,
             date_field="updated_at",
             url=_changelist("payments.payment", refund_owed_reason__gt=""),
+        ),
+        _db_row(
+            "payouts_failed",
+            "Payout items failed",
+            PayoutItem.objects.filter(status=PayoutItem.Status.FAILED),
+            now=now,
+            date_field="created_at",
+            url=_changelist("payments.payoutitem", status__exact="failed"),
+            note="retries used up: transfer by hand or fix the account, then reset",
         ),
     ]
 

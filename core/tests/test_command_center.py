@@ -18,7 +18,7 @@ from accounts.models import User
 from accounts.tests.factories import CoachFactory, UserFactory
 from core.command_center import command_center_rows
 from notifications.models import OutboundEmail
-from payments.models import Payment, Transaction, WebhookEvent
+from payments.models import Payment, PayoutItem, Transaction, WebhookEvent
 from payments.tests.factories import PaymentFactory
 from tests.concurrency import race
 
@@ -92,6 +92,16 @@ def test_counts_and_oldest_age_from_the_database_with_filtered_admin_links(staff
     PaymentFactory(status=Payment.Status.COMPLETED, refund_owed_reason="seat gone")
     _refund_event(PaymentFactory(status=Payment.Status.COMPLETED))
     WebhookEvent.objects.create(stripe_event_id="evt_ok", type="x", payload={}, status="processed")
+    for status in ("failed", "failed", "paid"):
+        failed = PaymentFactory(status=Payment.Status.COMPLETED)
+        PayoutItem.objects.create(
+            payment=failed,
+            coach=failed.coach,
+            status=status,
+            currency="CHF",
+            gross_share=failed.coach_share,
+            transfer_group=f"payment-{failed.pk}",
+        )
 
     rows = _rows()
 
@@ -102,6 +112,7 @@ def test_counts_and_oldest_age_from_the_database_with_filtered_admin_links(staff
     assert rows["payments_stuck"].count == 1
     assert rows["refunds_owed"].count == 1
     assert rows["webhooks_failed"].count == 1
+    assert rows["payouts_failed"].count == 2
     # Each link opens the admin list of exactly the items counted.
     for key in (
         "emails_failed",
@@ -109,6 +120,7 @@ def test_counts_and_oldest_age_from_the_database_with_filtered_admin_links(staff
         "payments_stuck",
         "refunds_owed",
         "webhooks_failed",
+        "payouts_failed",
     ):
         response = staff_client.get(rows[key].url)
         assert response.status_code == 200, key
