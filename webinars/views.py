@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.conditional import anonymous_conditional
 from core.pagination import paginate
 from payments.money import format_money
 from webinars import selectors, services
@@ -44,6 +45,7 @@ def _panel(request, webinar_id: int, *, error: str = "", status: int = 200) -> H
 
 
 @require_GET
+@anonymous_conditional
 def webinar_list(request):
     """Open webinars, live ones then soonest first, one keyset window a page (`?after=` /
     `?before=` cursors: the page costs the same with 20 or 20,000 webinars)."""
@@ -60,6 +62,7 @@ def webinar_list(request):
 
 
 @require_GET
+@anonymous_conditional
 def webinar_detail(request, webinar_id: int):
     webinar = _webinar_or_404(request, webinar_id)
     context = selectors.webinar_detail_context(webinar=webinar, user=request.user)
