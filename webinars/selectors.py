@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -353,13 +353,22 @@ def _my_registrations(user) -> QuerySet[Registration]:
     )
 
 
+def _not_over_q(now: datetime) -> Q:
+    """ends_at >= now or no date, as a semi-join through the slots' `end` index (only slots
+    still to end are read) instead of each registration's `ends_at` subquery."""
+    any_slot = WebinarSlot.objects.filter(webinar=OuterRef("webinar_id"))
+    return Q(
+        webinar_id__in=WebinarSlot.objects.filter(end__gte=now).values("webinar_id")
+    ) | ~Exists(any_slot)
+
+
 def _upcoming_q(now: datetime) -> Q:
-    return _live_q(now) & (Q(ends_at__isnull=True) | Q(ends_at__gte=now))
+    return _live_q(now) & _not_over_q(now)
 
 
 def _past_q(now: datetime) -> Q:
     """Ended (live seats of a webinar that is over) or lost (refunded, cancelled)."""
-    return (_live_q(now) & Q(ends_at__lt=now)) | _was_booked_q()
+    return (_live_q(now) & ~_not_over_q(now)) | _was_booked_q()
 
 
 def _my_webinar(registration: Registration, now: datetime) -> MyWebinar:
