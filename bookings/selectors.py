@@ -505,14 +505,23 @@ def session_bookings_for_client(user) -> QuerySet[Booking]:
     )
 
 
-def my_session_bookings(*, user, now: dt.datetime) -> tuple[list[Booking], list[Booking]]:
-    """(upcoming, past) 1:1 sessions of `user` as a client for /bookings/mine/ (2 queries).
-    Upcoming: still open (awaiting payment, requested, suggestion, confirmed) and not over."""
-    rows = list(session_bookings_for_client(user))
-    upcoming = [b for b in rows if b.end > now and b.status in Booking.OPEN_STATUSES]
-    past = [b for b in rows if b not in upcoming]
-    past.reverse()
-    return upcoming, past[:50]
+def _upcoming_session_q(now: dt.datetime) -> Q:
+    return Q(end__gt=now, status__in=Booking.OPEN_STATUSES)
+
+
+def my_upcoming_sessions(*, user, now: dt.datetime) -> list[Booking]:
+    """Open 1:1 sessions (awaiting payment, requested, suggestion, confirmed) not over yet,
+    soonest first: in full (2 queries)."""
+    return list(session_bookings_for_client(user).filter(_upcoming_session_q(now)))
+
+
+def my_past_sessions(*, user, now: dt.datetime) -> QuerySet[Booking]:
+    """Everything else (over, cancelled, declined...), newest first: paginate it."""
+    return (
+        session_bookings_for_client(user)
+        .exclude(_upcoming_session_q(now))
+        .order_by("-start", "-pk")
+    )
 
 
 def booking_for_status_panel(booking_id: int) -> Booking | None:
@@ -550,7 +559,7 @@ def requests_inbox(coach: Coach) -> QuerySet[Booking]:
         Booking.objects.filter(coach=coach, status__in=OPEN_REQUEST_STATUSES)
         .select_related("client", "session_type")
         .prefetch_related("suggested_times")
-        .order_by("start")
+        .order_by("start", "pk")
     )
 
 

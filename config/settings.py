@@ -114,7 +114,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # in another thread or process sees the same data as the test.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=0)
+# Persistent connections in production (a connection per request halves the detail page's
+# throughput), each checked before a request reuses it; `DB_CONN_MAX_AGE=0` turns them off
+# (the daphne websocket process, see docs/deploy.md). Local and test runs open one a request.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int(
+    "DB_CONN_MAX_AGE", default=60 if IS_PRODUCTION else 0
+)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = DATABASES["default"]["CONN_MAX_AGE"] != 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Auth -----------------------------------------------------------------------------------

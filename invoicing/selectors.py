@@ -27,13 +27,15 @@ def documents_of(user) -> QuerySet[Document]:
     return Document.objects.filter(owner=user).select_related("refers_to").prefetch_related("lines")
 
 
-def documents_by_payment(user) -> dict[int, list[Document]]:
-    """{payment id: [invoice, credit notes...]} of `user`, in one query (My Bookings)."""
+def documents_by_payment(user, *, payment_ids=None) -> dict[int, list[Document]]:
+    """{payment id: [invoice, credit notes...]} of `user`, in one query (My Bookings);
+    only those of `payment_ids` when given (the rows of one page)."""
     by_payment: dict[int, list[Document]] = {}
-    for document in (
-        Document.objects.filter(owner=user, payment__isnull=False, coach__isnull=True)
-        .only("pk", "number", "kind", "payment_id", "issued_at")
-        .order_by("issued_at", "pk")
+    documents = Document.objects.filter(owner=user, payment__isnull=False, coach__isnull=True)
+    if payment_ids is not None:
+        documents = documents.filter(payment_id__in=[pk for pk in payment_ids if pk])
+    for document in documents.only("pk", "number", "kind", "payment_id", "issued_at").order_by(
+        "issued_at", "pk"
     ):
         by_payment.setdefault(document.payment_id, []).append(document)
     return by_payment

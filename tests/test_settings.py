@@ -45,6 +45,7 @@ SETTINGS_VARIABLES = {
     "PLATFORM_LEGAL_NAME",
     "PLATFORM_ADDRESS",
     "PLATFORM_VAT_NUMBER",
+    "DB_CONN_MAX_AGE",
 }
 
 PRODUCTION_ENV = {
@@ -197,6 +198,21 @@ def test_production_with_every_variable_uses_real_services_and_stripe(tmp_path):
     assert loaded["stripe_api_base"] == ""
     assert loaded["stripe_js_url"] == "https://js.stripe.com/v3/"
     assert loaded["secure_ssl_redirect"] is True
+
+
+def test_production_keeps_database_connections_with_health_checks_by_default(tmp_path):
+    """docs/deploy.md does not set DB_CONN_MAX_AGE: production must still reuse connections
+    (checked before reuse), and the variable can still turn them off (the daphne unit)."""
+    db = load_settings_module(PRODUCTION_ENV, tmp_path).DATABASES["default"]
+    assert db["CONN_MAX_AGE"] == 60
+    assert db["CONN_HEALTH_CHECKS"] is True
+    off = load_settings_module({**PRODUCTION_ENV, "DB_CONN_MAX_AGE": "0"}, tmp_path)
+    assert off.DATABASES["default"]["CONN_MAX_AGE"] == 0
+    assert off.DATABASES["default"]["CONN_HEALTH_CHECKS"] is False
+    longer = load_settings_module({**PRODUCTION_ENV, "DB_CONN_MAX_AGE": "300"}, tmp_path)
+    assert longer.DATABASES["default"]["CONN_MAX_AGE"] == 300
+    local = load_settings_module({}, tmp_path).DATABASES["default"]
+    assert local["CONN_MAX_AGE"] == 0  # local and test runs: a connection per request
 
 
 @pytest.mark.parametrize(

@@ -127,7 +127,11 @@ class WebinarSlot(models.Model):
                 condition=models.Q(end__gt=models.F("start")), name="slot_ends_after_start"
             )
         ]
-        indexes = [models.Index(fields=["webinar", "start"])]
+        indexes = [
+            models.Index(fields=["webinar", "start"]),
+            # /webinars/ finds the webinars not ended yet through their slots' end
+            models.Index(fields=["end", "webinar"], name="webinarslot_end_webinar"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.webinar} {self.start:%Y-%m-%d %H:%M}"

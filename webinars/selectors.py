@@ -7,12 +7,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts import blocks
+from core.pagination import KeysetPage, keyset_page
 from webinars import pricing
 from webinars.models import Material, Registration, Webinar, WebinarSlot
 
@@ -211,30 +212,63 @@ class ListItem:
     has_started: bool
 
 
-def upcoming_webinars(*, now: datetime, viewer=None) -> list[ListItem]:
-    """Open webinars that have not ended, soonest first (constant number of queries), without
-    those of coaches on the other side of a block with `viewer`."""
-    webinars = (
-        with_counts(
-            blocks.hide_blocked(
-                Webinar.objects.filter(status__in=Webinar.BOOKABLE_STATUSES),
-                viewer,
-                user_field="coach__user",
-            ).select_related("coach__user"),
-            now=now,
-        )
-        .filter(ends_at__gt=now)
-        .order_by("starts_at", "pk")
+LIST_PAGE_SIZE = 24
+COACH_PAGE_SIZE = 25
+ATTENDEES_PAGE_SIZE = 50
+PAST_PAGE_SIZE = 20
+
+
+def _open_webinars(*, now: datetime, viewer) -> QuerySet[Webinar]:
+    """Open webinars with a slot still to end, with counts. The "not ended" test goes through
+    the slots' `end` index (a webinar has not ended iff one of its slots ends after now), so
+    ended webinars are never scanned, nor their `ends_at` computed."""
+    not_ended = WebinarSlot.objects.filter(end__gt=now).values("webinar_id")
+    return with_counts(
+        blocks.hide_blocked(
+            Webinar.objects.filter(status__in=Webinar.BOOKABLE_STATUSES, pk__in=not_ended),
+            viewer,
+            user_field="coach__user",
+        ).select_related("coach__user"),
+        now=now,
     )
-    return [
-        ListItem(
-            webinar=w,
-            quote=pricing.quote(w, now=now),
-            seats_left=max(0, w.max_attendees - w.live_count),
-            has_started=w.starts_at is not None and w.starts_at <= now,
-        )
-        for w in webinars
-    ]
+
+
+def _list_item(w: Webinar, now: datetime) -> ListItem:
+    return ListItem(
+        webinar=w,
+        quote=pricing.quote(w, now=now),
+        seats_left=max(0, w.max_attendees - w.live_count),
+        has_started=w.starts_at is not None and w.starts_at <= now,
+    )
+
+
+def upcoming_webinars(*, now: datetime, viewer=None) -> list[ListItem]:
+    """All open webinars that have not ended, soonest first (constant number of queries),
+    without those of coaches on the other side of a block with `viewer`. Pages use
+    `upcoming_webinars_page`."""
+    webinars = _open_webinars(now=now, viewer=viewer).order_by("starts_at", "pk")
+    return [_list_item(w, now) for w in webinars]
+
+
+def upcoming_webinars_page(
+    *,
+    now: datetime,
+    viewer=None,
+    after: str | None = None,
+    before: str | None = None,
+    size: int = LIST_PAGE_SIZE,
+) -> KeysetPage:
+    """One window of `upcoming_webinars` (live ones first, then soonest first), keyset on
+    (starts_at, pk): one query whatever the number of webinars; `items` are ListItems."""
+    page = keyset_page(
+        _open_webinars(now=now, viewer=viewer),
+        key="starts_at",
+        after=after,
+        before=before,
+        size=size,
+    )
+    page.items = [_list_item(w, now) for w in page.items]
+    return page
 
 
 def coach_webinars(*, coach, now: datetime) -> QuerySet[Webinar]:
@@ -304,44 +338,76 @@ def _was_booked_q() -> Q:
     return Q(status=Status.REFUNDED) | Q(status=Status.CANCELLED, confirmed_at__isnull=False)
 
 
-def my_webinar_registrations(*, user, now: datetime) -> tuple[list[MyWebinar], list[MyWebinar]]:
-    """(upcoming, past and cancelled) webinars of `user`: confirmed or on hold and not over
-    yet; then ended ones, cancelled seats and refunded seats, newest first (3 queries)."""
+def _my_registrations(user) -> QuerySet[Registration]:
+    """The user's seats (live or lost without choosing to) with start/end and what the rows
+    show (related rows selected, materials prefetched: a constant number of queries)."""
     slots = WebinarSlot.objects.filter(webinar=OuterRef("webinar_id"))
-    registrations = (
+    return (
         Registration.objects.filter(user=user)
-        .filter(_live_q(now) | _was_booked_q())
         .select_related("webinar__coach__user", "payment")
         .prefetch_related("webinar__materials")
         .annotate(
             starts_at=Subquery(slots.order_by("start").values("start")[:1]),
             ends_at=Subquery(slots.order_by("-end").values("end")[:1]),
         )
-        .order_by("starts_at", "pk")
     )
-    upcoming, past = [], []
-    for registration in registrations:
-        confirmed = registration.status == Status.CONFIRMED
-        item = MyWebinar(
-            registration=registration,
-            webinar=registration.webinar,
-            starts_at=registration.starts_at,
-            ends_at=registration.ends_at,
-            materials=list(registration.webinar.materials.all()) if confirmed else [],
-        )
-        over = registration.ends_at is not None and registration.ends_at < now
-        item.live = (
-            not over
-            and registration.starts_at is not None
-            and registration.starts_at <= now
-            and registration.status == Status.CONFIRMED
-        )
-        if over or registration.status not in Registration.LIVE_STATUSES:
-            past.append(item)
-        else:
-            upcoming.append(item)
-    past.reverse()
-    return upcoming, past
+
+
+def _not_over_q(now: datetime) -> Q:
+    """ends_at >= now or no date, as a semi-join through the slots' `end` index (only slots
+    still to end are read) instead of each registration's `ends_at` subquery."""
+    any_slot = WebinarSlot.objects.filter(webinar=OuterRef("webinar_id"))
+    return Q(
+        webinar_id__in=WebinarSlot.objects.filter(end__gte=now).values("webinar_id")
+    ) | ~Exists(any_slot)
+
+
+def _upcoming_q(now: datetime) -> Q:
+    return _live_q(now) & _not_over_q(now)
+
+
+def _past_q(now: datetime) -> Q:
+    """Ended (live seats of a webinar that is over) or lost (refunded, cancelled)."""
+    return (_live_q(now) & ~_not_over_q(now)) | _was_booked_q()
+
+
+def _my_webinar(registration: Registration, now: datetime) -> MyWebinar:
+    confirmed = registration.status == Status.CONFIRMED
+    item = MyWebinar(
+        registration=registration,
+        webinar=registration.webinar,
+        starts_at=registration.starts_at,
+        ends_at=registration.ends_at,
+        materials=list(registration.webinar.materials.all()) if confirmed else [],
+    )
+    over = registration.ends_at is not None and registration.ends_at < now
+    item.live = (
+        not over
+        and confirmed
+        and registration.starts_at is not None
+        and registration.starts_at <= now
+    )
+    return item
+
+
+def my_upcoming_webinars(*, user, now: datetime) -> list[MyWebinar]:
+    """Confirmed or on hold and not over yet, soonest first: in full (a user holds few)."""
+    rows = _my_registrations(user).filter(_upcoming_q(now)).order_by("starts_at", "pk")
+    return [_my_webinar(r, now) for r in rows]
+
+
+def my_past_webinars(*, user, now: datetime) -> QuerySet[Registration]:
+    """Ended webinars, cancelled and refunded seats, newest first (paginate it; rows become
+    MyWebinar items through `my_webinar_items`)."""
+    return (
+        _my_registrations(user)
+        .filter(_past_q(now))
+        .order_by(F("starts_at").desc(nulls_first=True), "-pk")
+    )
+
+
+def my_webinar_items(registrations, *, now: datetime) -> list[MyWebinar]:
+    return [_my_webinar(r, now) for r in registrations]
 
 
 @dataclass

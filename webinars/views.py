@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.conditional import anonymous_conditional
+from core.pagination import paginate
 from payments.money import format_money
 from webinars import selectors, services
 from webinars.errors import WebinarError
@@ -43,14 +45,24 @@ def _panel(request, webinar_id: int, *, error: str = "", status: int = 200) -> H
 
 
 @require_GET
+@anonymous_conditional
 def webinar_list(request):
-    items = selectors.upcoming_webinars(now=timezone.now(), viewer=request.user)
-    live = [item for item in items if item.has_started]  # in progress: "Live now"
-    upcoming = [item for item in items if not item.has_started]
-    return render(request, "webinars/list.html", {"items": upcoming, "live_items": live})
+    """Open webinars, live ones then soonest first, one keyset window a page (`?after=` /
+    `?before=` cursors: the page costs the same with 20 or 20,000 webinars)."""
+    page = selectors.upcoming_webinars_page(
+        now=timezone.now(),
+        viewer=request.user,
+        after=request.GET.get("after"),
+        before=request.GET.get("before"),
+    )
+    live = [item for item in page.items if item.has_started]  # in progress: "Live now"
+    upcoming = [item for item in page.items if not item.has_started]
+    context = {"items": upcoming, "live_items": live, "page": page}
+    return render(request, "webinars/list.html", context)
 
 
 @require_GET
+@anonymous_conditional
 def webinar_detail(request, webinar_id: int):
     webinar = _webinar_or_404(request, webinar_id)
     context = selectors.webinar_detail_context(webinar=webinar, user=request.user)
@@ -175,8 +187,13 @@ def _coach_of(request):
 @login_required
 def coach_webinars(request):
     coach = _coach_of(request)
-    webinars = selectors.coach_webinars(coach=coach, now=timezone.now())
-    return render(request, "webinars/coach_webinars.html", {"webinars": webinars})
+    page = paginate(
+        request,
+        selectors.coach_webinars(coach=coach, now=timezone.now()),
+        per_page=selectors.COACH_PAGE_SIZE,
+    )
+    context = {"webinars": page.object_list, "page": page}
+    return render(request, "webinars/coach_webinars.html", context)
 
 
 @require_GET
@@ -194,7 +211,9 @@ def webinar_attendees(request, webinar_id: int):
         return response
     if request.htmx:
         return render(request, "webinars/detail.html#attendees", {"webinar": webinar})
-    return render(request, "webinars/attendees.html", {"webinar": webinar, "attendees": attendees})
+    page = paginate(request, attendees, per_page=selectors.ATTENDEES_PAGE_SIZE)
+    context = {"webinar": webinar, "attendees": page.object_list, "page": page}
+    return render(request, "webinars/attendees.html", context)
 
 
 @require_http_methods(["GET", "POST"])

@@ -11,6 +11,9 @@ from accounts.models import Connection
 from bookings import selectors
 from bookings.errors import NotAllowed
 from bookings.http import render_error
+from core.pagination import paginate
+
+REQUESTS_PAGE_SIZE = 20
 
 
 def _coach_or_error(request):
@@ -27,9 +30,11 @@ def requests_inbox(request):
         coach = _coach_or_error(request)
     except NotAllowed as exc:
         return render_error(request, exc)
+    page = paginate(request, selectors.requests_inbox(coach), per_page=REQUESTS_PAGE_SIZE)
     context = {
         "coach": coach,
-        "requests": selectors.requests_inbox(coach),
+        "requests": page.object_list,
+        "requests_page": page,
         "connection_requests": Connection.objects.filter(
             coach=coach, status=Connection.Status.PENDING
         ).select_related("client"),

@@ -225,6 +225,8 @@ def page_states(world: World) -> list[PageState]:
     anonymous = [
         PageState("anon-home", "anonymous", "/"),
         PageState("anon-webinars", "anonymous", "/webinars/"),
+        # a window with page links (a `before` cursor far in the future: every webinar)
+        PageState("anon-webinars-paged", "anonymous", "/webinars/?before=99999999999000000.1"),
         PageState("anon-webinar-modal", "anonymous", "/webinars/", open_webinar_modal),
         PageState("anon-webinar-detail", "anonymous", f"/webinars/{w}/"),
         PageState("anon-calendar", "anonymous", cal),
@@ -285,6 +287,7 @@ def page_states(world: World) -> list[PageState]:
 STATE_IDS = [
     "anon-home",
     "anon-webinars",
+    "anon-webinars-paged",
     "anon-webinar-modal",
     "anon-webinar-detail",
     "anon-calendar",
