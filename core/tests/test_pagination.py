@@ -287,3 +287,28 @@ def test_coach_requests_page_costs_the_same_at_10_and_200(client):
     second = client.get(reverse("bookings:coach_requests") + "?page=2").content.decode()
     assert "Request 0020" in second and "Request 0039" in second
     assert "Request 0019" not in second and "Request 0040" not in second
+
+
+def test_my_bookings_splits_upcoming_and_past_as_before(client):
+    """A seat of a webinar without a date stays upcoming; one whose last slot ended is past;
+    a multi-slot webinar with a slot still to come is upcoming (live once started)."""
+    from webinars.tests.factories import RegistrationFactory, WebinarFactory
+
+    user = UserFactory()
+    client.force_login(user)
+    undated = RegistrationFactory(user=user, webinar=WebinarFactory(title="Undated", slots=False))
+    ended = RegistrationFactory(
+        user=user, webinar=WebinarFactory(title="Ended", slots__starts_in=dt.timedelta(days=-2))
+    )
+    series = WebinarFactory(title="Series", slots__starts_in=dt.timedelta(days=-1))
+    start = timezone.now() + dt.timedelta(days=1)
+    WebinarSlot.objects.create(webinar=series, start=start, end=start + dt.timedelta(hours=1))
+    RegistrationFactory(user=user, webinar=series)
+    from webinars.selectors import my_past_webinars, my_upcoming_webinars
+
+    now = timezone.now()
+    upcoming = {item.webinar.title for item in my_upcoming_webinars(user=user, now=now)}
+    past = {r.webinar.title for r in my_past_webinars(user=user, now=now)}
+    assert upcoming == {"Undated", "Series"} and past == {"Ended"}
+    html = client.get("/bookings/mine/").content.decode()
+    assert f"my-registration-{undated.pk}" in html and f"my-registration-{ended.pk}" in html
