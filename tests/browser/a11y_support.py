@@ -213,6 +213,9 @@ def page_states(world: World) -> list[PageState]:
         PageState(
             "anon-signup-errors", "anonymous", "/accounts/signup/", submit_empty_signup, status=400
         ),
+        PageState("anon-password-reset", "anonymous", "/accounts/password_reset/"),
+        PageState("anon-password-reset-done", "anonymous", "/accounts/password_reset/done/"),
+        PageState("anon-password-reset-bad-link", "anonymous", "/accounts/reset/MQ/x-y/"),
     ]
     client = [
         PageState("client-home", "client", "/"),
@@ -240,6 +243,8 @@ def page_states(world: World) -> list[PageState]:
         PageState("client-notifications", "client", "/notifications/"),
         PageState("client-preferences", "client", "/notifications/preferences/"),
         PageState("client-profile", "client", "/accounts/profile/"),
+        PageState("client-account-settings", "client", "/accounts/settings/"),
+        PageState("client-password-change", "client", "/accounts/password_change/"),
     ]
     coach = [
         PageState("coach-home", "coach", "/"),
@@ -267,6 +272,9 @@ STATE_IDS = [
     "anon-login",
     "anon-signup",
     "anon-signup-errors",
+    "anon-password-reset",
+    "anon-password-reset-done",
+    "anon-password-reset-bad-link",
     "client-home",
     "client-webinars",
     "client-webinar-modal",
@@ -284,6 +292,8 @@ STATE_IDS = [
     "client-notifications",
     "client-preferences",
     "client-profile",
+    "client-account-settings",
+    "client-password-change",
     "coach-home",
     "coach-webinars-mine",
     "coach-webinar-detail",
