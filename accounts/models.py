@@ -53,6 +53,8 @@ class User(AbstractUser):
         max_length=64, default=settings.DEFAULT_USER_TIMEZONE, validators=[validate_timezone]
     )
     stripe_customer_id = models.CharField(max_length=255, blank=True, db_index=True)
+    # Mirror of the Stripe customer's invoice_settings.default_payment_method (payments.methods).
+    default_payment_method_id = models.CharField(max_length=255, blank=True)
     # Email verification (accounts.verification): when the current address was confirmed, and
     # an address asked for but not confirmed yet (it replaces `email` only once verified).
     email_verified_at = models.DateTimeField(null=True, blank=True)

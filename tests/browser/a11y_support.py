@@ -245,6 +245,7 @@ def page_states(world: World) -> list[PageState]:
         PageState("client-profile", "client", "/accounts/profile/"),
         PageState("client-account-settings", "client", "/accounts/settings/"),
         PageState("client-password-change", "client", "/accounts/password_change/"),
+        PageState("client-saved-cards", "client", "/payments/methods/"),
     ]
     coach = [
         PageState("coach-home", "coach", "/"),
@@ -294,6 +295,7 @@ STATE_IDS = [
     "client-profile",
     "client-account-settings",
     "client-password-change",
+    "client-saved-cards",
     "coach-home",
     "coach-webinars-mine",
     "coach-webinar-detail",
