@@ -1,6 +1,6 @@
 from django.urls import path
 
-from core import my_bookings, views
+from core import calendar_files, my_bookings, views
 
 app_name = "core"
 
@@ -8,4 +8,10 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz/", views.healthz, name="healthz"),
     path("bookings/mine/", my_bookings.my_bookings, name="my_bookings"),
+    path(
+        "bookings/<int:pk>/calendar.ics", calendar_files.booking_calendar, name="booking_calendar"
+    ),
+    path(
+        "webinars/<int:pk>/calendar.ics", calendar_files.webinar_calendar, name="webinar_calendar"
+    ),
 ]
