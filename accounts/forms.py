@@ -141,3 +141,9 @@ class AccountDeleteForm(forms.Form):
         if not self.user.check_password(password):
             raise forms.ValidationError("That is not your current password.")
         return password
+
+
+class VisitorTimezoneForm(forms.Form):
+    timezone = forms.ChoiceField(
+        label="Time zone", choices=timezone_choices, help_text="Times on the site are shown in it."
+    )

@@ -11,10 +11,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.errors import AccountError, AccountHasBookings
-from accounts.forms import AccountDeleteForm, EmailChangeForm, PasswordResetRequestForm
+from accounts.forms import (
+    AccountDeleteForm,
+    EmailChangeForm,
+    PasswordResetRequestForm,
+    VisitorTimezoneForm,
+)
+from accounts.middleware import TIMEZONE_COOKIE
 from accounts.services import (
     VerifyOutcome,
     account_delete,
@@ -168,3 +175,30 @@ def verify_email_resend(request):
             request, f"We sent a new confirmation link to {user.pending_email or user.email}."
         )
     return redirect(safe_next(request, default=reverse("accounts:settings")))
+
+
+@require_http_methods(["GET", "POST"])
+def visitor_timezone(request):
+    """Logged out: pick the zone times are shown in (kept in a cookie). Logged in, the zone
+    is the profile's."""
+    if request.user.is_authenticated:
+        return redirect("accounts:profile")
+    current = timezone.get_current_timezone_name()
+    form = VisitorTimezoneForm(request.POST or None, initial={"timezone": current})
+    if request.method == "POST" and form.is_valid():
+        response = redirect(safe_next(request, default=reverse("core:home")))
+        response.set_cookie(
+            TIMEZONE_COOKIE,
+            form.cleaned_data["timezone"],
+            max_age=365 * 24 * 3600,
+            samesite="Lax",
+            secure=request.is_secure(),
+        )
+        return response
+    nxt = request.GET.get("next", "")
+    return render(
+        request,
+        "accounts/timezone.html",
+        {"form": form, "next": nxt if nxt.startswith("/") and not nxt.startswith("//") else ""},
+        status=400 if form.errors else 200,
+    )

@@ -29,6 +29,7 @@ urlpatterns = [
     ),
     path("password_change/", settings_views.PasswordChangeView.as_view(), name="password_change"),
     path("settings/", settings_views.account_settings, name="settings"),
+    path("timezone/", settings_views.visitor_timezone, name="timezone"),
     path("settings/email/", settings_views.email_change, name="email_change"),
     path("settings/delete/", settings_views.delete_account, name="delete_account"),
     path("verify/resend/", settings_views.verify_email_resend, name="verify_email_resend"),

@@ -216,6 +216,7 @@ def page_states(world: World) -> list[PageState]:
         PageState("anon-password-reset", "anonymous", "/accounts/password_reset/"),
         PageState("anon-password-reset-done", "anonymous", "/accounts/password_reset/done/"),
         PageState("anon-password-reset-bad-link", "anonymous", "/accounts/reset/MQ/x-y/"),
+        PageState("anon-timezone", "anonymous", "/accounts/timezone/"),
     ]
     client = [
         PageState("client-home", "client", "/"),
@@ -276,6 +277,7 @@ STATE_IDS = [
     "anon-password-reset",
     "anon-password-reset-done",
     "anon-password-reset-bad-link",
+    "anon-timezone",
     "client-home",
     "client-webinars",
     "client-webinar-modal",
