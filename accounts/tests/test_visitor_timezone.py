@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 def _footer_zone(response) -> str:
     html = response.content.decode()
-    start = html.index('id="current-tz">') + len('id="current-tz">')
+    start = html.index('id="current-tz">Times shown in ') + len('id="current-tz">Times shown in ')
     return html[start : html.index("<", start)]
 
 
