@@ -1,7 +1,9 @@
 import zoneinfo
 
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.urls import reverse
 
 from accounts.models import Coach, User
 from core.forms import SingleLineInputsMixin
@@ -89,3 +91,68 @@ class CoachAdminForm(CoachProfileForm):
 
     class Meta(CoachProfileForm.Meta):
         fields = "__all__"  # noqa: DJ007 - the admin narrows them (fieldsets, readonly)
+
+
+class PasswordResetRequestForm(auth_forms.PasswordResetForm):
+    """Django's reset form; the email goes through the notification outbox. Unknown or
+    inactive addresses get no email and the same answer (the view redirects either way)."""
+
+    email = forms.EmailField(
+        label="Email",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )
+
+    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
+        from accounts.services import password_reset_send
+
+        link = reverse("accounts:password_reset_confirm", args=[context["uid"], context["token"]])
+        password_reset_send(user=context["user"], link=link)
+
+
+class EmailChangeForm(SingleLineInputsMixin, forms.Form):
+    email = forms.EmailField(
+        label="New email address",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        help_text="We send a link to the new address; it replaces the old one once you follow it.",
+    )
+    password = forms.CharField(
+        label="Current password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("That is not your current password.")
+        return password
+
+
+class AccountDeleteForm(forms.Form):
+    password = forms.CharField(
+        label="Your password, to confirm",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("That is not your current password.")
+        return password
+
+
+class VisitorTimezoneForm(forms.Form):
+    timezone = forms.ChoiceField(
+        label="Time zone", choices=timezone_choices, help_text="Times on the site are shown in it."
+    )

@@ -53,6 +53,15 @@ class User(AbstractUser):
         max_length=64, default=settings.DEFAULT_USER_TIMEZONE, validators=[validate_timezone]
     )
     stripe_customer_id = models.CharField(max_length=255, blank=True, db_index=True)
+    # Mirror of the Stripe customer's invoice_settings.default_payment_method (payments.methods).
+    default_payment_method_id = models.CharField(max_length=255, blank=True)
+    # Email verification (accounts.verification): when the current address was confirmed, and
+    # an address asked for but not confirmed yet (it replaces `email` only once verified).
+    email_verified_at = models.DateTimeField(null=True, blank=True)
+    pending_email = models.EmailField("new email address (unverified)", blank=True)
+    deleted_at = models.DateTimeField(
+        null=True, blank=True, help_text="The person deleted their account; the row is anonymised."
+    )
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -69,6 +78,10 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.get_full_name() or self.email.split("@")[0]
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
 
     @property
     def is_coach(self) -> bool:

@@ -43,6 +43,10 @@ class BookingsConfig(AppConfig):
             on_refunded=payment_handlers.on_refunded,
             on_authorized=payment_handlers.on_authorized,
         )
+        from accounts.deletion import register_deletion_blocker
+        from bookings.deletion import upcoming_bookings_of
+
+        register_deletion_blocker("bookings", upcoming_bookings_of)
         reminders.register()
         live_renderers.register()
         settings.CELERY_BEAT_SCHEDULE.update(

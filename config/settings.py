@@ -149,6 +149,9 @@ AXES_DISABLE_ACCESS_LOG = True  # failures are recorded; successful logins are n
 AXES_VERBOSE = False
 # Behind nginx (docs/deploy.md) the client address is the last X-Forwarded-For entry.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Password reset links (accounts) work once and for this long; email verification links longer.
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=3600)
+EMAIL_VERIFICATION_MAX_AGE = env.int("EMAIL_VERIFICATION_MAX_AGE", default=3 * 24 * 3600)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

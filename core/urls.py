@@ -1,6 +1,6 @@
 from django.urls import path
 
-from core import my_bookings, staff_views, views
+from core import calendar_files, my_bookings, staff_views, views
 
 app_name = "core"
 
@@ -15,4 +15,10 @@ urlpatterns = [
         name="staff_retry_event",
     ),
     path("bookings/mine/", my_bookings.my_bookings, name="my_bookings"),
+    path(
+        "bookings/<int:pk>/calendar.ics", calendar_files.booking_calendar, name="booking_calendar"
+    ),
+    path(
+        "webinars/<int:pk>/calendar.ics", calendar_files.webinar_calendar, name="webinar_calendar"
+    ),
 ]

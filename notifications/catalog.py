@@ -479,6 +479,61 @@ def _welcome(recipient, info, context):
     )
 
 
+def _email_verify(recipient, info, context):
+    address = str(context.get("email") or getattr(recipient, "email", ""))
+    return Content(
+        title="Confirm your email address",
+        body=(
+            f"Please confirm that {address} is your email address. The link is valid for "
+            f"{context.get('valid_days', 3)} days."
+            + (
+                " Your account keeps its current address until you confirm the new one."
+                if context.get("change")
+                else ""
+            )
+        ),
+        link=str(context["link"]),
+        cta_label="Confirm my email address",
+    )
+
+
+def _password_reset(recipient, info, context):
+    return Content(
+        title="Reset your password",
+        body=(
+            "Someone (hopefully you) asked to reset the password of your account. The link "
+            f"works once and for {context.get('valid_hours', 1)} hour(s). If it was not you, "
+            "ignore this email: your password stays as it is."
+        ),
+        link=str(context["link"]),
+        cta_label="Choose a new password",
+    )
+
+
+def _password_changed(recipient, info, context):
+    return Content(
+        title="Your password was changed",
+        body=(
+            "The password of your account was just changed. If that was not you, reset it now "
+            "from the login page and tell us."
+        ),
+        link="/accounts/password_reset/",
+        cta_label="Reset my password",
+    )
+
+
+def _email_changed(recipient, info, context):
+    return Content(
+        title="Your email address was changed",
+        body=(
+            f"Your account now uses {context.get('new_email', '')}; this address gets no more "
+            "emails from us. If that was not you, contact support."
+        ),
+        link="/accounts/settings/",
+        cta_label="Account settings",
+    )
+
+
 HIGH, NORMAL, LOW = "high", "normal", "low"
 # Accepted, declined, expired (told as declined), a time suggested or the request withdrawn:
 # the coach's "new booking request" is no longer waiting for them.
@@ -523,6 +578,11 @@ SPECS: dict[str, Spec] = {
     T.CONNECTION_ACCEPTED: Spec(Cat.ACCOUNT, LOW, _connection_accepted),
     # Sent once, at signup, before anyone could have chosen preferences: always delivered.
     T.WELCOME: Spec(Cat.ACCOUNT, NORMAL, _welcome, email_mandatory=True),
+    # Security mail: always delivered, whatever the preferences (accounts sends them email-only).
+    T.EMAIL_VERIFY: Spec(Cat.ACCOUNT, HIGH, _email_verify, email_mandatory=True),
+    T.PASSWORD_RESET: Spec(Cat.ACCOUNT, HIGH, _password_reset, email_mandatory=True),
+    T.PASSWORD_CHANGED: Spec(Cat.ACCOUNT, HIGH, _password_changed, email_mandatory=True),
+    T.EMAIL_CHANGED: Spec(Cat.ACCOUNT, HIGH, _email_changed, email_mandatory=True),
 }
 
 # Every type has an entry: a new type without words fails at import, not in production.

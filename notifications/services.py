@@ -76,6 +76,7 @@ def notify(
     target=None,
     context: dict | None = None,
     channels: set[str] | None = None,
+    to_email: str | None = None,
 ) -> Notification | None:
     """Tell `recipient` that `type` happened to `target`.
 
@@ -83,6 +84,8 @@ def notify(
     preferences narrow it further, except that payment and refund emails always go out.
     Returns the in-app notification, or None when none was written (in-app off).
     Safe inside the caller's transaction: pushes and email tasks run only after commit.
+    `to_email` sends the email to another address than the recipient's (confirming a new
+    address before it replaces the old one).
     """
     notification_type = NotificationType(type)
     spec = catalog.spec_for(notification_type)
@@ -123,9 +126,10 @@ def notify(
         )
         live.notification_created(notification_id=notification.pk)
 
-    if EMAIL in deliver and recipient.email:
+    if EMAIL in deliver and (to_email or recipient.email):
         email = _outbound_email_create(
             recipient=recipient,
+            to_email=to_email or recipient.email,
             notification_type=notification_type,
             notification=notification,
             content=content,
@@ -137,7 +141,7 @@ def notify(
 
 
 def _outbound_email_create(
-    *, recipient, notification_type, notification, content, info, ics_method
+    *, recipient, to_email, notification_type, notification, content, info, ics_method
 ):
     from notifications.ics import build_invite
 
@@ -158,13 +162,13 @@ def _outbound_email_create(
     ics_content = ""
     if ics_method and info.starts_at:
         ics_content = build_invite(
-            info=info, method=ics_method, attendee_email=recipient.email, description=content.body
+            info=info, method=ics_method, attendee_email=to_email, description=content.body
         )
     return OutboundEmail.objects.create(
         recipient=recipient,
         notification=notification,
         type=notification_type,
-        to_email=recipient.email,
+        to_email=to_email,
         # One line whatever the title holds (rows written before titles were checked at input):
         # a header with a line break is refused by the mail library, so the email never left.
         subject=" ".join(content.title.split())[:255],

@@ -45,3 +45,7 @@ class NotificationType(models.TextChoices):
     CONNECTION_ACCEPTED = "connection_accepted", "Connection accepted"
     # Account
     WELCOME = "welcome", "Welcome to the platform"
+    EMAIL_VERIFY = "email_verify", "Confirm your email address"
+    PASSWORD_RESET = "password_reset", "Password reset link"
+    PASSWORD_CHANGED = "password_changed", "Password changed"
+    EMAIL_CHANGED = "email_changed", "Email address changed"

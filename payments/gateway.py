@@ -93,6 +93,18 @@ def customer_create(*, email: str, name: str, user_id: int, idempotency_key: str
     )
 
 
+def customer_default_payment_method_set(
+    *, customer_id: str, payment_method_id: str, idempotency_key: str
+) -> dict:
+    """Set (or with "" clear) the customer's invoice_settings.default_payment_method."""
+    return _call(
+        client().v1.customers.update,
+        customer_id,
+        params={"invoice_settings": {"default_payment_method": payment_method_id}},
+        options={"idempotency_key": idempotency_key},
+    )
+
+
 def payment_method_list(*, customer_id: str) -> list[dict]:
     result = _call(
         client().v1.payment_methods.list, params={"customer": customer_id, "type": "card"}

@@ -6,12 +6,15 @@ import json
 import logging
 from functools import wraps
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import RequestDataTooBig
-from django.http import HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from payments import methods as methods_core
 from payments import selectors, services
 from payments.errors import InvalidWebhook, PaymentError
 from payments.webhooks import webhook_process
@@ -92,18 +95,45 @@ def confirm(request):
     return JsonResponse(body)
 
 
+def _wants_page(request) -> bool:
+    """A plain form post from the saved-cards page (not fetch/htmx): answer with the page."""
+    return not request.htmx and "application/json" not in request.headers.get("Accept", "")
+
+
 @require_GET
-@login_required_json
+@login_required
 def methods(request):
-    """The saved cards as a radio list (HTML fragment for the payment step)."""
+    """The saved-cards page: brand, last 4, expiry, the default badge; add, delete, default."""
     try:
-        cards = selectors.saved_cards(user=request.user)
+        cards, default = methods_core.cards_with_default(user=request.user)
         error = ""
     except PaymentError as exc:
-        cards, error = [], exc.message
-    selected = request.GET.get("selected") or (cards[0].id if cards else "")
+        cards, default, error = [], "", exc.message
     return render(
-        request, "payments/cards.html", {"cards": cards, "selected": selected, "error": error}
+        request,
+        "payments/methods_page.html",
+        {"cards": cards, "default": default, "error": error},
+    )
+
+
+@require_GET
+@login_required_json
+def methods_list(request):
+    """The saved cards as a radio list (HTML fragment for the payment step); the default card
+    is preselected unless `?selected=` names another (a card just added)."""
+    try:
+        cards, default = methods_core.cards_with_default(user=request.user)
+        error = ""
+    except PaymentError as exc:
+        cards, default, error = [], "", exc.message
+    ids = {card.id for card in cards}
+    selected = request.GET.get("selected") or ""
+    if selected not in ids:
+        selected = default or (cards[0].id if cards else "")
+    return render(
+        request,
+        "payments/cards.html",
+        {"cards": cards, "selected": selected, "default": default, "error": error},
     )
 
 
@@ -125,19 +155,50 @@ def methods_save(request):
         return JsonResponse({"message": "Missing setup_intent_id."}, status=400)
     try:
         card = services.payment_method_save(user=request.user, setup_intent_id=setup_intent_id)
+        methods_core.payment_method_saved(user=request.user, card=card)
     except PaymentError as exc:
         return _error(exc)
     return JsonResponse({"id": card.id, "label": card.label})
 
 
+def _card_action(request, action, done_message: str):
+    try:
+        action()
+    except PaymentError as exc:
+        if not _wants_page(request):
+            return _error(exc)
+        if exc.status_code == 404:
+            raise Http404(exc.message) from exc
+        messages.error(request, exc.message)
+        return redirect("payments:methods")
+    if _wants_page(request):
+        messages.success(request, done_message)
+        return redirect("payments:methods")
+    return HttpResponse(status=204)
+
+
 @require_POST
 @login_required_json
 def methods_delete(request, payment_method_id: str):
-    try:
-        services.payment_method_detach(user=request.user, payment_method_id=payment_method_id)
-    except PaymentError as exc:
-        return _error(exc)
-    return HttpResponse(status=204)
+    return _card_action(
+        request,
+        lambda: methods_core.payment_method_delete(
+            user=request.user, payment_method_id=payment_method_id
+        ),
+        "The card has been removed.",
+    )
+
+
+@require_POST
+@login_required_json
+def methods_default(request, payment_method_id: str):
+    return _card_action(
+        request,
+        lambda: methods_core.payment_method_set_default(
+            user=request.user, payment_method_id=payment_method_id
+        ),
+        "That card is now your default.",
+    )
 
 
 @require_GET

@@ -37,6 +37,10 @@ class WebinarsConfig(AppConfig):
             "webinars.delete_material",
             "webinars.view_registration",
         )
+        from accounts.deletion import register_deletion_blocker
+        from webinars.deletion import upcoming_webinars_of
+
+        register_deletion_blocker("webinars", upcoming_webinars_of)
         reminders.register()
         live_renderers.register()
         settings.CELERY_BEAT_SCHEDULE.update(

@@ -37,8 +37,11 @@ def test_signup_creates_client_logs_in_and_sends_welcome_email(
     assert not user.is_staff
     assert response.context["user"] == user
     assert "Welcome, New Person!" in response.content.decode()
-    assert [m.to for m in mail.outbox] == [["new.person@example.com"]]
-    assert "Welcome to Coaching Platform" in mail.outbox[0].subject
+    # the welcome email and the link confirming the address (issue 15)
+    assert sorted(m.to[0] for m in mail.outbox) == ["new.person@example.com"] * 2
+    subjects = sorted(m.subject for m in mail.outbox)
+    assert "Confirm your email address" in subjects[0]
+    assert "Welcome to Coaching Platform" in subjects[1]
 
 
 def test_signup_welcome_email_waits_for_commit(client, django_capture_on_commit_callbacks):
@@ -46,7 +49,7 @@ def test_signup_welcome_email_waits_for_commit(client, django_capture_on_commit_
         client.post(reverse("accounts:signup"), signup_data())
 
     assert mail.outbox == []
-    assert len(callbacks) == 1
+    assert len(callbacks) == 2  # the welcome email task and the verification email
 
 
 def test_signup_email_is_stored_lower_case(client):

@@ -96,6 +96,10 @@ def test_signup_sends_the_welcome_email_through_the_outbox(
                 "password2": password,
             },
         )
-    email = OutboundEmail.objects.get(to_email="new.person@example.com")
-    assert email.type == "welcome" and email.status == OutboundEmail.Status.SENT
-    assert [m.subject for m in mail.outbox] == ["Welcome to Coaching Platform, New"]
+    email = OutboundEmail.objects.get(to_email="new.person@example.com", type="welcome")
+    assert email.status == OutboundEmail.Status.SENT
+    # with the link confirming the address (issue 15)
+    assert sorted(m.subject for m in mail.outbox) == [
+        "Confirm your email address",
+        "Welcome to Coaching Platform, New",
+    ]

@@ -71,7 +71,7 @@ def test_saved_cards_fragment_lists_cards_as_radios(client, localstripe):
     user = UserFactory()
     card_id = saved_card(user)
     client.force_login(user)
-    html = client.get(reverse("payments:methods")).content.decode()
+    html = client.get(reverse("payments:methods_list")).content.decode()
     assert f'value="{card_id}"' in html and "checked" in html and "•••• 4242" in html
 
 

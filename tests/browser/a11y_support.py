@@ -238,6 +238,10 @@ def page_states(world: World) -> list[PageState]:
         PageState("anon-legal", "anonymous", "/legal/terms/"),
         PageState("anon-leads", "anonymous", "/leads/"),
         PageState("anon-lead-errors", "anonymous", "/leads/", submit_empty_lead_form, status=400),
+        PageState("anon-password-reset", "anonymous", "/accounts/password_reset/"),
+        PageState("anon-password-reset-done", "anonymous", "/accounts/password_reset/done/"),
+        PageState("anon-password-reset-bad-link", "anonymous", "/accounts/reset/MQ/x-y/"),
+        PageState("anon-timezone", "anonymous", "/accounts/timezone/"),
     ]
     client = [
         PageState("client-home", "client", "/"),
@@ -265,6 +269,9 @@ def page_states(world: World) -> list[PageState]:
         PageState("client-notifications", "client", "/notifications/"),
         PageState("client-preferences", "client", "/notifications/preferences/"),
         PageState("client-profile", "client", "/accounts/profile/"),
+        PageState("client-account-settings", "client", "/accounts/settings/"),
+        PageState("client-password-change", "client", "/accounts/password_change/"),
+        PageState("client-saved-cards", "client", "/payments/methods/"),
     ]
     coach = [
         PageState("coach-home", "coach", "/"),
@@ -297,6 +304,10 @@ STATE_IDS = [
     "anon-legal",
     "anon-leads",
     "anon-lead-errors",
+    "anon-password-reset",
+    "anon-password-reset-done",
+    "anon-password-reset-bad-link",
+    "anon-timezone",
     "client-home",
     "client-webinars",
     "client-webinar-modal",
@@ -314,6 +325,9 @@ STATE_IDS = [
     "client-notifications",
     "client-preferences",
     "client-profile",
+    "client-account-settings",
+    "client-password-change",
+    "client-saved-cards",
     "coach-home",
     "coach-webinars-mine",
     "coach-webinar-detail",

@@ -144,7 +144,13 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args, _live_stack_processes):
-    return {**browser_context_args, "base_url": _live_stack_processes.url}
+    # The browser's zone is the platform default, so static/js/timezone.js (logged-out visitors
+    # report theirs) changes nothing; tests of other zones open a context with their own.
+    return {
+        **browser_context_args,
+        "base_url": _live_stack_processes.url,
+        "timezone_id": "Europe/Zurich",
+    }
 
 
 # --- the live stack ----------------------------------------------------------------------------

@@ -228,5 +228,5 @@ def test_saving_a_card_from_a_confirmed_setup_intent_attaches_it_to_the_user(cli
     response = client.post(reverse("payments:methods_save"), {"setup_intent_id": setup_intent_id})
     assert response.status_code == 200, response.content
     assert "4242" in response.json()["label"]
-    cards = client.get(reverse("payments:methods"))
+    cards = client.get(reverse("payments:methods_list"))
     assert "•••• 4242" in cards.content.decode()

@@ -154,7 +154,8 @@
     (root || document).querySelectorAll("[data-payment-step]:not([data-ready])").forEach(init);
   }
 
-  window.coachingPayments = { initAll: initAll };
+  // loadStripe/postJSON are shared with the saved-cards page (payments/cards_page.js).
+  window.coachingPayments = { initAll: initAll, loadStripe: loadStripe, postJSON: postJSON };
   document.addEventListener("DOMContentLoaded", function () { initAll(document); });
   document.addEventListener("htmx:load", function (event) { initAll(event.target.parentNode || document); });
   initAll(document);
