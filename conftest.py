@@ -150,6 +150,11 @@ def _celery_eager_by_default(request, settings):
     app.conf.task_eager_propagates = True
     yield
     app.conf.task_always_eager = previous
+    # A test that ran an in-process worker (start_worker) leaves the whole process marked as
+    # "inside a worker", after which every later EagerResult.get() refuses to run.
+    from celery.result import _set_task_join_will_block
+
+    _set_task_join_will_block(False)
     if not eager and HAS_REDIS:
         # Whatever this test queued and no worker took (emails, pushes) would otherwise wait
         # in our Redis db and be run by the next worker there against another database.

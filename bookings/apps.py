@@ -28,10 +28,13 @@ class BookingsConfig(AppConfig):
     def ready(self) -> None:
         from accounts.roles import register_coach_permissions
         from bookings import live_renderers, payment_handlers, reminders
+        from bookings.payout_sources import session_end_of_payment
         from payments.handlers import register_purpose
         from payments.models import Payment
+        from payments.payouts.schedule import register_service_end
 
         register_coach_permissions(*COACH_PERMISSIONS)
+        register_service_end(session_end_of_payment)
         from bookings.selectors import BUSY_SOURCE, session_busy_time
         from core.busy_time import register_busy_time_provider
 

@@ -16,17 +16,9 @@ def test_task_round_trip_through_redis_broker_and_worker():
     assert app.conf.broker_url.startswith("redis://")
     assert not app.conf.task_always_eager  # the realservices fixture turned eager mode off
 
-    from celery.result import _set_task_join_will_block, task_join_will_block
-
-    blocking_before = task_join_will_block()
-    try:
-        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
-            result = ping.delay("hello")
-            assert result.get(timeout=30) == "pong:hello"
-    finally:
-        # An in-process worker marks the whole process as "inside a worker", after which
-        # every later test's EagerResult.get() refuses to run: give the process its state back.
-        _set_task_join_will_block(blocking_before)
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
+        result = ping.delay("hello")
+        assert result.get(timeout=30) == "pong:hello"
 
     assert result.successful()
     assert settings.CELERY_RESULT_BACKEND.startswith("redis://")

@@ -12,10 +12,13 @@ class WebinarsConfig(AppConfig):
         from core.busy_time import register_busy_time_provider
         from payments.handlers import register_purpose
         from payments.models import Payment
+        from payments.payouts.schedule import register_service_end
         from webinars import live_renderers, payment_handlers, reminders
+        from webinars.payout_sources import webinar_end_of_payment
         from webinars.selectors import BUSY_SOURCE, webinar_busy_time
 
         register_busy_time_provider(BUSY_SOURCE, webinar_busy_time)
+        register_service_end(webinar_end_of_payment)
         register_purpose(
             Payment.Purpose.WEBINAR_REGISTRATION,
             on_succeeded=payment_handlers.on_payment_succeeded,

@@ -3,13 +3,13 @@ session's end, or the webinar's last slot), and the items that turns into."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from django.apps import apps
 from django.conf import settings
 from django.db import transaction
-from django.db.models import DateTimeField, OuterRef, Q, Subquery
+from django.db.models import DateTimeField, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from payments.models import Payment
@@ -23,33 +23,28 @@ def hold() -> timedelta:
     return timedelta(hours=max(0, int(settings.PAYOUT_HOLD_HOURS)))
 
 
+# Each app that sells something registers how to find when the service a payment paid for
+# ended: a function returning a Subquery of one DateTimeField over OuterRef("pk") of Payment
+# (bookings: the session's end; webinars: the last slot's end). payments imports neither app.
+_SERVICE_END_SOURCES: list[Callable[[], Subquery]] = []
+
+
+def register_service_end(source: Callable[[], Subquery]) -> None:
+    if source not in _SERVICE_END_SOURCES:
+        _SERVICE_END_SOURCES.append(source)
+
+
 def with_service_end(queryset):
-    """Annotate payments with `service_end` (purposes are looked up by label: payments does
-    not import the apps that sell things)."""
-    booking = apps.get_model("bookings", "Booking")
-    slot = apps.get_model("webinars", "WebinarSlot")
-    booking_end = (
-        booking.objects.filter(
-            payment=OuterRef("pk"),
-            status__in=[booking.Status.CONFIRMED, booking.Status.COMPLETED],
-        )
-        .order_by("-end")
-        .values("end")[:1]
-    )
-    webinar_end = (
-        slot.objects.filter(
-            webinar__registrations__payment=OuterRef("pk"),
-            webinar__registrations__status="confirmed",
-        )
-        .order_by("-end")
-        .values("end")[:1]
-    )
-    return queryset.annotate(
-        service_end=Coalesce(
-            Subquery(booking_end, output_field=DateTimeField()),
-            Subquery(webinar_end, output_field=DateTimeField()),
-        )
-    )
+    """Annotate payments with `service_end` from the registered sources (the first that
+    knows the payment)."""
+    ends = [source() for source in _SERVICE_END_SOURCES]
+    if not ends:
+        expression = Value(None, output_field=DateTimeField())
+    elif len(ends) == 1:
+        expression = ends[0]
+    else:
+        expression = Coalesce(*ends, output_field=DateTimeField())
+    return queryset.annotate(service_end=expression)
 
 
 def transfer_group_of(payment: Payment) -> str:
