@@ -289,6 +289,7 @@ _STRIPE_ORIGINS = (
     if STRIPE_LOCAL_MODE
     else ["https://js.stripe.com", "https://api.stripe.com", "https://hooks.stripe.com"]
 )
+_STRIPE_FORM_TARGETS = [STRIPE_API_BASE] if STRIPE_LOCAL_MODE else ["https://connect.stripe.com"]
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
@@ -302,7 +303,10 @@ CONTENT_SECURITY_POLICY = {
         "font-src": ["'self'", "data:"],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
-        "form-action": ["'self'"],
+        # The "Get paid" forms answer with a redirect to Stripe Connect's onboarding or
+        # dashboard (connect.stripe.com; locally the stand-in on localstripe's base), and
+        # Chromium applies form-action to that redirect too.
+        "form-action": ["'self'", *_STRIPE_FORM_TARGETS],
         "frame-ancestors": ["'none'"],
     }
 }

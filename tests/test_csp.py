@@ -41,6 +41,17 @@ def test_production_allows_stripe_js_and_not_localstripe(tmp_path):
     sources = module.CONTENT_SECURITY_POLICY["DIRECTIVES"]["script-src"]
     assert "https://js.stripe.com" in sources and "'unsafe-inline'" not in sources
     assert not any("127.0.0.1" in source for source in sources)
+    # Connect onboarding answers a form POST with a redirect to Stripe: form-action allows it.
+    form_targets = module.CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"]
+    assert form_targets == ["'self'", "https://connect.stripe.com"]
+
+
+def test_local_form_action_allows_the_connect_stand_in(tmp_path):
+    from tests.test_settings import load_settings_module
+
+    module = load_settings_module({}, tmp_path)
+    form_targets = module.CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"]
+    assert form_targets == ["'self'", module.STRIPE_API_BASE]
 
 
 def test_no_template_has_an_inline_script_or_handler():
