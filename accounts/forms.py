@@ -110,46 +110,38 @@ class PasswordResetRequestForm(auth_forms.PasswordResetForm):
         password_reset_send(user=context["user"], link=link)
 
 
-class EmailChangeForm(SingleLineInputsMixin, forms.Form):
+class CurrentPasswordForm(forms.Form):
+    """A form that asks for the signed-in user's current password before it acts."""
+
+    password_label = "Current password"
+    password = forms.CharField(
+        strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+        self.fields["password"].label = self.password_label
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("That is not your current password.")
+        return password
+
+
+class EmailChangeForm(SingleLineInputsMixin, CurrentPasswordForm):
+    field_order = ["email", "password"]
     email = forms.EmailField(
         label="New email address",
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         help_text="We send a link to the new address; it replaces the old one once you follow it.",
     )
-    password = forms.CharField(
-        label="Current password",
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-    )
-
-    def __init__(self, *args, user, **kwargs):
-        self.user = user
-        super().__init__(*args, **kwargs)
-
-    def clean_password(self):
-        password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
-            raise forms.ValidationError("That is not your current password.")
-        return password
 
 
-class AccountDeleteForm(forms.Form):
-    password = forms.CharField(
-        label="Your password, to confirm",
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-    )
-
-    def __init__(self, *args, user, **kwargs):
-        self.user = user
-        super().__init__(*args, **kwargs)
-
-    def clean_password(self):
-        password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
-            raise forms.ValidationError("That is not your current password.")
-        return password
+class AccountDeleteForm(CurrentPasswordForm):
+    password_label = "Your password, to confirm"
 
 
 class VisitorTimezoneForm(forms.Form):
