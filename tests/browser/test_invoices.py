@@ -100,7 +100,7 @@ def test_client_pays_downloads_the_invoice_and_gets_a_credit_note_after_cancella
         dialog = coach_page.get_by_role("dialog")
         dialog.get_by_label("Reason (sent to the attendees)").fill("I am ill, sorry.")
         dialog.get_by_role("button", name="Cancel webinar and refund 1 attendee").click()
-        expect(coach_page.locator(".flash")).to_contain_text("is cancelled")
+        expect(coach_page.locator(".flash-success")).to_contain_text("is cancelled")
     finally:
         coach_context.close()
 
