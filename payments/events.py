@@ -7,14 +7,14 @@ importing them (invoicing registers from its AppConfig.ready).
 
 The payments core calls `payment_completed` / `refund_recorded` inside its transaction; each
 callback runs after that transaction commits (never for a rollback). A callback that raises is
-logged and does not affect the payment or the other callbacks (`robust` on_commit).
+logged and does not affect the payment or the other callbacks (core.oncommit).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.db import transaction
+from core.oncommit import run_on_commit
 
 _payment_completed: list[Callable[..., None]] = []
 _refund_recorded: list[Callable[..., None]] = []
@@ -35,22 +35,15 @@ def on_refund_recorded(fn: Callable[..., None]) -> Callable[..., None]:
 def payment_completed(payment) -> None:
     """A payment's money was captured and matched its quote (finalize.succeeded)."""
     for fn in _payment_completed:
-        transaction.on_commit(_bound(fn, payment_id=payment.pk), robust=True)
+        run_on_commit(fn, log_as="Payment-completed listener", payment_id=payment.pk)
 
 
 def refund_recorded(payment, refund_transaction) -> None:
     """A refund was booked in the ledger (finalize.refunded)."""
     for fn in _refund_recorded:
-        transaction.on_commit(
-            _bound(fn, payment_id=payment.pk, refund_transaction_id=refund_transaction.pk),
-            robust=True,
+        run_on_commit(
+            fn,
+            log_as="Refund-recorded listener",
+            payment_id=payment.pk,
+            refund_transaction_id=refund_transaction.pk,
         )
-
-
-def _bound(fn: Callable[..., None], **kwargs) -> Callable[[], None]:
-    def callback() -> None:
-        fn(**kwargs)
-
-    # Named after the listener: Django logs a robust callback's failure by its __qualname__.
-    callback.__qualname__ = getattr(fn, "__qualname__", repr(fn))
-    return callback

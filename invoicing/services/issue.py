@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.oncommit import run_on_commit
 from invoicing.dates import platform_date
 from invoicing.models import Document, DocumentLine, format_number
 from invoicing.numbering import sequence_allocate
@@ -161,7 +162,7 @@ def document_issue(
             for row in rows:
                 row.document = document
                 row.save()
-            transaction.on_commit(lambda: _queue_render(document.pk), robust=True)
+            run_on_commit(_queue_render, document.pk, log_as="PDF render enqueue")
     except IntegrityError:
         # A concurrent issuer of the same source won; its number stands, ours rolled back.
         existing = Document.objects.filter(source_key=source_key).first()

@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import F, Q
 
+from core.oncommit import run_on_commit
 from payments.errors import GatewayUnavailable, PaymentError
 from payments.money import quantize, to_minor_units
 from payments.payouts import gateway
@@ -62,7 +63,7 @@ def payout_item_adjust_for_refund(
             refund_key=f"refund-{key}"[:128], defaults={"item": item, "amount": part}
         )
         if created:
-            transaction.on_commit(_enqueue_reversals, robust=True)
+            run_on_commit(_enqueue_reversals, log_as="Payout reversal enqueue")
         return part
     item.refund_deduction = min(item.gross_share, item.refund_deduction + part)
     if item.refund_deduction >= item.gross_share:
