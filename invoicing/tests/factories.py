@@ -95,13 +95,14 @@ def refund_transaction(payment: Payment, amount: Decimal, refund_id: str = "") -
 
 
 def pdf_text(data: bytes) -> str:
-    """The text of a PDF as poppler's `pdftotext` reads it, whitespace collapsed (a table
-    cell that wraps reads as one phrase)."""
+    """The text of a PDF in the order it was written (`pdftotext -raw`), whitespace collapsed,
+    so a table cell that wraps reads as one phrase. pdftotext's default reading order
+    interleaves a wrapped cell with the next column's line for some name lengths."""
     with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
         handle.write(data)
         handle.flush()
         words = subprocess.run(
-            ["pdftotext", handle.name, "-"],
+            ["pdftotext", "-raw", handle.name, "-"],
             check=True,
             capture_output=True,
             text=True,
@@ -109,7 +110,7 @@ def pdf_text(data: bytes) -> str:
         return " ".join(words)
 
 
-def session_paid(*, client=None, amount=Decimal("150.00"), capture=None):
+def session_paid(*, client=None, coach=None, amount=Decimal("150.00"), capture=None):
     """A 1:1 session paid through the payments core: a held booking, its payment, and the
     `payment_intent.succeeded` transition (hand-written intent, no Stripe needed). With
     `capture` (django_capture_on_commit_callbacks) the after-commit effects run."""
@@ -122,6 +123,7 @@ def session_paid(*, client=None, amount=Decimal("150.00"), capture=None):
     booking = BookingFactory(
         status=Booking.Status.PAYMENT_PENDING,
         client=client or UserFactory(),
+        **({"coach": coach} if coach is not None else {}),
         hold_expires_at=timezone.now() + timedelta(minutes=10),
         amount_total=amount,
     )

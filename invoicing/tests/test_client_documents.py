@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from accounts.tests.factories import UserFactory
+from accounts.tests.factories import CoachFactory, UserFactory
 from invoicing.dates import platform_date
 from invoicing.models import BillingDetails, Document, DocumentKind
 from invoicing.pdf import document_pdf_bytes
@@ -26,9 +26,22 @@ pytestmark = pytest.mark.django_db
 YEAR = timezone.now().year
 
 
+@pytest.mark.parametrize(
+    "coach_name",
+    # "Clifford Johnson" wraps the service cell so that pdftotext's default reading order
+    # put the supply date in the middle of it (a CI failure with a Faker name).
+    [
+        ("Ada", "Byron"),
+        ("Clifford", "Johnson"),
+        ("Maximiliane Augustine", "von Hohenberg zu Schwarzenfeld"),
+    ],
+    ids=["short-name", "name-that-wraps-mid-cell", "long-name"],
+)
 def test_a_paid_session_gets_an_invoice_with_every_required_field_in_its_pdf(
-    platform, django_capture_on_commit_callbacks
+    platform, django_capture_on_commit_callbacks, coach_name
 ):
+    first, last = coach_name
+    coach = CoachFactory(user__first_name=first, user__last_name=last)
     client = UserFactory(first_name="Grace", last_name="Hopper", email="grace@example.com")
     BillingDetails.objects.create(
         user=client,
@@ -37,7 +50,10 @@ def test_a_paid_session_gets_an_invoice_with_every_required_field_in_its_pdf(
         vat_number="CHE-987.654.321 MWST",
     )
     booking, payment = session_paid(
-        client=client, amount=Decimal("150.00"), capture=django_capture_on_commit_callbacks
+        client=client,
+        coach=coach,
+        amount=Decimal("150.00"),
+        capture=django_capture_on_commit_callbacks,
     )
 
     [invoice] = Document.objects.filter(payment=payment)
@@ -61,7 +77,7 @@ def test_a_paid_session_gets_an_invoice_with_every_required_field_in_its_pdf(
         "Hopper Consulting GmbH",
         "Seestrasse 5",
         "VAT number: CHE-987.654.321 MWST",
-        "1:1 coaching session: 1:1 Coaching, 60 min",
+        f"1:1 coaching session: 1:1 Coaching, 60 min (coach {first} {last})",
         "incl. 8.1% MWST",
         "8.1%",
         "CHF 11.24",
