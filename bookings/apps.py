@@ -34,6 +34,10 @@ class BookingsConfig(AppConfig):
         from payments.payouts.schedule import register_service_end
 
         register_coach_permissions(*COACH_PERMISSIONS)
+        from bookings.dispute_evidence import booking_dispute_evidence
+        from payments.disputes.evidence import register_evidence_source
+
+        register_evidence_source(Payment.Purpose.SESSION_BOOKING, booking_dispute_evidence)
         register_service_end(session_end_of_payment)
         from bookings.selectors import BUSY_SOURCE, session_busy_time
         from core.busy_time import register_busy_time_provider

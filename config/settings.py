@@ -324,6 +324,12 @@ PAYMENT_ABANDON_HOURS = env.int("PAYMENT_ABANDON_HOURS", default=24)
 PAYOUT_HOLD_HOURS = env.int("PAYOUT_HOLD_HOURS", default=48)
 PAYOUT_MAX_ATTEMPTS = env.int("PAYOUT_MAX_ATTEMPTS", default=6)
 PAYOUT_CONNECT_COUNTRY = env.str("PAYOUT_CONNECT_COUNTRY", default="CH")
+# Disputes (docs/disputes.md): who bears a lost dispute (proportional: the coach their share
+# of the disputed amount; coach_bears; platform_bears), whether a paid coach's part is reversed
+# as soon as a dispute opens, and how many days before `due_by` staff are reminded.
+DISPUTE_LOSS_POLICY = env.str("DISPUTE_LOSS_POLICY", default="proportional")
+DISPUTE_REVERSE_PAID_ON_OPEN = env.bool("DISPUTE_REVERSE_PAID_ON_OPEN", default=True)
+DISPUTE_REMIND_DAYS_BEFORE = env.int("DISPUTE_REMIND_DAYS_BEFORE", default=3)
 
 # --- Invoicing (the platform is the deemed supplier; see docs/invoicing.md) ----------------
 LOCAL_PLATFORM_LEGAL_NAME = "Coaching Platform GmbH (local demo)"

@@ -98,7 +98,8 @@ def _db_row(key, label, queryset, *, now, date_field, url, note="") -> Row:
 
 def command_center_rows(*, now: datetime | None = None) -> list[Row]:
     from notifications.models import OutboundEmail
-    from payments.models import Payment, PayoutItem, WebhookEvent
+    from payments.disputes.models import OPEN_STATUSES
+    from payments.models import Dispute, Payment, PayoutItem, WebhookEvent
 
     now = now or timezone.now()
     stale_before = now - timedelta(minutes=settings.PAYMENT_RECONCILE_AFTER_MINUTES)
@@ -160,7 +161,23 @@ def command_center_rows(*, now: datetime | None = None) -> list[Row]:
             url=_changelist("payments.payoutitem", status__exact="failed"),
             note="retries used up: transfer by hand or fix the account, then reset",
         ),
+        _dispute_row(Dispute.objects.filter(outcome="", status__in=OPEN_STATUSES), now=now),
     ]
+
+
+def _dispute_row(open_disputes, *, now: datetime) -> Row:
+    """Open disputes, oldest first in the admin; the note names the nearest evidence deadline."""
+    next_due = open_disputes.filter(submitted_at__isnull=True).aggregate(due=Min("due_by"))["due"]
+    note = f"next evidence due {next_due:%Y-%m-%d %H:%M} UTC" if next_due else ""
+    return _db_row(
+        "disputes_open",
+        "Open disputes",
+        open_disputes,
+        now=now,
+        date_field="created_at",
+        url=_changelist("payments.dispute", state="open"),
+        note=note,
+    )
 
 
 def failed_webhook_events(*, limit: int = 20):

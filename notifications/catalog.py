@@ -262,6 +262,51 @@ def _payout_failed(recipient, info, context):
     )
 
 
+def _dispute_details(context) -> list:
+    details = [("Amount", money(context.get("amount"), context.get("currency", "CHF")))]
+    if context.get("purchase"):
+        details.append(("Bought", str(context["purchase"])))
+    if context.get("reason"):
+        details.append(("Reason", str(context["reason"]).replace("_", " ")))
+    if context.get("due_by"):
+        details.append(("Evidence due by", str(context["due_by"])[:16].replace("T", " ")))
+    return details
+
+
+def _dispute_opened(recipient, info, context):
+    return Content(
+        title="A client disputed a payment",
+        body="The coach's payout for it is frozen. Stage the evidence and submit it before "
+        "the due date, or accept the dispute.",
+        link=info.link,
+        cta_label="Open the dispute",
+        details=_dispute_details(context),
+    )
+
+
+def _dispute_due_soon(recipient, info, context):
+    return Content(
+        title="Dispute evidence due soon",
+        body="No evidence has been submitted for this dispute yet. After the due date the "
+        "dispute is lost.",
+        link=info.link,
+        cta_label="Open the dispute",
+        details=_dispute_details(context),
+    )
+
+
+def _dispute_closed(recipient, info, context):
+    outcome = "won" if context.get("outcome") == "won" else "lost"
+    return Content(
+        title=f"Dispute {outcome}",
+        body="The coach keeps their share; any freeze is lifted."
+        if outcome == "won"
+        else "The money went back to the client; the loss is allocated by the dispute policy.",
+        link=info.link,
+        details=_dispute_details(context),
+    )
+
+
 # --- reminders ----------------------------------------------------------------------------
 
 
@@ -556,6 +601,9 @@ SPECS: dict[str, Spec] = {
         Cat.PAYMENT, HIGH, _payout_settlement_advice, email_mandatory=True
     ),
     T.PAYOUT_FAILED: Spec(Cat.PAYMENT, HIGH, _payout_failed, email_mandatory=True),
+    T.DISPUTE_OPENED: Spec(Cat.PAYMENT, HIGH, _dispute_opened, email_mandatory=True),
+    T.DISPUTE_DUE_SOON: Spec(Cat.PAYMENT, HIGH, _dispute_due_soon, email_mandatory=True),
+    T.DISPUTE_CLOSED: Spec(Cat.PAYMENT, NORMAL, _dispute_closed),
     T.SESSION_REMINDER: Spec(Cat.REMINDER, NORMAL, _session_reminder),
     T.BOOKING_REQUESTED: Spec(Cat.BOOKING, HIGH, _booking_requested),
     T.BOOKING_REQUEST_SENT: Spec(Cat.BOOKING, NORMAL, _booking_request_sent),

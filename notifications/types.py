@@ -28,6 +28,10 @@ class NotificationType(models.TextChoices):
     # Payouts (issue 12): coaches get paid, staff hear about failed transfers
     PAYOUT_SETTLEMENT_ADVICE = "payout_settlement_advice", "Payout sent, settlement advice"
     PAYOUT_FAILED = "payout_failed", "Payout to a coach failed"
+    # Disputes (issue 14): staff hear about chargebacks and their deadlines
+    DISPUTE_OPENED = "dispute_opened", "A client disputed a payment"
+    DISPUTE_DUE_SOON = "dispute_due_soon", "Dispute evidence due soon"
+    DISPUTE_CLOSED = "dispute_closed", "Dispute closed"
     # Reminders
     SESSION_REMINDER = "session_reminder", "Reminder before a session"
     # 1:1 bookings (seed 002)

@@ -61,4 +61,5 @@ class WebhookEventAdmin(admin.ModelAdmin):
         return False
 
 
+from payments.disputes import admin as _disputes_admin  # noqa: E402, F401
 from payments.payouts import admin as _payouts_admin  # noqa: E402, F401

@@ -24,7 +24,14 @@ from payments.money import from_minor_units, to_minor_units
 
 logger = logging.getLogger(__name__)
 
-PAID = (Payment.Status.COMPLETED, Payment.Status.REFUNDED, Payment.Status.PARTIALLY_REFUNDED)
+# DISPUTED is a paid payment whose charge the client disputed (payments/disputes/): a late
+# payment_intent.succeeded must not complete it a second time.
+PAID = (
+    Payment.Status.COMPLETED,
+    Payment.Status.REFUNDED,
+    Payment.Status.PARTIALLY_REFUNDED,
+    Payment.Status.DISPUTED,
+)
 OPEN = (
     Payment.Status.DRAFT,
     Payment.Status.PENDING,

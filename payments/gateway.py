@@ -231,6 +231,41 @@ def refund_create(
     )
 
 
+def dispute_retrieve(dispute_id: str) -> dict:
+    return _call(client().v1.disputes.retrieve, dispute_id)
+
+
+def dispute_update(
+    *, dispute_id: str, evidence: dict[str, str], submit: bool, idempotency_key: str
+) -> dict:
+    """Stage (`submit=False`) or submit the evidence; Stripe takes a submission once."""
+    return _call(
+        client().v1.disputes.update,
+        dispute_id,
+        params={"evidence": evidence, "submit": submit},
+        options={"idempotency_key": idempotency_key},
+    )
+
+
+def dispute_close(*, dispute_id: str, idempotency_key: str) -> dict:
+    """Accept the dispute (irreversible: it becomes `lost`)."""
+    return _call(
+        client().v1.disputes.close, dispute_id, options={"idempotency_key": idempotency_key}
+    )
+
+
+def dispute_list(*, limit: int = 100, **filters) -> list[dict]:
+    """Every dispute (all pages), optionally filtered by `charge` or `payment_intent`."""
+    params: dict = {"limit": limit, **filters}
+    found: list[dict] = []
+    while True:
+        page = _call(client().v1.disputes.list, params=params)
+        found.extend(page.get("data", []))
+        if not page.get("has_more") or not page.get("data"):
+            return found
+        params["starting_after"] = page["data"][-1]["id"]
+
+
 def webhook_construct_event(payload: bytes, signature: str | None):
     """Verify the signature with our endpoint secret; raises ValueError or
     stripe.SignatureVerificationError on a bad payload or signature."""

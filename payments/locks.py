@@ -41,3 +41,17 @@ def lock_payments(payment_ids) -> list[Payment]:
         return []
     with busy_after_timeout(PaymentBusy):
         return list(Payment.objects.select_for_update().filter(pk__in=payment_ids).order_by("pk"))
+
+
+def lock_payment_for_charge(*, charge_id: str, payment_intent_id: str = "") -> Payment | None:
+    """The payment a Stripe charge (or its intent) belongs to, locked; None if not ours.
+    Disputes lock this first, then the dispute row, then the payout item."""
+    require_transaction("lock_payment_for_charge")
+    lookup = Payment.objects.none()
+    if payment_intent_id:
+        lookup = Payment.objects.filter(stripe_payment_intent_id=payment_intent_id)
+    with busy_after_timeout(PaymentBusy):
+        payment = lookup.select_for_update().first() if payment_intent_id else None
+        if payment is None and charge_id:
+            payment = Payment.objects.select_for_update().filter(stripe_charge_id=charge_id).first()
+    return payment

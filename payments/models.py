@@ -169,6 +169,8 @@ class WebhookEvent(models.Model):
 
 
 # Money out (payments/payouts/): defined there, registered as models of this app.
+# Disputes (payments/disputes/): defined there, registered as models of this app.
+from payments.disputes.models import Dispute  # noqa: E402, F401
 from payments.payouts.models import (  # noqa: E402, F401
     CoachDebt,
     ConnectAccount,

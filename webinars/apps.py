@@ -19,6 +19,12 @@ class WebinarsConfig(AppConfig):
 
         register_busy_time_provider(BUSY_SOURCE, webinar_busy_time)
         register_service_end(webinar_end_of_payment)
+        from payments.disputes.evidence import register_evidence_source
+        from webinars.dispute_evidence import registration_dispute_evidence
+
+        register_evidence_source(
+            Payment.Purpose.WEBINAR_REGISTRATION, registration_dispute_evidence
+        )
         register_purpose(
             Payment.Purpose.WEBINAR_REGISTRATION,
             on_succeeded=payment_handlers.on_payment_succeeded,

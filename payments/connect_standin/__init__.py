@@ -15,6 +15,9 @@ Stripe's API objects, lists and errors:
   when the account's balance cannot cover it (a per-account balance is kept);
 - signed Connect webhooks (`account.updated`, `transfer.created`, `transfer.reversed`) to a
   second endpoint with its own secret;
+- disputes (localstripe has none; disputes.py): the dispute test card `4000 0000 0000 0259`
+  creates one and sends a signed `charge.dispute.created` to the PLATFORM endpoint;
+  `GET/POST /v1/disputes[/<id>]`, `POST /v1/disputes/<id>/close`;
 - idempotency keys on every Connect POST (same key + same parameters replays the first
   response with `Idempotent-Replayed: true`; other parameters: `idempotency_error`).
 

@@ -7,7 +7,9 @@ Test controls (no API key, like localstripe's own `/_config/`):
 - `POST /_config/connect/accounts/<id>/payout`: the account's balance goes to its bank (0);
 - `POST /_config/connect/idempotency/expire`: forget every idempotency key (Stripe prunes
   keys after 24 hours);
-- `GET /_config/connect/events?type=...`: the Connect events generated, newest first.
+- `GET /_config/connect/events?type=...`: the Connect events generated, newest first (also
+  the platform's `charge.dispute.*` events of disputes.py);
+- `POST /_config/disputes/<id>/close` `{"status": "won"|"lost"}`: the bank decides (disputes.py).
 """
 
 from __future__ import annotations
@@ -418,6 +420,9 @@ def install(app, *, store_path: Path | None, webhook_url: str = "", webhook_secr
     ]
     for method, path, handler in routes:
         app.router.add_route(method, path, endpoint(handler))
+    from payments.connect_standin import disputes
+
+    disputes.install_routes(app, endpoint)
     app.router.add_post("/_config/connect/webhook", config_webhook)
     app.router.add_post("/_config/connect/faults", config_faults)
     app.router.add_post("/_config/connect/accounts/{id}/payout", config_payout)

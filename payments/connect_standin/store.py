@@ -14,7 +14,16 @@ import string
 import time
 from pathlib import Path
 
-KINDS = ("account", "transfer", "reversal", "link", "idempotency", "event", "balance")
+KINDS = (
+    "account",
+    "transfer",
+    "reversal",
+    "link",
+    "idempotency",
+    "event",
+    "balance",
+    "dispute",
+)
 
 
 def new_id(prefix: str, n: int = 16) -> str:

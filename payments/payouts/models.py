@@ -90,6 +90,8 @@ class PayoutItem(models.Model):
         PAID = "paid", "Paid"
         FAILED = "failed", "Failed"
         CANCELLED = "cancelled", "Nothing to pay (refunded)"
+        # An open dispute on the payment: the run never claims it (payments/payouts/disputes.py).
+        FROZEN = "frozen", "Frozen (disputed)"
 
     payment = models.OneToOneField(
         "payments.Payment", on_delete=models.PROTECT, related_name="payout_item"
