@@ -166,7 +166,7 @@ def patch_dispute_test_card() -> None:
         if id == "pm_card_createDispute":
             return PaymentMethod(
                 type="card",
-                card={"number": DISPUTE_CARD, "exp_month": "12", "exp_year": "2034", "cvc": "1"},
+                card={"number": DISPUTE_CARD, "exp_month": "12", "exp_year": "2030", "cvc": "123"},
             )
         return original_article(cls, id)
 
