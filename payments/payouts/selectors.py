@@ -57,6 +57,7 @@ def payouts_overview(*, coach, now: datetime) -> dict:
         "due": items.filter(status__in=[PayoutItem.Status.PENDING, PayoutItem.Status.PROCESSING]),
         "paid": items.filter(status=PayoutItem.Status.PAID).order_by("-paid_at")[:50],
         "failed": items.filter(status=PayoutItem.Status.FAILED),
+        "frozen": items.filter(status=PayoutItem.Status.FROZEN),
         "debts": CoachDebt.objects.filter(coach=coach, remaining__gt=0),
         "settlements": Settlement.objects.filter(coach=coach)[:24],
         "currency": coach.currency,

@@ -313,3 +313,39 @@ def test_a_dispute_that_arrives_before_the_payment_completed_is_frozen_by_reconc
     payment.refresh_from_db()
     assert payment.status == Payment.Status.DISPUTED
     assert _item(payment).status == PayoutItem.Status.FROZEN
+
+
+def test_the_coach_sees_the_frozen_amount_on_their_payouts_page(client, staff):
+    from django.urls import reverse
+
+    from payments.tests.factories import PaymentFactory
+
+    payment = PaymentFactory(status=Payment.Status.COMPLETED, stripe_charge_id="ch_coach_page")
+    send(client, "created", dispute_object(payment))
+    client.force_login(payment.coach.user)
+
+    page = client.get(reverse("payouts:overview"))
+
+    assert page.status_code == 200
+    assert "frozen: the client disputed the payment" in page.content.decode()
+    assert "117.95" in page.content.decode()
+
+
+def test_refunds_are_blocked_by_a_chargeback_and_a_lost_dispute_but_not_by_an_inquiry(
+    client, staff
+):
+    from payments.disputes.selectors import refund_blocked_by_dispute
+    from payments.tests.factories import PaymentFactory
+
+    inquiry = PaymentFactory(status=Payment.Status.COMPLETED, stripe_charge_id="ch_inquiry")
+    chargeback = PaymentFactory(status=Payment.Status.COMPLETED, stripe_charge_id="ch_chargeback")
+    send(client, "created", dispute_object(inquiry, status="warning_needs_response"))
+    lost = dispute_object(chargeback)
+    send(client, "created", lost)
+
+    assert refund_blocked_by_dispute(inquiry) == ""
+    assert "disputed" in refund_blocked_by_dispute(chargeback)
+    send(client, "closed", lost, status="lost")
+    chargeback.refresh_from_db()
+    assert chargeback.status == Payment.Status.COMPLETED
+    assert "won a dispute" in refund_blocked_by_dispute(chargeback)
