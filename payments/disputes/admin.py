@@ -98,12 +98,15 @@ class DisputeAdmin(ReadOnlyRecordAdminMixin, OwnedByCoachAdminMixin, admin.Model
         if request.method == "POST":
             form = EvidenceForm(request.POST)
             if form.is_valid():
+                submit = request.POST.get("action") == "submit"
                 try:
-                    if dispute.can_submit_evidence:
+                    # A submit after the evidence went out is refused by the submit service
+                    # itself ("already submitted"), so only stage while Stripe takes evidence.
+                    if dispute.can_submit_evidence or not submit:
                         services.dispute_evidence_stage(
                             dispute_id=dispute.pk, evidence=form.cleaned_data, staff=request.user
                         )
-                    if request.POST.get("action") == "submit":
+                    if submit:
                         services.dispute_evidence_submit(dispute_id=dispute.pk, staff=request.user)
                         messages.success(request, "Evidence submitted to Stripe.")
                         return redirect(change_url)

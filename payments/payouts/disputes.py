@@ -215,7 +215,11 @@ def dispute_retransfers_process() -> int:
                 destination=account.stripe_account_id,
                 source_transaction="",  # the platform balance: Stripe returned the funds
                 transfer_group=item.transfer_group,
-                metadata={"payout_item_id": str(item.pk), "dispute": dispute.stripe_dispute_id},
+                # Not `payout_item_id`: the run and transfer.created look transfers up by it.
+                metadata={
+                    "retransfer_of_payout_item": str(item.pk),
+                    "dispute": dispute.stripe_dispute_id,
+                },
                 idempotency_key=f"dispute-retransfer-{dispute.stripe_dispute_id}",
             )
         except (GatewayUnavailable, PaymentError) as exc:

@@ -125,3 +125,15 @@ def test_a_coach_sees_only_their_disputes_read_only_and_no_staff_actions(client)
     assert client.post(reverse("admin:payments_dispute_accept", args=[mine.pk])).status_code == 403
     mine.refresh_from_db()
     assert mine.outcome == ""
+
+
+def test_saving_evidence_after_it_was_submitted_is_refused_and_changes_nothing(client, staff):
+    dispute = dispute_sync(obj=dispute_object(_paid(), status="under_review"))
+
+    page = client.post(
+        _evidence_url(dispute), {"service_date": "2020-01-01", "action": "stage"}, follow=True
+    )
+
+    dispute.refresh_from_db()
+    assert "can no longer be changed" in page.content.decode()
+    assert dispute.evidence == {} and dispute.evidence_staged_at is None
