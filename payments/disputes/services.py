@@ -193,6 +193,13 @@ def disputes_reconcile() -> int:
     return done
 
 
+def disputes_sync_from_stripe(*, charge_id: str = "") -> list[Dispute]:
+    """Apply every dispute Stripe lists (all pages; one charge's with `charge_id`). Safe to
+    run any time: dispute_sync converges with whatever the webhooks already did."""
+    filters = {"charge": charge_id} if charge_id else {}
+    return [dispute_sync(obj=obj) for obj in gateway.dispute_list(**filters)]
+
+
 # --- staff actions ------------------------------------------------------------------------
 
 

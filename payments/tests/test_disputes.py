@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
 from core.command_center import command_center_rows
-from notifications.models import Notification
+from notifications.models import Notification, OutboundEmail
 from payments.models import Dispute, Payment, PayoutItem, PayoutReversal, WebhookEvent
 from payments.money import quantize
 from payments.payouts.run import payouts_process
@@ -223,6 +223,8 @@ def test_replayed_and_repeated_dispute_events_freeze_once(
     assert record.funds_withdrawn_at is not None
     assert WebhookEvent.objects.filter(type="charge.dispute.created").count() == 1
     assert Notification.objects.filter(recipient=staff, type="dispute_opened").count() == 1
+    email = OutboundEmail.objects.get(to_email=staff.email, type="dispute_opened")
+    assert "disputed a payment" in email.subject
 
 
 @pytest.mark.parametrize("outcome", ["won", "lost"])

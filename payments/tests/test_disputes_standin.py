@@ -219,3 +219,21 @@ def test_listing_disputes_pages_like_stripe_and_unknown_ids_are_resource_missing
     assert bad_limit.status_code == 400
     with pytest.raises(PaymentError):
         gateway.dispute_retrieve("dp_nope")
+
+
+def test_sync_disputes_repairs_a_lost_webhook(localstripe):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    intent = _disputed_intent(UserFactory())
+    payment = _our_payment(intent)  # no webhook reached us
+    out = StringIO()
+
+    call_command("sync_disputes", stdout=out)
+    call_command("sync_disputes", charge=payment.stripe_charge_id, stdout=out)
+
+    payment.refresh_from_db()
+    assert payment.status == Payment.Status.DISPUTED
+    assert Dispute.objects.get().frozen_at is not None
+    assert "needs_response (open)" in out.getvalue()
