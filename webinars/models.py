@@ -131,9 +131,7 @@ class Webinar(models.Model):
             and self.full_refund_hours < self.partial_refund_hours
         ):
             raise ValidationError(
-                {
-                    "full_refund_hours": "The full-refund deadline must be earlier than the partial one."
-                }
+                {"full_refund_hours": "The full-refund deadline must come before the partial one."}
             )
 
     @property
