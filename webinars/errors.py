@@ -123,7 +123,7 @@ class NotOnWaitlist(WebinarError):
     default_message = "You are not on the waitlist for this webinar."
 
 
-class OfferExpired(WebinarError):
+class OfferExpired(WebinarFull):
     status_code = 409
     default_message = (
         "Your waitlist offer ran out and the seat went to the next person in line. Nothing "

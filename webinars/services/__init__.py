@@ -21,7 +21,12 @@ from webinars.services.seats import (
     webinar_register,
     webinar_starts_at,
 )
-from webinars.services.waitlist import seats_offer, waitlist_join, waitlist_leave
+from webinars.services.waitlist import (
+    seats_offer,
+    waitlist_join,
+    waitlist_leave,
+    webinar_seats_offer,
+)
 
 __all__ = [
     "CancelResult",
@@ -32,6 +37,7 @@ __all__ = [
     "seats_offer",
     "waitlist_join",
     "waitlist_leave",
+    "webinar_seats_offer",
     "RegisterResult",
     "after_confirm",
     "expire_stale_holds",

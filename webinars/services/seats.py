@@ -63,6 +63,9 @@ def webinar_register(*, webinar_id: int, user, now: datetime | None = None) -> R
     """
     now = now or timezone.now()
     registration, reused = _hold_seat(webinar_id=webinar_id, user=user, now=now)
+    if isinstance(registration, WebinarFull):
+        # Raised after the commit: the seats that transaction offered to the waitlist stay.
+        raise registration
     if registration.status == Registration.Status.CONFIRMED:
         return RegisterResult(registration, free_booking=True)
     if registration.payment_id is not None:
@@ -98,7 +101,9 @@ def webinar_register(*, webinar_id: int, user, now: datetime | None = None) -> R
 
 
 @transaction.atomic(durable=True)  # its caller calls Stripe next: no outer lock
-def _hold_seat(*, webinar_id: int, user, now: datetime) -> tuple[Registration, bool]:
+def _hold_seat(*, webinar_id: int, user, now: datetime) -> tuple[Registration | WebinarFull, bool]:
+    """The hold (and whether it is one the user already had), or the "full" refusal to raise
+    once committed."""
     try:
         webinar = locks.lock_webinar(webinar_id)
     except Webinar.DoesNotExist:
@@ -135,9 +140,7 @@ def _hold_seat(*, webinar_id: int, user, now: datetime) -> tuple[Registration, b
                 _confirm_free_hold(webinar, offer.registration, now)
             return offer.registration, True
     if live_seat_count(webinar_id=webinar.pk) >= webinar.max_attendees:
-        if _offer_ran_out(webinar, user):
-            raise OfferExpired()
-        raise WebinarFull()
+        return (OfferExpired() if _offer_ran_out(webinar, user) else WebinarFull()), False
     quote = pricing.quote(webinar, now=now)
     if not quote.is_set:
         raise PriceNotSet()

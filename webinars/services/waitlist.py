@@ -129,6 +129,16 @@ def _check_can_wait(webinar: Webinar, user, now: datetime) -> None:
         raise BookingClosed()
 
 
+@transaction.atomic
+def webinar_seats_offer(*, webinar_id: int, now: datetime | None = None) -> list[WaitlistEntry]:
+    """Offer whatever seats are free to the waitlist (the coach raised the capacity, or a
+    sweep): the same locked path every seat change takes."""
+    now = now or timezone.now()
+    webinar = locks.lock_webinar(webinar_id)
+    expire_stale_holds(webinar=webinar, now=now)
+    return seats_offer(webinar=webinar, now=now)
+
+
 # --- offering freed seats --------------------------------------------------------------------
 
 
