@@ -357,6 +357,8 @@ class Booking(models.Model):
         CANCELLED_BY_CLIENT = "cancelled_by_client", "Cancelled by client"
         CANCELLED_BY_COACH = "cancelled_by_coach", "Cancelled by coach"
         EXPIRED = "expired", "Expired"
+        # The client took back a pending request (issue 15 #5): never charged.
+        WITHDRAWN = "withdrawn", "Withdrawn"
 
     class Type(models.TextChoices):
         FIRM = "FIRM", "Firm booking"

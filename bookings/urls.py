@@ -25,6 +25,7 @@ urlpatterns = [
         actions.decline_suggestion,
         name="decline_suggestion",
     ),
+    path("bookings/<int:booking_id>/withdraw/", actions.withdraw, name="withdraw"),
     path("bookings/<int:booking_id>/cancel/", actions.cancel, name="cancel"),
     path("bookings/<int:booking_id>/reschedule/", actions.reschedule, name="reschedule"),
     path("coach/requests/", coach.requests_inbox, name="coach_requests"),

@@ -104,7 +104,12 @@ TEMPLATES = [
 
 # --- Database -------------------------------------------------------------------------------
 VAR_DIR.mkdir(parents=True, exist_ok=True)
-DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
+# An exported but empty DATABASE_URL means the default, as an unset one does.
+DATABASES = {
+    "default": env.db_url_config(
+        env.str("DATABASE_URL", default="") or f"sqlite:///{VAR_DIR / 'db.sqlite3'}"
+    )
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Concurrent readers while a writer holds the lock (runserver threads, the worker).
     DATABASES["default"].setdefault("OPTIONS", {}).update(
@@ -316,6 +321,8 @@ DEFAULT_CURRENCY = "CHF"
 DEFAULT_VAT_RATE = Decimal(env.str("DEFAULT_VAT_RATE", default="8.1"))
 DEFAULT_PLATFORM_FEE_PERCENT = Decimal(env.str("DEFAULT_PLATFORM_FEE_PERCENT", default="15"))
 SEAT_HOLD_MINUTES = env.int("SEAT_HOLD_MINUTES", default=15)
+# A seat freed on a full webinar is held this long for the first person on its waitlist.
+WAITLIST_OFFER_HOURS = env.int("WAITLIST_OFFER_HOURS", default=12)
 # reconcile_payments: ask Stripe about payments unfinished for this long; cancel abandoned ones.
 PAYMENT_RECONCILE_AFTER_MINUTES = env.int("PAYMENT_RECONCILE_AFTER_MINUTES", default=10)
 PAYMENT_ABANDON_HOURS = env.int("PAYMENT_ABANDON_HOURS", default=24)

@@ -25,6 +25,7 @@ _ENDED_BOOKING = {
     Booking.Status.CANCELLED_BY_CLIENT,
     Booking.Status.CANCELLED_BY_COACH,
     Booking.Status.EXPIRED,
+    Booking.Status.WITHDRAWN,
 }
 
 

@@ -19,6 +19,7 @@ from webinars.selectors import (
     PAST_PAGE_SIZE,
     my_past_webinars,
     my_upcoming_webinars,
+    my_waitlists,
     my_webinar_items,
 )
 
@@ -43,6 +44,7 @@ def my_bookings(request):
     context = {
         "now": now,
         "upcoming_webinars": upcoming_webinars,
+        "waitlists": my_waitlists(user=user, now=now),
         "past_webinars": past_webinars,
         "past_webinars_page": past_webinars_page,
         "upcoming_sessions": upcoming_sessions,

@@ -186,6 +186,67 @@ def _webinar_cancelled_for_coach(info, context, on_date, reason):
     )
 
 
+def _webinar_seat_cancelled(recipient, info, context):
+    refund = money(context.get("refund_amount"), info.currency)
+    on_date = f" on {when(info.starts_at)}" if info.starts_at else ""
+    body = f"You cancelled your seat for {info.title}{on_date}."
+    if refund and Decimal(str(context.get("refund_amount"))) > 0:
+        body += f" {refund} is refunded to your card"
+        body += "; depending on your bank it appears within 5-10 business days."
+    else:
+        body += " No refund applies."
+    explanation = str(context.get("explanation") or "")
+    if explanation:
+        body += f" ({explanation})"
+    return Content(
+        title=f"Seat cancelled: {info.title}",
+        body=body,
+        link=info.link,
+        cta_label="Open the webinar",
+        details=_session_details(info) + ([("Refund", refund)] if refund else []),
+    )
+
+
+def _webinar_attendee_cancelled(recipient, info, context):
+    attendee = _name(context, "attendee_name", info.other_party_name)
+    count, maximum = context.get("count"), context.get("max")
+    body = f"{attendee} cancelled their seat for {info.title}."
+    if count is not None and maximum:
+        body += f" {count} of {maximum} seats are now taken."
+    if context.get("below_minimum"):
+        body += (
+            f" That is below your minimum of {context.get('min')}: the webinar is waiting for "
+            "the minimum attendees again."
+        )
+    return Content(
+        title=f"Seat cancelled for {info.title}",
+        body=body,
+        link=info.link,
+        cta_label="See the webinar",
+        details=_session_details(info) + [("Attendee", attendee)],
+    )
+
+
+def _webinar_waitlist_offer(recipient, info, context):
+    until = context.get("offer_expires_at")
+    until_text = when(until) if isinstance(until, datetime) else str(until or "")
+    price = money(context.get("amount"), context.get("currency") or info.currency)
+    body = f"A seat for {info.title} is free and held for you"
+    body += f" until {until_text}." if until_text else "."
+    if price and Decimal(str(context.get("amount"))) > 0:
+        body += f" Pay {price} on the webinar page to take it."
+    else:
+        body += " Confirm it on the webinar page to take it."
+    body += " If you do not, it goes to the next person on the waitlist."
+    return Content(
+        title=f"A seat is free for you: {info.title}",
+        body=body,
+        link=info.link,
+        cta_label="Take the seat",
+        details=_session_details(info) + ([("Held until", until_text)] if until_text else []),
+    )
+
+
 # --- payments -----------------------------------------------------------------------------
 
 
@@ -338,6 +399,18 @@ def _booking_requested(recipient, info, context):
         "Accept, decline or suggest another time.",
         link=info.link,
         cta_label="Review the request",
+        details=_session_details(info) + [("Client", client)],
+    )
+
+
+def _booking_withdrawn(recipient, info, context):
+    client = _name(context, "client_name", info.other_party_name)
+    return Content(
+        title=f"Request withdrawn: {info.title}",
+        body=f"{client} withdrew their request for {info.title} on {when(info.starts_at)}. "
+        "The time is free on your calendar again and nothing was charged.",
+        link=info.link,
+        cta_label="See the booking",
         details=_session_details(info) + [("Client", client)],
     )
 
@@ -594,6 +667,12 @@ SPECS: dict[str, Spec] = {
     T.WEBINAR_CANCELLED: Spec(
         Cat.BOOKING, HIGH, _webinar_cancelled, "CANCEL", email_mandatory=True
     ),
+    # Money goes back (or not): the attendee's email cannot be switched off.
+    T.WEBINAR_SEAT_CANCELLED: Spec(
+        Cat.BOOKING, HIGH, _webinar_seat_cancelled, "CANCEL", email_mandatory=True
+    ),
+    T.WEBINAR_ATTENDEE_CANCELLED: Spec(Cat.BOOKING, NORMAL, _webinar_attendee_cancelled),
+    T.WEBINAR_WAITLIST_OFFER: Spec(Cat.BOOKING, HIGH, _webinar_waitlist_offer),
     T.PAYMENT_RECEIVED: Spec(Cat.PAYMENT, NORMAL, _payment_received, email_mandatory=True),
     T.PAYMENT_FAILED: Spec(Cat.PAYMENT, HIGH, _payment_failed, email_mandatory=True),
     T.PAYMENT_REFUNDED: Spec(Cat.PAYMENT, HIGH, _payment_refunded, email_mandatory=True),
@@ -622,6 +701,7 @@ SPECS: dict[str, Spec] = {
     ),
     T.BOOKING_CANCELLED_BY_COACH: Spec(Cat.BOOKING, HIGH, _booking_cancelled("coach"), "CANCEL"),
     T.BOOKING_RESCHEDULED: Spec(Cat.BOOKING, HIGH, _booking_rescheduled, "REQUEST"),
+    T.BOOKING_WITHDRAWN: Spec(Cat.BOOKING, NORMAL, _booking_withdrawn, resolves=_ANSWERS_A_REQUEST),
     T.CONNECTION_REQUESTED: Spec(Cat.ACCOUNT, NORMAL, _connection_requested),
     T.CONNECTION_ACCEPTED: Spec(Cat.ACCOUNT, LOW, _connection_accepted),
     # Sent once, at signup, before anyone could have chosen preferences: always delivered.

@@ -21,6 +21,10 @@ class NotificationType(models.TextChoices):
     WEBINAR_NEW_ATTENDEE = "webinar_new_attendee", "New webinar attendee"
     WEBINAR_BOOKING_FAILED_FULL = "webinar_booking_failed_full", "Webinar full, payment refunded"
     WEBINAR_CANCELLED = "webinar_cancelled", "Webinar cancelled"
+    # Client self-service (issue 15)
+    WEBINAR_SEAT_CANCELLED = "webinar_seat_cancelled", "You cancelled your webinar seat"
+    WEBINAR_ATTENDEE_CANCELLED = "webinar_attendee_cancelled", "An attendee cancelled their seat"
+    WEBINAR_WAITLIST_OFFER = "webinar_waitlist_offer", "A seat is free for you (waitlist)"
     # Payments (seed 001)
     PAYMENT_RECEIVED = "payment_received", "Payment received"
     PAYMENT_FAILED = "payment_failed", "Payment failed"
@@ -44,6 +48,7 @@ class NotificationType(models.TextChoices):
     BOOKING_CANCELLED_BY_CLIENT = "booking_cancelled_by_client", "Booking cancelled by client"
     BOOKING_CANCELLED_BY_COACH = "booking_cancelled_by_coach", "Booking cancelled by coach"
     BOOKING_RESCHEDULED = "booking_rescheduled", "Booking rescheduled"
+    BOOKING_WITHDRAWN = "booking_withdrawn", "Booking request withdrawn by the client"
     # Connections (seed 002 calendar visibility)
     CONNECTION_REQUESTED = "connection_requested", "Connection request"
     CONNECTION_ACCEPTED = "connection_accepted", "Connection accepted"

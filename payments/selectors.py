@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
+
+from django.utils import timezone
 
 from payments import gateway
 from payments.models import Payment
@@ -30,6 +33,23 @@ class SavedCard:
     @property
     def label(self) -> str:
         return f"{self.brand} •••• {self.last4} (expires {self.exp_month:02d}/{self.exp_year})"
+
+    def expires_soon_on(self, today: dt.date) -> bool:
+        """Expires at the end of this month or next month (or already expired): the saved
+        cards page and the payment step flag it before a booking relies on it."""
+        if not (self.exp_month and self.exp_year):
+            return False
+        next_month = (today.year * 12 + today.month) + 1  # months since year 0, next month
+        return self.exp_year * 12 + self.exp_month <= next_month
+
+    @property
+    def expires_soon(self) -> bool:
+        return self.expires_soon_on(timezone.localdate())
+
+    @property
+    def is_expired(self) -> bool:
+        today = timezone.localdate()
+        return self.exp_year * 12 + self.exp_month < today.year * 12 + today.month
 
 
 def saved_cards(*, user) -> list[SavedCard]:

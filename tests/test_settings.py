@@ -144,6 +144,15 @@ def test_no_environment_uses_embedded_defaults(tmp_path):
     assert loaded["debug"] is True
 
 
+def test_empty_database_and_redis_urls_mean_the_embedded_defaults(tmp_path):
+    # `DATABASE_URL= make run` (an exported but empty variable) used to crash with KeyError.
+    loaded = load_settings({"DATABASE_URL": "", "REDIS_URL": ""}, tmp_path)
+
+    assert loaded["db_engine"] == "django.db.backends.sqlite3"
+    assert loaded["db_name"] == str(tmp_path / "var" / "db.sqlite3")
+    assert loaded["channel_layer"] == "channels.layers.InMemoryChannelLayer"
+
+
 def test_database_and_redis_urls_switch_to_postgresql_redis_layer_and_real_broker(tmp_path):
     loaded = load_settings(
         {

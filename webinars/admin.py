@@ -69,6 +69,14 @@ class WebinarAdmin(SingleLineInputsAdminMixin, OwnedByCoachAdminMixin, admin.Mod
             },
         ),
         ("Seats", {"fields": ("max_attendees", "min_attendees")}),
+        (
+            "Attendee cancellation terms",
+            {
+                "fields": ("full_refund_hours", "partial_refund_hours", "partial_refund_percent"),
+                "description": "What an attendee who gives the seat back is refunded (shown "
+                "on the webinar page before booking and before they confirm).",
+            },
+        ),
     )
 
     def get_queryset(self, request):
@@ -102,6 +110,10 @@ class WebinarAdmin(SingleLineInputsAdminMixin, OwnedByCoachAdminMixin, admin.Mod
         if not request.user.sees_everything and coach is not None:
             obj.coach = coach
         super().save_model(request, obj, form, change)
+        if change and "max_attendees" in form.changed_data:
+            from webinars.services import webinar_seats_offer
+
+            webinar_seats_offer(webinar_id=obj.pk)  # more seats: the waitlist gets them first
 
     @admin.display(description="Starts", ordering="starts_at")
     def starts(self, obj):

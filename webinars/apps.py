@@ -62,5 +62,9 @@ class WebinarsConfig(AppConfig):
                     "task": "webinars.tasks.complete_webinars",
                     "schedule": timedelta(minutes=5),
                 },
+                "webinars-settle-seat-refunds": {
+                    "task": "webinars.tasks.settle_seat_refunds",
+                    "schedule": timedelta(minutes=10),
+                },
             }
         )

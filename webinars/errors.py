@@ -98,3 +98,34 @@ class LockBusy(Busy):
 
     retry_after = 3
     default_message = "Many people are booking this webinar right now. Please try again."
+
+
+class NotAnAttendee(WebinarError):
+    status_code = 404
+    default_message = "You have no seat for this webinar."
+
+
+class SeatAlreadyCancelled(WebinarError):
+    status_code = 409
+    default_message = "Your seat for this webinar is already cancelled."
+
+
+class SeatCancelClosed(WebinarError):
+    default_message = "This webinar has already started; your seat can no longer be cancelled."
+
+
+class NotFull(WebinarError):
+    default_message = "This webinar has free seats: book one instead of joining the waitlist."
+
+
+class NotOnWaitlist(WebinarError):
+    status_code = 404
+    default_message = "You are not on the waitlist for this webinar."
+
+
+class OfferExpired(WebinarFull):
+    status_code = 409
+    default_message = (
+        "Your waitlist offer ran out and the seat went to the next person in line. Nothing "
+        "was charged. You can join the waitlist again."
+    )

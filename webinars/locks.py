@@ -48,3 +48,15 @@ def lock_registrations(**filters) -> list[Registration]:
         queryset = queryset.select_for_update()
     with busy_after_timeout(LockBusy):
         return list(queryset)
+
+
+def lock_waitlist(**filters) -> list:
+    """Lock waitlist entries matching `filters`, in line order. Caller holds the webinar lock."""
+    from webinars.models import WaitlistEntry
+
+    require_transaction("lock_waitlist")
+    queryset = WaitlistEntry.objects.filter(**filters).order_by("created_at", "pk")
+    if LOCKS_ENABLED:
+        queryset = queryset.select_for_update()
+    with busy_after_timeout(LockBusy):
+        return list(queryset)

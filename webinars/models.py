@@ -77,6 +77,18 @@ class Webinar(models.Model):
         default=_default_platform_fee,
         validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
     )
+    # The attendee's cancellation terms (issue 15 #3), set by the coach per webinar; the
+    # defaults are the 1:1 sessions' (webinars/policy.py reads them).
+    full_refund_hours = models.PositiveSmallIntegerField(
+        default=48,
+        help_text="An attendee cancelling more than this many hours ahead gets everything back.",
+    )
+    partial_refund_hours = models.PositiveSmallIntegerField(
+        default=24, help_text="More than this many hours ahead: the partial refund below."
+    )
+    partial_refund_percent = models.PositiveSmallIntegerField(
+        default=50, validators=[MaxValueValidator(100)]
+    )
     cancelled_at = models.DateTimeField(null=True, blank=True, editable=False)
     cancellation_reason = models.TextField(
         blank=True, editable=False, help_text="Told to the attendees (webinar_cancel)."
@@ -99,6 +111,10 @@ class Webinar(models.Model):
             models.CheckConstraint(
                 condition=models.Q(max_attendees__gte=1), name="webinar_has_seats"
             ),
+            models.CheckConstraint(
+                condition=models.Q(full_refund_hours__gte=models.F("partial_refund_hours")),
+                name="webinar_refund_tiers_order",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -106,6 +122,17 @@ class Webinar(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("webinars:detail", args=[self.pk])
+
+    def clean(self):
+        super().clean()
+        if (
+            self.full_refund_hours is not None
+            and self.partial_refund_hours is not None
+            and self.full_refund_hours < self.partial_refund_hours
+        ):
+            raise ValidationError(
+                {"full_refund_hours": "The full-refund deadline must come before the partial one."}
+            )
 
     @property
     def join_url(self) -> str:
@@ -201,6 +228,10 @@ class Registration(models.Model):
     ended_at = models.DateTimeField(
         null=True, blank=True, help_text="Cancelled/expired/refunded at."
     )
+    # The attendee gave the seat back (issue 15 #3): what the webinar's terms refund, settled
+    # through the payments core after commit (webinars/services/seat_cancel.py).
+    refund_amount = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("0"))
+    cancelled_by_attendee = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-created_at"]
@@ -251,3 +282,59 @@ class Material(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("webinars:material", args=[self.webinar_id, self.pk])
+
+
+class WaitlistEntry(models.Model):
+    """A place in line for a full webinar (issue 15 #4). `waiting` until a seat frees; then
+    `offered` with a seat hold (`registration`, a HELD seat expiring at `offer_expires_at`)
+    that the person pays for through the normal register step; `booked` once confirmed;
+    `expired` when the offer ran out (the seat went to the next in line), `left` when they
+    gave up their place, `ended` when the webinar was cancelled. Every change runs under the
+    webinar lock (webinars/services/waitlist.py)."""
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", "Waiting"
+        OFFERED = "offered", "Seat offered"
+        BOOKED = "booked", "Booked"
+        EXPIRED = "expired", "Offer expired"
+        LEFT = "left", "Left the waitlist"
+        ENDED = "ended", "Webinar cancelled"
+
+    ACTIVE_STATUSES = (Status.WAITING, Status.OFFERED)
+
+    webinar = models.ForeignKey(Webinar, on_delete=models.CASCADE, related_name="waitlist")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="webinar_waitlists"
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.WAITING)
+    registration = models.ForeignKey(
+        Registration,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="waitlist_entries",
+        help_text="The seat hold of the offer.",
+    )
+    offered_at = models.DateTimeField(null=True, blank=True)
+    offer_expires_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name_plural = "waitlist entries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["webinar", "user"],
+                condition=models.Q(status__in=["waiting", "offered"]),
+                name="waitlist_one_active_place_per_user",
+            )
+        ]
+        indexes = [models.Index(fields=["webinar", "status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} waiting for {self.webinar} ({self.status})"
+
+    def get_absolute_url(self) -> str:
+        return self.webinar.get_absolute_url()

@@ -173,3 +173,8 @@ def on_payment_refunded(payment: Payment, amount: Decimal) -> None:
     registration.save(update_fields=["status", "ended_at", "updated_at"])
     minimum_attendees_sync(webinar=registration.webinar)  # may fall below the minimum again
     _push_live(registration.webinar_id, registration.pk)
+    from webinars.services.waitlist import seats_offer
+
+    now = timezone.now()
+    expire_stale_holds(webinar=registration.webinar, now=now)
+    seats_offer(webinar=registration.webinar, now=now)  # the freed seat goes to the waitlist

@@ -15,7 +15,7 @@ from django.utils import timezone
 from accounts import blocks
 from core.pagination import KeysetPage, keyset_page
 from webinars import pricing
-from webinars.models import Material, Registration, Webinar, WebinarSlot
+from webinars.models import Material, Registration, WaitlistEntry, Webinar, WebinarSlot
 
 Status = Registration.Status
 REFUNDABLE_PAYMENT_STATUSES = ("completed", "partially_refunded")
@@ -59,6 +59,8 @@ class BookingState:
     is_staff_viewer: bool
     closed_reason: str
     now: datetime
+    waitlist_entry: WaitlistEntry | None = None  # the viewer's active place in line
+    waitlist_position: int = 0  # 1 = next to be offered a seat; 0 when offered or none
 
     @property
     def seats_left(self) -> int:
@@ -104,6 +106,36 @@ class BookingState:
         )
 
     @property
+    def can_cancel_seat(self) -> bool:
+        """A confirmed attendee may give the seat back until the webinar starts."""
+        return self.is_attendee and not self.has_started and not self.is_cancelled
+
+    @property
+    def offer(self) -> WaitlistEntry | None:
+        """The waitlist offer the viewer's held seat comes from, if it does."""
+        entry = self.waitlist_entry
+        if entry is not None and entry.status == WaitlistEntry.Status.OFFERED and self.is_holding:
+            return entry
+        return None
+
+    @property
+    def on_waitlist(self) -> bool:
+        entry = self.waitlist_entry
+        return entry is not None and entry.status == WaitlistEntry.Status.WAITING
+
+    @property
+    def can_join_waitlist(self) -> bool:
+        """Full (and otherwise bookable): the booking button becomes "Join the waitlist"."""
+        return self.closed_reason == FULL and not (
+            self.is_coach or self.is_attendee or self.is_holding or self.on_waitlist
+        )
+
+    @property
+    def cancelled_own_seat(self) -> bool:
+        r = self.registration
+        return r is not None and r.status == Status.CANCELLED and r.cancelled_by_attendee
+
+    @property
     def can_book(self) -> bool:
         return not (self.is_coach or self.is_attendee or self.is_holding or self.closed_reason)
 
@@ -123,6 +155,9 @@ class BookingState:
         return "book"
 
 
+FULL = "Webinar full."
+
+
 def _closed_reason(webinar: Webinar, quote: pricing.Quote, now: datetime) -> str:
     if webinar.status == Webinar.Status.CANCELLED:
         return "This webinar has been cancelled."
@@ -133,7 +168,7 @@ def _closed_reason(webinar: Webinar, quote: pricing.Quote, now: datetime) -> str
     if webinar.starts_at <= now:
         return "Booking closed: the webinar has started."
     if webinar.live_count >= webinar.max_attendees:
-        return "Webinar full."
+        return FULL
     if not quote.is_set:
         return "Booking is not available: the price is not set up yet."
     return ""
@@ -151,6 +186,9 @@ def booking_state(*, webinar: Webinar, user, now: datetime) -> BookingState:
             .first()
         )
     quote = pricing.quote(webinar, now=now)
+    entry, position = (None, 0)
+    if authenticated:
+        entry, position = waitlist_place(webinar_id=webinar.pk, user=user)
     return BookingState(
         webinar=webinar,
         quote=quote,
@@ -159,7 +197,69 @@ def booking_state(*, webinar: Webinar, user, now: datetime) -> BookingState:
         is_staff_viewer=authenticated and user.sees_everything,
         closed_reason=_closed_reason(webinar, quote, now),
         now=now,
+        waitlist_entry=entry,
+        waitlist_position=position,
     )
+
+
+def waitlist_place(*, webinar_id: int, user) -> tuple[WaitlistEntry | None, int]:
+    """The user's active entry and their position among those waiting (1 = next)."""
+    entry = (
+        WaitlistEntry.objects.filter(
+            webinar_id=webinar_id, user_id=user.pk, status__in=WaitlistEntry.ACTIVE_STATUSES
+        )
+        .order_by("-pk")
+        .first()
+    )
+    if entry is None or entry.status != WaitlistEntry.Status.WAITING:
+        return entry, 0
+    ahead = WaitlistEntry.objects.filter(
+        Q(created_at__lt=entry.created_at) | Q(created_at=entry.created_at, pk__lt=entry.pk),
+        webinar_id=webinar_id,
+        status=WaitlistEntry.Status.WAITING,
+    ).count()
+    return entry, ahead + 1
+
+
+def webinar_waitlist(*, webinar: Webinar) -> list[WaitlistEntry]:
+    """The coach's view of the line: waiting and offered, in order (the line is short)."""
+    return list(
+        WaitlistEntry.objects.filter(
+            webinar=webinar, status__in=WaitlistEntry.ACTIVE_STATUSES
+        ).select_related("user", "registration")
+    )
+
+
+def waitlist_count(*, webinar_id: int) -> int:
+    return WaitlistEntry.objects.filter(
+        webinar_id=webinar_id, status=WaitlistEntry.Status.WAITING
+    ).count()
+
+
+@dataclass
+class MyWaitlistPlace:
+    entry: WaitlistEntry
+    position: int
+    starts_at: datetime | None
+
+
+def my_waitlists(*, user, now: datetime) -> list[MyWaitlistPlace]:
+    """The user's places in line for webinars not started yet (few: one query, plus one
+    count per place)."""
+    slots = WebinarSlot.objects.filter(webinar=OuterRef("webinar_id"))
+    entries = (
+        WaitlistEntry.objects.filter(user=user, status=WaitlistEntry.Status.WAITING)
+        .select_related("webinar__coach__user")
+        .annotate(starts_at=Subquery(slots.order_by("start").values("start")[:1]))
+        .order_by("starts_at", "pk")
+    )
+    places = []
+    for entry in entries:
+        if entry.starts_at is not None and entry.starts_at <= now:
+            continue
+        _, position = waitlist_place(webinar_id=entry.webinar_id, user=user)
+        places.append(MyWaitlistPlace(entry, position, entry.starts_at))
+    return places
 
 
 def visible_webinar(*, webinar_id: int, user, now: datetime) -> Webinar | None:
@@ -184,10 +284,16 @@ def webinar_detail_context(*, webinar: Webinar, user, now: datetime | None = Non
     now = now or timezone.now()
     state = booking_state(webinar=webinar, user=user, now=now)
     materials = list(webinar.materials.all()) if state.can_access_content else []
+    from webinars.policy import terms_text
+
     return {
         "webinar": webinar,
         "state": state,
         "quote": state.quote,
+        "terms": terms_text(webinar),
+        "waitlist_count": waitlist_count(webinar_id=webinar.pk)
+        if (state.is_coach or state.is_staff_viewer)
+        else 0,
         "materials": materials,
         "viewer": user,
         "panel_url": reverse("webinars:panel", args=[webinar.pk]),
@@ -325,6 +431,30 @@ class MyWebinar:
         )
 
     @property
+    def offer(self) -> WaitlistEntry | None:
+        """The waitlist offer this held seat is, if it is one."""
+        if self.registration.status != Status.HELD:
+            return None
+        for entry in self.registration.waitlist_entries.all():
+            if entry.status == WaitlistEntry.Status.OFFERED:
+                return entry
+        return None
+
+    @property
+    def cancelled_by_me(self) -> bool:
+        return self.registration.status == Status.CANCELLED and (
+            self.registration.cancelled_by_attendee
+        )
+
+    @property
+    def can_cancel_seat(self) -> bool:
+        return (
+            self.is_confirmed
+            and not self.live
+            and self.webinar.status in (Webinar.BOOKABLE_STATUSES)
+        )
+
+    @property
     def refunded_amount(self) -> Decimal:
         """What went back to the user so far (0 while a refund is still on its way)."""
         payment = self.registration.payment
@@ -345,7 +475,7 @@ def _my_registrations(user) -> QuerySet[Registration]:
     return (
         Registration.objects.filter(user=user)
         .select_related("webinar__coach__user", "payment")
-        .prefetch_related("webinar__materials")
+        .prefetch_related("webinar__materials", "waitlist_entries")
         .annotate(
             starts_at=Subquery(slots.order_by("start").values("start")[:1]),
             ends_at=Subquery(slots.order_by("-end").values("end")[:1]),

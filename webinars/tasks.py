@@ -17,3 +17,11 @@ def complete_webinars() -> int:
     from webinars.services import webinars_complete
 
     return webinars_complete()
+
+
+@shared_task
+def settle_seat_refunds() -> int:
+    """Retry refunds of seats their attendees cancelled that Stripe refused (every 10 min)."""
+    from webinars.services.seat_cancel import seat_refunds_settle
+
+    return seat_refunds_settle()

@@ -12,6 +12,9 @@ urlpatterns = [
     path("<int:webinar_id>/register/", views.webinar_register, name="register"),
     path("<int:webinar_id>/panel/", views.booking_panel, name="panel"),
     path("<int:webinar_id>/hold/cancel/", views.hold_cancel, name="hold_cancel"),
+    path("<int:webinar_id>/cancel-seat/", views.seat_cancel, name="seat_cancel"),
+    path("<int:webinar_id>/waitlist/", views.waitlist_join, name="waitlist_join"),
+    path("<int:webinar_id>/waitlist/leave/", views.waitlist_leave, name="waitlist_leave"),
     path("<int:webinar_id>/join/", views.join, name="join"),
     path("<int:webinar_id>/attendees/", views.webinar_attendees, name="attendees"),
     path(

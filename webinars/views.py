@@ -3,6 +3,7 @@ selector, render. HTMX requests get partials of the same templates."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -14,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.conditional import anonymous_conditional
+from core.http import safe_next
 from core.pagination import paginate
 from payments.money import format_money
 from webinars import selectors, services
@@ -131,6 +133,7 @@ def booking_panel(request, webinar_id: int):
 @login_required
 def hold_cancel(request, webinar_id: int):
     """ "Cancel": release the viewer's seat hold at once (and cancel its payment)."""
+    _webinar_or_404(request, webinar_id)  # an id beyond the column's range is a 404 here
     held = Registration.objects.filter(
         webinar_id=webinar_id, user=request.user, status=Registration.Status.HELD
     ).first()
@@ -140,6 +143,116 @@ def hold_cancel(request, webinar_id: int):
         return _panel(request, webinar_id)
     messages.info(request, "Your seat was released. Nothing was charged.")
     return redirect("webinars:detail", webinar_id=webinar_id)
+
+
+def _login_needed(request, webinar_id: int, what: str):
+    detail_url = reverse("webinars:detail", args=[webinar_id])
+    if _wants_json(request):
+        return JsonResponse({"message": f"Please log in to {what}."}, status=401)
+    if request.htmx:
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = f"{reverse('accounts:login')}?next={detail_url}"
+        return response
+    return redirect_to_login(detail_url)
+
+
+def _error_answer(request, webinar_id: int, exc: WebinarError):
+    """A refused waitlist or seat action: JSON with the status, the panel (htmx), or the
+    page with a message."""
+    if _wants_json(request):
+        return JsonResponse({"message": exc.message}, status=exc.status_code)
+    if exc.status_code == 404 and not request.htmx:
+        raise Http404(exc.message)
+    if request.htmx:
+        return _panel(request, webinar_id, error=exc.message)
+    messages.error(request, exc.message)
+    return redirect("webinars:detail", webinar_id=webinar_id)
+
+
+@require_POST
+def waitlist_join(request, webinar_id: int):
+    """ "Join the waitlist" on a full webinar (issue 15 #4)."""
+    _webinar_or_404(request, webinar_id)
+    if not request.user.is_authenticated:
+        return _login_needed(request, webinar_id, "join the waitlist")
+    try:
+        entry = services.waitlist_join(webinar_id=webinar_id, user=request.user)
+    except WebinarError as exc:
+        return _error_answer(request, webinar_id, exc)
+    _, position = selectors.waitlist_place(webinar_id=webinar_id, user=request.user)
+    if _wants_json(request):
+        return JsonResponse({"status": entry.status, "position": position})
+    if request.htmx:
+        return _panel(request, webinar_id)
+    if position:
+        messages.success(request, f"You're number {position} on the waitlist.")
+    return redirect("webinars:detail", webinar_id=webinar_id)
+
+
+@require_POST
+def waitlist_leave(request, webinar_id: int):
+    _webinar_or_404(request, webinar_id)
+    if not request.user.is_authenticated:
+        return _login_needed(request, webinar_id, "leave the waitlist")
+    try:
+        services.waitlist_leave(webinar_id=webinar_id, user=request.user)
+    except WebinarError as exc:
+        return _error_answer(request, webinar_id, exc)
+    if _wants_json(request):
+        return JsonResponse({"status": "left"})
+    if request.htmx:
+        return _panel(request, webinar_id)
+    messages.info(request, "You left the waitlist.")
+    return redirect(safe_next(request, reverse("webinars:detail", args=[webinar_id])))
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def seat_cancel(request, webinar_id: int):
+    """An attendee gives the seat back (issue 15 #3). GET shows what the webinar's terms
+    refund now; POST cancels: JSON `{"refund_amount", "currency"}`, or back to the page."""
+    webinar = _webinar_or_404(request, webinar_id)
+    error, status, preview = "", 200, None
+    try:
+        if request.method == "POST":
+            preview = services.seat_cancel(webinar_id=webinar.pk, user=request.user)
+        else:
+            preview = services.seat_cancel_preview(webinar_id=webinar.pk, user=request.user)
+    except WebinarError as exc:
+        if exc.status_code == 404:
+            raise Http404(exc.message) from exc
+        if _wants_json(request):
+            return JsonResponse({"message": exc.message}, status=exc.status_code)
+        error, status = exc.message, exc.status_code
+    if request.method == "POST" and not error:
+        refund = preview.refund
+        currency = preview.registration.currency
+        if _wants_json(request):
+            return JsonResponse({"refund_amount": str(refund.amount), "currency": currency})
+        text = "Your seat is cancelled."
+        text += (
+            f" {format_money(refund.amount, currency)} is refunded to your card."
+            if refund.amount
+            else " No refund applies."
+        )
+        messages.success(request, text)
+        return redirect("webinars:detail", webinar_id=webinar.pk)
+    if request.method == "GET" and _wants_json(request):
+        return JsonResponse(
+            {
+                "refund_amount": str(preview.refund.amount),
+                "refund_percent": preview.refund.percent,
+                "currency": preview.registration.currency,
+                "explanation": preview.refund.explanation,
+            }
+        )
+    from webinars.policy import terms_text
+
+    context = {"webinar": webinar, "preview": preview, "error": error, "terms": terms_text(webinar)}
+    template = "webinars/seat_cancel.html"
+    if request.htmx and not request.htmx.boosted:
+        template += "#dialog_modal"
+    return render(request, template, context, status=status)
 
 
 def _content_webinar_or_403(request, webinar_id: int):
@@ -212,7 +325,13 @@ def webinar_attendees(request, webinar_id: int):
     if request.htmx:
         return render(request, "webinars/detail.html#attendees", {"webinar": webinar})
     page = paginate(request, attendees, per_page=selectors.ATTENDEES_PAGE_SIZE)
-    context = {"webinar": webinar, "attendees": page.object_list, "page": page}
+    context = {
+        "webinar": webinar,
+        "attendees": page.object_list,
+        "page": page,
+        "waitlist": selectors.webinar_waitlist(webinar=webinar),
+        "offer_hours": settings.WAITLIST_OFFER_HOURS,
+    }
     return render(request, "webinars/attendees.html", context)
 
 

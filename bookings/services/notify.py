@@ -21,6 +21,7 @@ _EVENTS: dict[str, list[tuple[str, str]]] = {
     "time_suggested": [("client", T.BOOKING_TIME_SUGGESTED)],
     "suggestion_accepted": [("client", T.BOOKING_CONFIRMED), ("coach", T.BOOKING_CONFIRMED)],
     "suggestion_declined": [("coach", T.BOOKING_DECLINED)],
+    "withdrawn": [("coach", T.BOOKING_WITHDRAWN)],
     "cancelled_by_client": [
         ("coach", T.BOOKING_CANCELLED_BY_CLIENT),
         ("client", T.BOOKING_CANCELLED_BY_CLIENT),

@@ -5,6 +5,7 @@
     confirmed      -> completed | cancelled_by_coach | cancelled_by_client
     (ours) payment_pending -> confirmed (FIRM paid) | requested (REQUEST authorized) | expired
     requested, time_suggested -> expired (nobody answered in time; the client is not charged)
+    requested, time_suggested -> withdrawn                        (client takes the request back)
 
 Pattern of every service here (STYLE.md): lock coach then booking, check, change, commit; then
 call Stripe (capture, cancel, refund) through the payments core; then, if Stripe said no, lock
@@ -345,6 +346,48 @@ def _decline_suggestion(*, user, booking_id: int, message: str) -> Booking:
         "suggestion_declined",
         message=message.strip() or "The client declined the suggested times.",
     )
+    return booking
+
+
+def booking_withdraw(*, user, booking_id: int, message: str = "") -> Booking:
+    """The client takes back a pending request (POST /bookings/<id>/withdraw/): the time goes
+    back on the calendar, the coach is told, and after commit the card authorization is
+    cancelled at Stripe (never captured). Racing the coach's accept, exactly one wins: both
+    take the coach and booking locks and check the status, so the later one finds the booking
+    confirmed (InvalidTransition: a confirmed session is cancelled, with the cancellation
+    policy) or withdrawn (the coach's accept is refused and nothing is captured)."""
+    booking = _withdraw(user=user, booking_id=booking_id, message=message)
+    _void(booking, "withdrawn by client")
+    return booking
+
+
+@transaction.atomic(durable=True)  # its caller calls Stripe next: no outer lock
+def _withdraw(*, user, booking_id: int, message: str) -> Booking:
+    booking = lock_booking_with_coach(booking_id)
+    _require_client(booking, user)
+    if booking.status in (S.CONFIRMED, S.COMPLETED):
+        raise InvalidTransition(
+            "This booking is already confirmed, so it can no longer be withdrawn. Cancel it "
+            "instead (the cancellation policy decides the refund).",
+            code="already_confirmed",
+        )
+    _require_status(booking, S.REQUESTED, S.TIME_SUGGESTED, action="withdrawn")
+    if booking.status == S.REQUESTED:  # a suggestion already gave the requested time back
+        availability.restore(coach=booking.coach, pieces=booking.consumed_availability)
+    booking.consumed_availability = []
+    booking.status = S.WITHDRAWN
+    booking.request_expires_at = None
+    booking.client_message = message.strip() or booking.client_message
+    booking.save(
+        update_fields=[
+            "status",
+            "consumed_availability",
+            "request_expires_at",
+            "client_message",
+            "updated_at",
+        ]
+    )
+    booking_event(booking, "withdrawn", message=message.strip())
     return booking
 
 

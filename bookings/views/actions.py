@@ -216,6 +216,24 @@ def decline_suggestion(request, booking_id: int):
 
 
 @login_required
+@require_POST
+def withdraw(request, booking_id: int):
+    """The client takes back a pending request (or one with suggested times)."""
+    _visible_booking(request, booking_id)  # someone else's booking: 404, not 403
+    try:
+        booking = transitions.booking_withdraw(
+            user=request.user,
+            booking_id=booking_id,
+            message=str(_body(request).get("message") or ""),
+        )
+    except BookingError as exc:
+        return _fail(request, exc, booking_id)
+    return _done(
+        request, booking, "Request withdrawn. Your card was not charged and the coach was told."
+    )
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def cancel(request, booking_id: int):
     """GET shows what the cancellation refunds; POST cancels."""

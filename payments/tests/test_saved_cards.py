@@ -170,3 +170,79 @@ def test_the_first_saved_card_becomes_the_default(client, localstripe):
 def test_the_profile_links_to_saved_cards(client):
     client.force_login(UserFactory())
     assert reverse("payments:methods") in client.get(reverse("accounts:profile")).content.decode()
+
+
+# --- expiry flag: this month or next ---------------------------------------------------------
+
+
+def _card_expiring(user, *, month: int, year: int) -> str:
+    from payments.services import customer_ensure
+
+    customer_id = customer_ensure(user=user)
+    created = gateway.client().v1.payment_methods.create(
+        params={
+            "type": "card",
+            "card": {
+                "number": "4242424242424242",
+                "exp_month": month,
+                "exp_year": year,
+                "cvc": "123",
+            },
+        }
+    )
+    gateway.payment_method_attach(
+        payment_method_id=created.id, customer_id=customer_id, idempotency_key=f"t-{created.id}"
+    )
+    return created.id
+
+
+def _next_month(today):
+    return (1, today.year + 1) if today.month == 12 else (today.month + 1, today.year)
+
+
+@pytest.mark.parametrize(
+    ("today", "exp", "soon"),
+    [
+        ((2026, 12, 2), (12, 2026), True),  # this month
+        ((2026, 12, 2), (1, 2027), True),  # next month, across the year
+        ((2026, 12, 2), (2, 2027), False),
+        ((2026, 5, 31), (6, 2026), True),
+        ((2026, 5, 31), (7, 2026), False),
+        ((2026, 5, 31), (4, 2026), True),  # already expired: flagged too
+    ],
+)
+def test_expires_soon_is_this_month_or_next(today, exp, soon):
+    import datetime as dt
+
+    from payments.selectors import SavedCard
+
+    card = SavedCard(id="pm_x", brand="Visa", last4="4242", exp_month=exp[0], exp_year=exp[1])
+    assert card.expires_soon_on(dt.date(*today)) is soon
+
+
+def test_cards_expiring_next_month_are_flagged_on_the_page_and_in_the_payment_step(
+    client, localstripe
+):
+    from django.utils import timezone
+
+    user = UserFactory()
+    month, year = _next_month(timezone.localdate())
+    soon = _card_expiring(user, month=month, year=year)
+    later = saved_card(user)  # 12/2034
+    client.force_login(user)
+    html = client.get(reverse("payments:methods")).content.decode()
+    soon_row = html[html.index(f'data-card="{soon}"') :]
+    later_row = html[html.index(f'data-card="{later}"') :]
+    assert "Expires soon" in soon_row[: soon_row.index("</li>")]
+    assert "Expires soon" not in later_row[: later_row.index("</li>")]
+    fragment = client.get(reverse("payments:methods_list")).content.decode()
+    assert fragment.count("data-card-expiry>") == 1 and "Expires soon" in fragment
+    assert "data-card-expiry-note" in fragment
+
+
+def test_no_flag_when_no_card_expires_soon(client, localstripe):
+    user = UserFactory()
+    saved_card(user)
+    client.force_login(user)
+    fragment = client.get(reverse("payments:methods_list")).content.decode()
+    assert "data-card-expiry" not in fragment

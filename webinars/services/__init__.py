@@ -4,6 +4,12 @@ webinar_register, webinar_cancel`."""
 
 from webinars.services.cancellation import CancelResult, webinar_cancel
 from webinars.services.completion import webinars_complete
+from webinars.services.seat_cancel import (
+    SeatCancelPreview,
+    seat_cancel,
+    seat_cancel_preview,
+    seat_refund_settle,
+)
 from webinars.services.seats import (
     RegisterResult,
     after_confirm,
@@ -15,9 +21,23 @@ from webinars.services.seats import (
     webinar_register,
     webinar_starts_at,
 )
+from webinars.services.waitlist import (
+    seats_offer,
+    waitlist_join,
+    waitlist_leave,
+    webinar_seats_offer,
+)
 
 __all__ = [
     "CancelResult",
+    "SeatCancelPreview",
+    "seat_cancel",
+    "seat_cancel_preview",
+    "seat_refund_settle",
+    "seats_offer",
+    "waitlist_join",
+    "waitlist_leave",
+    "webinar_seats_offer",
     "RegisterResult",
     "after_confirm",
     "expire_stale_holds",

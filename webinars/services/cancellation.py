@@ -122,6 +122,9 @@ def _cancel_locked(*, webinar_id: int, by, reason: str, payment_ids: list[int]) 
         )
         _notify_attendee_of_cancellation(registration, outcome, reason=reason, by_staff=by_staff)
         _push_live(None, registration.pk)
+    from webinars.services.waitlist import waitlist_end
+
+    waitlist_end(webinar=webinar, now=now)
     _notify_coach_of_cancellation(result, reason=reason, by_staff=by_staff)
     _push_live(webinar.pk, None)
     return result

@@ -29,6 +29,7 @@ from webinars.errors import (
     HoldExpired,
     HoldNotFound,
     NotBookable,
+    OfferExpired,
     OwnWebinar,
     PaymentUnavailable,
     PriceNotSet,
@@ -62,6 +63,9 @@ def webinar_register(*, webinar_id: int, user, now: datetime | None = None) -> R
     """
     now = now or timezone.now()
     registration, reused = _hold_seat(webinar_id=webinar_id, user=user, now=now)
+    if isinstance(registration, WebinarFull):
+        # Raised after the commit: the seats that transaction offered to the waitlist stay.
+        raise registration
     if registration.status == Registration.Status.CONFIRMED:
         return RegisterResult(registration, free_booking=True)
     if registration.payment_id is not None:
@@ -97,7 +101,9 @@ def webinar_register(*, webinar_id: int, user, now: datetime | None = None) -> R
 
 
 @transaction.atomic(durable=True)  # its caller calls Stripe next: no outer lock
-def _hold_seat(*, webinar_id: int, user, now: datetime) -> tuple[Registration, bool]:
+def _hold_seat(*, webinar_id: int, user, now: datetime) -> tuple[Registration | WebinarFull, bool]:
+    """The hold (and whether it is one the user already had), or the "full" refusal to raise
+    once committed."""
     try:
         webinar = locks.lock_webinar(webinar_id)
     except Webinar.DoesNotExist:
@@ -121,10 +127,20 @@ def _hold_seat(*, webinar_id: int, user, now: datetime) -> tuple[Registration, b
             raise AlreadyRegistered()
         if registration.hold_expires_at and registration.hold_expires_at > now:
             registration.webinar = webinar
+            if registration.amount == 0 and registration.payment_id is None:
+                _confirm_free_hold(webinar, registration, now)  # a free seat offered to them
             return registration, True
+    from webinars.services.waitlist import seats_offer
+
     expire_stale_holds(webinar=webinar, now=now)
+    for offer in seats_offer(webinar=webinar, now=now):  # the waitlist before newcomers
+        if offer.user_id == user.pk:  # first in line themselves: the offer is their hold
+            offer.registration.webinar = webinar
+            if offer.registration.amount == 0:
+                _confirm_free_hold(webinar, offer.registration, now)
+            return offer.registration, True
     if live_seat_count(webinar_id=webinar.pk) >= webinar.max_attendees:
-        raise WebinarFull()
+        return (OfferExpired() if _offer_ran_out(webinar, user) else WebinarFull()), False
     quote = pricing.quote(webinar, now=now)
     if not quote.is_set:
         raise PriceNotSet()
@@ -151,6 +167,27 @@ def _hold_seat(*, webinar_id: int, user, now: datetime) -> tuple[Registration, b
         # attached (_attach_payment), so one push each.
         _push_live(webinar.pk, None)
     return registration, False
+
+
+def _confirm_free_hold(webinar: Webinar, registration: Registration, now: datetime) -> None:
+    registration.status = Registration.Status.CONFIRMED
+    registration.confirmed_at = now
+    registration.hold_expires_at = None
+    registration.save(update_fields=["status", "confirmed_at", "hold_expires_at", "updated_at"])
+    after_confirm(webinar=webinar, registration=registration)
+
+
+def _offer_ran_out(webinar: Webinar, user) -> bool:
+    """The user's latest place in line is an offer that expired (the seat went on)."""
+    from webinars.models import WaitlistEntry
+
+    latest = (
+        WaitlistEntry.objects.filter(webinar_id=webinar.pk, user_id=user.pk)
+        .order_by("-created_at", "-pk")
+        .values_list("status", flat=True)
+        .first()
+    )
+    return latest == WaitlistEntry.Status.EXPIRED
 
 
 @transaction.atomic(durable=True)  # its caller calls Stripe next: no outer lock
@@ -211,10 +248,13 @@ def holds_expire(*, now: datetime | None = None) -> int:
         ).values_list("webinar_id", flat=True)
     )
     total = 0
+    from webinars.services.waitlist import seats_offer
+
     for webinar_id in sorted(webinar_ids):
         with transaction.atomic():
             webinar = locks.lock_webinar(webinar_id)
             total += len(expire_stale_holds(webinar=webinar, now=now))
+            seats_offer(webinar=webinar, now=now)  # an offer that ran out goes to the next
     return total
 
 
@@ -238,13 +278,21 @@ def registration_release(
     if registration.payment_id:
         _cancel_payment_after_commit(registration.payment_id, "seat released")
     _push_live(webinar.pk, registration.pk)
+    from webinars.services.waitlist import seats_offer
+
+    seats_offer(webinar=webinar, now=registration.ended_at)
     return registration
 
 
 def after_confirm(*, webinar: Webinar, registration: Registration) -> None:
     """A seat was confirmed (caller holds the webinar lock): minimum-attendees transition,
     notifications to the attendee and the coach, live updates. All effects after commit."""
+    from webinars.services.waitlist import waitlist_mark_booked
+
     confirmed = minimum_attendees_sync(webinar=webinar)
+    waitlist_mark_booked(
+        webinar=webinar, user_id=registration.user_id, now=registration.confirmed_at
+    )
     # Registered first, so on commit the push tasks are queued ahead of the emails and the
     # worker updates the open pages before it sends mail.
     _push_live(webinar.pk, registration.pk)
