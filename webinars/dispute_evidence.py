@@ -4,6 +4,7 @@ payments.disputes.evidence from WebinarsConfig.ready; payments does not import w
 from __future__ import annotations
 
 from webinars.models import Registration
+from webinars.policy import terms_text
 
 
 def registration_dispute_evidence(payment) -> dict:
@@ -21,4 +22,5 @@ def registration_dispute_evidence(payment) -> dict:
         "service_date": slots[0].start.date().isoformat() if slots else "",
         "service_documentation": f"Registration {registration.pk}, status "
         f"“{registration.get_status_display()}”; sessions: {dates or 'none scheduled'}.",
+        "cancellation_policy": f"{terms_text(webinar)} Shown on the webinar page before paying.",
     }

@@ -137,3 +137,18 @@ def test_saving_evidence_after_it_was_submitted_is_refused_and_changes_nothing(c
     dispute.refresh_from_db()
     assert "can no longer be changed" in page.content.decode()
     assert dispute.evidence == {} and dispute.evidence_staged_at is None
+
+
+def test_a_webinar_seats_evidence_names_the_webinar_its_dates_and_its_refund_terms(client, staff):
+    from webinars.tests.factories import RegistrationFactory, WebinarFactory
+
+    webinar = WebinarFactory(title="Public speaking", full_refund_hours=72)
+    payment = PaymentFactory(webinar=True, status=Payment.Status.COMPLETED, coach=webinar.coach)
+    RegistrationFactory(webinar=webinar, user=payment.payer, payment=payment)
+    dispute = dispute_sync(obj=dispute_object(payment))
+
+    html = client.get(_evidence_url(dispute)).content.decode()
+
+    assert dispute.purchase_label.startswith("Webinar seat “Public speaking”")
+    assert "more than 72 hours before the start" in html
+    assert webinar.slots.order_by("start").first().start.date().isoformat() in html
