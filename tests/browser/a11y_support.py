@@ -48,7 +48,7 @@ class World:
     staff: object = None
     full_webinar: object = None  # no seat left: "Join the waitlist"
     waitlist_webinar: object = None  # full, Ada waits in line
-    ada_request: object = None  # Ada's pending request (withdraw)
+    ada_request: object = None  # Ada's request with a suggested time (pick, withdraw)
 
 
 def seed_world() -> World:
@@ -134,15 +134,20 @@ def _seed_world() -> World:
     waitlist_webinar = WebinarFactory(coach=coach, title="Hiring well", max_attendees=1)
     RegistrationFactory(webinar=waitlist_webinar, user=bob)
     WaitlistEntry.objects.create(webinar=waitlist_webinar, user=ada)
+    # Answered with another time (not in the coach's open-request count): Ada may pick it,
+    # decline it or withdraw the request.
     ada_request = BookingFactory(
         coach=coach,
         client=ada,
         session_type=session_type,
         start=at(tuesday, 14),
         end=at(tuesday, 15),
-        status=Booking.Status.REQUESTED,
+        status=Booking.Status.TIME_SUGGESTED,
         booking_type=Booking.Type.REQUEST,
     )
+    from bookings.models import SuggestedTime
+
+    SuggestedTime.objects.create(booking=ada_request, start=at(tuesday, 15), end=at(tuesday, 16))
     # A flush removes what data migrations shipped: the legal pages, as the migration has them.
     from launch.models import LegalPage
 
