@@ -48,6 +48,7 @@ class World:
     staff: object = None
     full_webinar: object = None  # no seat left: "Join the waitlist"
     waitlist_webinar: object = None  # full, Ada waits in line
+    offered_webinar: object = None  # a seat offered to Ada from its waitlist
     ada_request: object = None  # Ada's request with a suggested time (pick, withdraw)
 
 
@@ -134,6 +135,23 @@ def _seed_world() -> World:
     waitlist_webinar = WebinarFactory(coach=coach, title="Hiring well", max_attendees=1)
     RegistrationFactory(webinar=waitlist_webinar, user=bob)
     WaitlistEntry.objects.create(webinar=waitlist_webinar, user=ada)
+    offered_webinar = WebinarFactory(coach=coach, title="Delegating well", max_attendees=1)
+    offer_until = timezone.now() + dt.timedelta(hours=12)
+    offered_seat = RegistrationFactory(
+        webinar=offered_webinar,
+        user=ada,
+        status="held",
+        confirmed_at=None,
+        hold_expires_at=offer_until,
+    )
+    WaitlistEntry.objects.create(
+        webinar=offered_webinar,
+        user=ada,
+        status=WaitlistEntry.Status.OFFERED,
+        registration=offered_seat,
+        offered_at=timezone.now(),
+        offer_expires_at=offer_until,
+    )
     # Answered with another time (not in the coach's open-request count): Ada may pick it,
     # decline it or withdraw the request.
     ada_request = BookingFactory(
@@ -180,6 +198,7 @@ def _seed_world() -> World:
         staff=staff,
         full_webinar=full_webinar,
         waitlist_webinar=waitlist_webinar,
+        offered_webinar=offered_webinar,
         ada_request=ada_request,
     )
 
@@ -308,6 +327,7 @@ def page_states(world: World) -> list[PageState]:
         PageState("client-saved-cards", "client", "/payments/methods/"),
         PageState("client-webinar-full", "client", f"/webinars/{world.full_webinar.pk}/"),
         PageState("client-webinar-waitlisted", "client", f"/webinars/{world.waitlist_webinar.pk}/"),
+        PageState("client-webinar-offered", "client", f"/webinars/{world.offered_webinar.pk}/"),
         PageState(
             "client-seat-cancel", "client", f"/webinars/{world.booked_webinar.pk}/cancel-seat/"
         ),
@@ -380,6 +400,7 @@ STATE_IDS = [
     "client-saved-cards",
     "client-webinar-full",
     "client-webinar-waitlisted",
+    "client-webinar-offered",
     "client-seat-cancel",
     "client-seat-cancel-modal",
     "client-request-detail",
