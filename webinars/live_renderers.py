@@ -25,7 +25,7 @@ BOOKING_PANEL_TEMPLATE = "webinars/detail.html#booking_panel"
 # faces are only ever the answer to the user's own click on this page, which already shows
 # them; pushing them would wipe a card being typed and carry no CSRF token (a push has no
 # request, so no token can be rendered into its forms).
-PUSHED_PANEL_FACES = frozenset({"booked", "book"})
+PUSHED_PANEL_FACES = frozenset({"booked", "book"})  # and a fresh waitlist offer (below)
 
 
 def load_webinar(webinar_id: int) -> Webinar | None:
@@ -60,9 +60,16 @@ def render_booking_panel(registration: Registration) -> str:
     with timezone.override(user.tzinfo):
         context = _context(registration.webinar, user)
         state = context.get("state")
-        if state is not None and state.panel not in PUSHED_PANEL_FACES:
+        if state is not None and state.panel not in PUSHED_PANEL_FACES and not _fresh_offer(state):
             return ""
         return oob(render_to_string(BOOKING_PANEL_TEMPLATE, context))
+
+
+def _fresh_offer(state) -> bool:
+    """A waitlist offer just made (issue 15 #4): the person's open page shows it at once. Its
+    "Continue to payment" form posts through htmx (the page's CSRF header), and no card is
+    being typed yet, so pushing this "pay" face loses nothing."""
+    return state.offer is not None and state.registration.payment_id is None
 
 
 def may_watch_webinar(*, user, webinar_id: int) -> bool:

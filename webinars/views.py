@@ -25,6 +25,7 @@ from webinars.forms import CancelWebinarForm
 from webinars.models import Registration
 
 PANEL = "webinars/detail.html#booking_panel"
+MY_BOOKINGS = "/bookings/mine/"
 
 
 def _wants_json(request) -> bool:
@@ -236,7 +237,7 @@ def seat_cancel(request, webinar_id: int):
             else " No refund applies."
         )
         messages.success(request, text)
-        return redirect("webinars:detail", webinar_id=webinar.pk)
+        return redirect(safe_next(request, reverse("webinars:detail", args=[webinar.pk])))
     if request.method == "GET" and _wants_json(request):
         return JsonResponse(
             {
@@ -248,7 +249,14 @@ def seat_cancel(request, webinar_id: int):
         )
     from webinars.policy import terms_text
 
-    context = {"webinar": webinar, "preview": preview, "error": error, "terms": terms_text(webinar)}
+    context = {
+        "webinar": webinar,
+        "preview": preview,
+        "error": error,
+        "terms": terms_text(webinar),
+        # Back where the person came from (My Bookings passes it); only a path on this site.
+        "next": MY_BOOKINGS if request.GET.get("next") == MY_BOOKINGS else "",
+    }
     template = "webinars/seat_cancel.html"
     if request.htmx and not request.htmx.boosted:
         template += "#dialog_modal"

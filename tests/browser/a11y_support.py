@@ -46,6 +46,10 @@ class World:
     monday: dt.date
     week: dt.date
     staff: object = None
+    full_webinar: object = None  # no seat left: "Join the waitlist"
+    waitlist_webinar: object = None  # full, Ada waits in line
+    offered_webinar: object = None  # a seat offered to Ada from its waitlist
+    ada_request: object = None  # Ada's request with a suggested time (pick, withdraw)
 
 
 def seed_world() -> World:
@@ -123,6 +127,45 @@ def _seed_world() -> World:
         booking_type=Booking.Type.REQUEST,
         client_message="Could we focus on my next promotion?",
     )
+    # Issue 15: a full webinar (Join the waitlist), one where Ada waits in line, Ada's request.
+    from webinars.models import WaitlistEntry
+
+    full_webinar = WebinarFactory(coach=coach, title="Negotiation basics", max_attendees=1)
+    RegistrationFactory(webinar=full_webinar, user=bob)
+    waitlist_webinar = WebinarFactory(coach=coach, title="Hiring well", max_attendees=1)
+    RegistrationFactory(webinar=waitlist_webinar, user=bob)
+    WaitlistEntry.objects.create(webinar=waitlist_webinar, user=ada)
+    offered_webinar = WebinarFactory(coach=coach, title="Delegating well", max_attendees=1)
+    offer_until = timezone.now() + dt.timedelta(hours=12)
+    offered_seat = RegistrationFactory(
+        webinar=offered_webinar,
+        user=ada,
+        status="held",
+        confirmed_at=None,
+        hold_expires_at=offer_until,
+    )
+    WaitlistEntry.objects.create(
+        webinar=offered_webinar,
+        user=ada,
+        status=WaitlistEntry.Status.OFFERED,
+        registration=offered_seat,
+        offered_at=timezone.now(),
+        offer_expires_at=offer_until,
+    )
+    # Answered with another time (not in the coach's open-request count): Ada may pick it,
+    # decline it or withdraw the request.
+    ada_request = BookingFactory(
+        coach=coach,
+        client=ada,
+        session_type=session_type,
+        start=at(tuesday, 14),
+        end=at(tuesday, 15),
+        status=Booking.Status.TIME_SUGGESTED,
+        booking_type=Booking.Type.REQUEST,
+    )
+    from bookings.models import SuggestedTime
+
+    SuggestedTime.objects.create(booking=ada_request, start=at(tuesday, 15), end=at(tuesday, 16))
     # A flush removes what data migrations shipped: the legal pages, as the migration has them.
     from launch.models import LegalPage
 
@@ -153,6 +196,10 @@ def _seed_world() -> World:
         monday=monday,
         week=monday,
         staff=staff,
+        full_webinar=full_webinar,
+        waitlist_webinar=waitlist_webinar,
+        offered_webinar=offered_webinar,
+        ada_request=ada_request,
     )
 
 
@@ -205,6 +252,12 @@ def start_paying(page) -> None:
     page.get_by_role("button", name="Book webinar").click()
     page.get_by_text("Your seat is held for").wait_for()
     page.get_by_text("You have no saved cards yet").wait_for()
+    _wait_htmx(page)
+
+
+def open_seat_cancel_modal(page) -> None:
+    page.get_by_role("link", name="Cancel my seat").click()
+    page.locator("#modal-root dialog[open]").first.wait_for()
     _wait_htmx(page)
 
 
@@ -272,6 +325,20 @@ def page_states(world: World) -> list[PageState]:
         PageState("client-account-settings", "client", "/accounts/settings/"),
         PageState("client-password-change", "client", "/accounts/password_change/"),
         PageState("client-saved-cards", "client", "/payments/methods/"),
+        PageState("client-webinar-full", "client", f"/webinars/{world.full_webinar.pk}/"),
+        PageState("client-webinar-waitlisted", "client", f"/webinars/{world.waitlist_webinar.pk}/"),
+        PageState("client-webinar-offered", "client", f"/webinars/{world.offered_webinar.pk}/"),
+        PageState(
+            "client-seat-cancel", "client", f"/webinars/{world.booked_webinar.pk}/cancel-seat/"
+        ),
+        PageState(
+            "client-seat-cancel-modal",
+            "client",
+            f"/webinars/{world.booked_webinar.pk}/",
+            open_seat_cancel_modal,
+            fragment=f"/webinars/{world.booked_webinar.pk}/cancel-seat/",
+        ),
+        PageState("client-request-detail", "client", f"/bookings/{world.ada_request.pk}/"),
     ]
     coach = [
         PageState("coach-home", "coach", "/"),
@@ -279,6 +346,9 @@ def page_states(world: World) -> list[PageState]:
         PageState("coach-webinar-detail", "coach", f"/webinars/{w}/"),
         PageState("coach-webinar-cancel", "coach", f"/webinars/mine/{w}/cancel/"),
         PageState("coach-attendees", "coach", f"/webinars/{world.booked_webinar.pk}/attendees/"),
+        PageState(
+            "coach-attendees-waitlist", "coach", f"/webinars/{world.waitlist_webinar.pk}/attendees/"
+        ),
         PageState("coach-requests", "coach", "/coach/requests/"),
         PageState("coach-request-detail", "coach", f"/bookings/{world.request.pk}/"),
         PageState("coach-dashboard", "coach", "/coach/dashboard/"),
@@ -328,11 +398,18 @@ STATE_IDS = [
     "client-account-settings",
     "client-password-change",
     "client-saved-cards",
+    "client-webinar-full",
+    "client-webinar-waitlisted",
+    "client-webinar-offered",
+    "client-seat-cancel",
+    "client-seat-cancel-modal",
+    "client-request-detail",
     "coach-home",
     "coach-webinars-mine",
     "coach-webinar-detail",
     "coach-webinar-cancel",
     "coach-attendees",
+    "coach-attendees-waitlist",
     "coach-requests",
     "coach-request-detail",
     "coach-dashboard",

@@ -222,10 +222,20 @@ def test_my_bookings_and_the_webinar_page_offer_the_cancellation(client):
     registration = RegistrationFactory(webinar=webinar)
     client.force_login(registration.user)
     url = reverse("webinars:seat_cancel", args=[webinar.pk])
-    mine = client.get("/bookings/mine/").content.decode()
-    assert f'href="{url}"' in mine
     detail = client.get(webinar.get_absolute_url()).content.decode()
     assert f'href="{url}"' in detail and f'hx-get="{url}"' in detail
     assert "Cancel more than 48 hours before the start for a full refund" in detail
     modal = client.get(url, HTTP_HX_REQUEST="true").content.decode()
     assert modal.lstrip().startswith("<dialog") and "data-close-modal" in modal
+    # From My Bookings the step goes back there (a path on this site only).
+    mine = client.get("/bookings/mine/").content.decode()
+    assert f'href="{url}?next=/bookings/mine/"' in mine
+    page = client.get(f"{url}?next=/bookings/mine/").content.decode()
+    assert 'name="next" value="/bookings/mine/"' in page
+    evil = client.get(f"{url}?next=https://evil.example/").content.decode()
+    assert 'name="next" value="https://evil.example/"' not in evil
+    response = client.post(url, {"next": "/bookings/mine/"})
+    assert response["Location"] == "/bookings/mine/"
+    registration.refresh_from_db()
+    assert registration.status == Registration.Status.CANCELLED
+    assert "You cancelled" in client.get("/bookings/mine/").content.decode()

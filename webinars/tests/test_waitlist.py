@@ -293,3 +293,27 @@ def test_an_offer_never_outlasts_the_start():
     from webinars.services import webinar_starts_at
 
     assert offer.offer_expires_at == webinar_starts_at(webinar.pk)
+
+
+def test_raising_the_capacity_offers_the_new_seats_to_the_line_in_order():
+    from webinars.models import Webinar
+    from webinars.services import webinar_seats_offer
+
+    webinar, _ = full_webinar()
+    people = [UserFactory() for _ in range(3)]
+    for person in people:
+        waitlist_join(webinar_id=webinar.pk, user=person)
+    Webinar.objects.filter(pk=webinar.pk).update(max_attendees=4)
+    offers = webinar_seats_offer(webinar_id=webinar.pk)
+    assert [offer.user_id for offer in offers] == [people[0].pk, people[1].pk]
+    assert WaitlistEntry.objects.get(user=people[2]).status == W.WAITING
+    assert live_seat_count(webinar_id=webinar.pk) == 4
+
+
+def test_the_terms_must_be_in_order():
+    from django.core.exceptions import ValidationError
+
+    webinar = WebinarFactory.build(full_refund_hours=12, partial_refund_hours=24)
+    with pytest.raises(ValidationError) as error:
+        webinar.clean()
+    assert "full_refund_hours" in error.value.message_dict
