@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 
-from django.db import transaction
 from django.utils import timezone
 
 from bookings.errors import BookingError
@@ -17,6 +16,7 @@ from bookings.locks import lock_booking_with_coach
 from bookings.models import Booking
 from bookings.services.notify import booking_event
 from bookings.services.transitions import rereserve_for_late_payment
+from core.oncommit import enqueue_on_commit
 from notifications.live import booking_changed
 
 logger = logging.getLogger(__name__)
@@ -93,15 +93,9 @@ def _settle_after_commit(booking: Booking) -> None:
         return
     from bookings.tasks import settle_booking_refund
 
-    booking_id = booking.pk
-
-    def enqueue():
-        try:
-            settle_booking_refund.delay(booking_id)
-        except Exception:  # broker down: the settle_owed_refunds sweep does it later
-            logger.exception("could not queue the refund of booking %s", booking_id)
-
-    transaction.on_commit(enqueue)
+    enqueue_on_commit(
+        settle_booking_refund, booking.pk, retry_note="the settle_owed_refunds sweep does it later"
+    )
 
 
 def on_authorized(payment, intent) -> None:

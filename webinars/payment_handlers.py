@@ -22,7 +22,7 @@ from webinars.services import (
     live_seat_count,
     minimum_attendees_sync,
 )
-from webinars.services.seats import _push_live
+from webinars.services.seats import live_panels_push
 
 logger = logging.getLogger(__name__)
 
@@ -141,7 +141,7 @@ def _refund_late_payment(payment: Payment, registration: Registration, now) -> N
             target=registration,
             context={"refund_amount": payment.amount_total},
         )
-    _push_live(registration.webinar_id, registration.pk)
+    live_panels_push(registration.webinar_id, registration.pk)
 
 
 def on_payment_failed(payment: Payment, intent: dict) -> None:
@@ -158,7 +158,7 @@ def on_payment_failed(payment: Payment, intent: dict) -> None:
         target=registration,
         context={"reason": payment.error_message},
     )
-    _push_live(None, registration.pk)  # no seat changed: only the user's panel
+    live_panels_push(None, registration.pk)  # no seat changed: only the user's panel
 
 
 def on_payment_refunded(payment: Payment, amount: Decimal) -> None:
@@ -172,7 +172,7 @@ def on_payment_refunded(payment: Payment, amount: Decimal) -> None:
     registration.ended_at = timezone.now()
     registration.save(update_fields=["status", "ended_at", "updated_at"])
     minimum_attendees_sync(webinar=registration.webinar)  # may fall below the minimum again
-    _push_live(registration.webinar_id, registration.pk)
+    live_panels_push(registration.webinar_id, registration.pk)
     from webinars.services.waitlist import seats_offer
 
     now = timezone.now()

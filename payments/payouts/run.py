@@ -17,6 +17,7 @@ from django.db.models import F, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from core.oncommit import run_on_commit
 from payments.errors import PaymentError
 from payments.money import to_minor_units
 from payments.payouts import gateway, hooks
@@ -268,7 +269,7 @@ def _record_failure(item: PayoutItem, exc: Exception, now, report: PayoutReport)
             current.status = PayoutItem.Status.FAILED
             _undo_netting(current)
             report.failed += 1
-            transaction.on_commit(lambda: _alert_staff(current.pk))
+            run_on_commit(_alert_staff, current.pk, log_as="Payout failure alert")
         else:
             current.status = PayoutItem.Status.PENDING
             current.next_attempt_at = now + backoff(current.attempts)
@@ -324,8 +325,7 @@ def settlements_write(*, run_id: str, scope: Q = Q()) -> list[int]:  # noqa: B00
                 status__in=[PayoutReversal.Status.DONE, PayoutReversal.Status.DEBT],
                 settlement__isnull=True,
             ).update(settlement=settlement)
-            settlement_id = settlement.pk
-            transaction.on_commit(lambda sid=settlement_id: _after_settlement(sid))
+            run_on_commit(_after_settlement, settlement.pk, log_as="Settlement follow-up")
         created.append(settlement.pk)
     return created
 

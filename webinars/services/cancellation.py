@@ -27,7 +27,7 @@ from webinars.models import Registration, Webinar
 from webinars.services.seats import (
     LIVE,
     _cancel_payment_after_commit,
-    _push_live,
+    live_panels_push,
     webinar_starts_at,
 )
 
@@ -121,12 +121,12 @@ def _cancel_locked(*, webinar_id: int, by, reason: str, payment_ids: list[int]) 
             registration, payments.get(registration.payment_id), now, result
         )
         _notify_attendee_of_cancellation(registration, outcome, reason=reason, by_staff=by_staff)
-        _push_live(None, registration.pk)
+        live_panels_push(None, registration.pk)
     from webinars.services.waitlist import waitlist_end
 
     waitlist_end(webinar=webinar, now=now)
     _notify_coach_of_cancellation(result, reason=reason, by_staff=by_staff)
-    _push_live(webinar.pk, None)
+    live_panels_push(webinar.pk, None)
     return result
 
 

@@ -32,8 +32,8 @@ from webinars.errors import (
 from webinars.models import Registration, Webinar
 from webinars.policy import SeatRefund, seat_refund
 from webinars.services.seats import (
-    _push_live,
     expire_stale_holds,
+    live_panels_push,
     minimum_attendees_sync,
     webinar_starts_at,
 )
@@ -124,7 +124,7 @@ def _cancel_locked(*, registration_id: int, now: datetime) -> SeatCancelPreview:
         update_fields=["status", "ended_at", "refund_amount", "cancelled_by_attendee", "updated_at"]
     )
     confirmed = minimum_attendees_sync(webinar=webinar)
-    _push_live(webinar.pk, registration.pk)
+    live_panels_push(webinar.pk, registration.pk)
     from webinars.services.waitlist import seats_offer
 
     expire_stale_holds(webinar=webinar, now=now)

@@ -165,7 +165,7 @@ def _hold_seat(*, webinar_id: int, user, now: datetime) -> tuple[Registration | 
         registration.save()
         # Seats changed for everyone; this user's own panel follows once the payment is
         # attached (_attach_payment), so one push each.
-        _push_live(webinar.pk, None)
+        live_panels_push(webinar.pk, None)
     return registration, False
 
 
@@ -204,7 +204,7 @@ def _attach_payment(*, registration_id: int, payment: Payment) -> Registration |
         return None  # the hold ended while we talked to Stripe (expired, or released)
     registration.payment = payment
     registration.save(update_fields=["payment", "updated_at"])
-    _push_live(None, registration.pk)
+    live_panels_push(None, registration.pk)
     return registration
 
 
@@ -235,7 +235,7 @@ def expire_stale_holds(
         registration.status = Registration.Status.EXPIRED
         registration.ended_at = now
         registration.save(update_fields=["status", "ended_at", "updated_at"])
-        _push_live(webinar.pk, registration.pk)
+        live_panels_push(webinar.pk, registration.pk)
     return expired
 
 
@@ -277,7 +277,7 @@ def registration_release(
     registration.save(update_fields=["status", "ended_at", "updated_at"])
     if registration.payment_id:
         _cancel_payment_after_commit(registration.payment_id, "seat released")
-    _push_live(webinar.pk, registration.pk)
+    live_panels_push(webinar.pk, registration.pk)
     from webinars.services.waitlist import seats_offer
 
     seats_offer(webinar=webinar, now=registration.ended_at)
@@ -295,7 +295,7 @@ def after_confirm(*, webinar: Webinar, registration: Registration) -> None:
     )
     # Registered first, so on commit the push tasks are queued ahead of the emails and the
     # worker updates the open pages before it sends mail.
-    _push_live(webinar.pk, registration.pk)
+    live_panels_push(webinar.pk, registration.pk)
     from notifications.services import notify
     from notifications.types import NotificationType
 
@@ -334,8 +334,9 @@ def minimum_attendees_sync(*, webinar: Webinar) -> int:
     return confirmed
 
 
-def _push_live(webinar_id: int | None, registration_id: int | None) -> None:
-    """After commit: the webinar's spots/attendee count and/or the user's booking panel."""
+def live_panels_push(webinar_id: int | None, registration_id: int | None) -> None:
+    """After commit: the webinar's spots/attendee count and/or the user's booking panel.
+    Public: payment handlers and every seat service push through it."""
     from notifications import live
 
     if webinar_id is not None:

@@ -38,8 +38,8 @@ from webinars.models import Registration, WaitlistEntry, Webinar
 from webinars.services.seats import (
     LIVE,
     _cancel_payment_after_commit,
-    _push_live,
     expire_stale_holds,
+    live_panels_push,
     live_seat_count,
     webinar_starts_at,
 )
@@ -76,7 +76,7 @@ def waitlist_join(*, webinar_id: int, user, now: datetime | None = None) -> Wait
     if live_seat_count(webinar_id=webinar.pk) < webinar.max_attendees:
         raise NotFull()
     entry = WaitlistEntry.objects.create(webinar=webinar, user=user)
-    _push_live(webinar.pk, None)  # the coach's waitlist count
+    live_panels_push(webinar.pk, None)  # the coach's waitlist count
     return entry
 
 
@@ -100,13 +100,13 @@ def waitlist_leave(*, webinar_id: int, user, now: datetime | None = None) -> Wai
             registration.save(update_fields=["status", "ended_at", "updated_at"])
             if registration.payment_id:
                 _cancel_payment_after_commit(registration.payment_id, "waitlist offer declined")
-            _push_live(None, registration.pk)
+            live_panels_push(None, registration.pk)
     entry.status = W.LEFT
     entry.ended_at = now
     entry.save(update_fields=["status", "ended_at", "updated_at"])
     expire_stale_holds(webinar=webinar, now=now)
     seats_offer(webinar=webinar, now=now)
-    _push_live(webinar.pk, None)
+    live_panels_push(webinar.pk, None)
     return entry
 
 
@@ -178,11 +178,11 @@ def seats_offer(*, webinar: Webinar, now: datetime) -> list[WaitlistEntry]:
         entry.offer_expires_at = entry.registration.hold_expires_at
         entry.save(update_fields=["status", "registration", "offered_at", "offer_expires_at"])
         _notify_offer(entry)
-        _push_live(None, entry.registration.pk)
+        live_panels_push(None, entry.registration.pk)
         offers.append(entry)
         free -= 1
     if offers:
-        _push_live(webinar.pk, None)
+        live_panels_push(webinar.pk, None)
     return offers
 
 
