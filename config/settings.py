@@ -316,6 +316,8 @@ DEFAULT_CURRENCY = "CHF"
 DEFAULT_VAT_RATE = Decimal(env.str("DEFAULT_VAT_RATE", default="8.1"))
 DEFAULT_PLATFORM_FEE_PERCENT = Decimal(env.str("DEFAULT_PLATFORM_FEE_PERCENT", default="15"))
 SEAT_HOLD_MINUTES = env.int("SEAT_HOLD_MINUTES", default=15)
+# Largest webinar material a coach may upload (webinars/services/editing.py).
+WEBINAR_MATERIAL_MAX_BYTES = env.int("WEBINAR_MATERIAL_MAX_BYTES", default=20 * 1024 * 1024)
 # reconcile_payments: ask Stripe about payments unfinished for this long; cancel abandoned ones.
 PAYMENT_RECONCILE_AFTER_MINUTES = env.int("PAYMENT_RECONCILE_AFTER_MINUTES", default=10)
 PAYMENT_ABANDON_HOURS = env.int("PAYMENT_ABANDON_HOURS", default=24)

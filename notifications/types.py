@@ -21,6 +21,7 @@ class NotificationType(models.TextChoices):
     WEBINAR_NEW_ATTENDEE = "webinar_new_attendee", "New webinar attendee"
     WEBINAR_BOOKING_FAILED_FULL = "webinar_booking_failed_full", "Webinar full, payment refunded"
     WEBINAR_CANCELLED = "webinar_cancelled", "Webinar cancelled"
+    WEBINAR_RESCHEDULED = "webinar_rescheduled", "Webinar date moved"
     # Payments (seed 001)
     PAYMENT_RECEIVED = "payment_received", "Payment received"
     PAYMENT_FAILED = "payment_failed", "Payment failed"
