@@ -135,6 +135,24 @@ def _webinar_booking_failed_full(recipient, info, context):
     )
 
 
+def _webinar_rescheduled(recipient, info, context):
+    previous, new_start = context.get("previous_start"), context.get("new_start")
+    new_text = when(new_start) if isinstance(new_start, datetime) else when(info.starts_at)
+    was = f" (was {when(previous)})" if isinstance(previous, datetime) else ""
+    join_url = str(context.get("join_url") or info.join_url)
+    details = _session_details(info)
+    if join_url:
+        details.append(("Join link", join_url))
+    return Content(
+        title=f"New date: {info.title}",
+        body=f"A session of {info.title} now takes place {new_text}{was}. Your seat stays "
+        "booked; if the new date does not suit you, contact the coach.",
+        link=info.link,
+        cta_label="Open the webinar",
+        details=details,
+    )
+
+
 def _webinar_cancelled(recipient, info, context):
     reason = str(context.get("reason") or "").strip()
     refund = money(context.get("refund_amount"), info.currency)
@@ -673,6 +691,7 @@ SPECS: dict[str, Spec] = {
     ),
     T.WEBINAR_ATTENDEE_CANCELLED: Spec(Cat.BOOKING, NORMAL, _webinar_attendee_cancelled),
     T.WEBINAR_WAITLIST_OFFER: Spec(Cat.BOOKING, HIGH, _webinar_waitlist_offer),
+    T.WEBINAR_RESCHEDULED: Spec(Cat.BOOKING, HIGH, _webinar_rescheduled, "REQUEST"),
     T.PAYMENT_RECEIVED: Spec(Cat.PAYMENT, NORMAL, _payment_received, email_mandatory=True),
     T.PAYMENT_FAILED: Spec(Cat.PAYMENT, HIGH, _payment_failed, email_mandatory=True),
     T.PAYMENT_REFUNDED: Spec(Cat.PAYMENT, HIGH, _payment_refunded, email_mandatory=True),

@@ -25,6 +25,7 @@ class NotificationType(models.TextChoices):
     WEBINAR_SEAT_CANCELLED = "webinar_seat_cancelled", "You cancelled your webinar seat"
     WEBINAR_ATTENDEE_CANCELLED = "webinar_attendee_cancelled", "An attendee cancelled their seat"
     WEBINAR_WAITLIST_OFFER = "webinar_waitlist_offer", "A seat is free for you (waitlist)"
+    WEBINAR_RESCHEDULED = "webinar_rescheduled", "Webinar date moved"
     # Payments (seed 001)
     PAYMENT_RECEIVED = "payment_received", "Payment received"
     PAYMENT_FAILED = "payment_failed", "Payment failed"

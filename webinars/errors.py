@@ -129,3 +129,20 @@ class OfferExpired(WebinarFull):
         "Your waitlist offer ran out and the seat went to the next person in line. Nothing "
         "was charged. You can join the waitlist again."
     )
+
+
+class WebinarInvalid(WebinarError):
+    """An edit that would break an invariant. `errors` maps a field name (or "" for the
+    whole webinar) to the messages; forms show them as field errors, nothing is saved."""
+
+    default_message = "Please correct the errors below."
+
+    def __init__(self, errors: dict[str, list[str]] | None = None, message: str | None = None):
+        self.errors = {field: list(msgs) for field, msgs in (errors or {}).items() if msgs}
+        first = next(iter(self.errors.values()), [None])[0]
+        super().__init__(message or first)
+
+
+class NotYourWebinar(WebinarError):
+    status_code = 404  # another coach's webinar is not there for you
+    default_message = "Webinar not found."

@@ -586,3 +586,17 @@ def webinar_busy_time(*, coach_id: int, window_start: datetime, window_end: date
         .only("start", "end")
     )
     return [BusyBlock(slot.start, slot.end, "webinar") for slot in slots]
+
+
+def webinar_for_editor(*, webinar_id: int, user, now: datetime) -> Webinar | None:
+    """The coach's own webinar with counts, its slots and materials; None for anyone else's
+    (the editor answers 404, not 403: another coach's webinar is not there for you)."""
+    coach = getattr(user, "coach_profile", None) if user.is_authenticated else None
+    if coach is None:
+        return None
+    return (
+        with_counts(Webinar.objects.filter(coach=coach).select_related("coach__user"), now=now)
+        .prefetch_related("slots", "materials")
+        .filter(pk=webinar_id)
+        .first()
+    )

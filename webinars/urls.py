@@ -1,12 +1,15 @@
 from django.urls import path
 
-from webinars import views
+from webinars import editor_views, views
 
 app_name = "webinars"
 
 urlpatterns = [
     path("", views.webinar_list, name="list"),
     path("mine/", views.coach_webinars, name="coach_webinars"),
+    path("mine/new/", editor_views.webinar_new, name="new"),
+    path("mine/<int:webinar_id>/edit/", editor_views.webinar_edit, name="edit"),
+    path("mine/<int:webinar_id>/publish/", editor_views.webinar_publish, name="publish"),
     path("mine/<int:webinar_id>/cancel/", views.webinar_cancel, name="cancel"),
     path("<int:webinar_id>/", views.webinar_detail, name="detail"),
     path("<int:webinar_id>/register/", views.webinar_register, name="register"),

@@ -1,9 +1,25 @@
 """Writes of the webinars app, split by sub-domain: seats (holds, confirmation, release,
-expiry) and cancellation of a whole webinar. Import from here: `from webinars.services import
+expiry), editing (every change a coach or the admin makes) and cancellation of a whole
+webinar. Import from here: `from webinars.services import
 webinar_register, webinar_cancel`."""
 
 from webinars.services.cancellation import CancelResult, webinar_cancel
 from webinars.services.completion import webinars_complete
+from webinars.services.editing import (
+    Edit,
+    NewMaterial,
+    SlotChange,
+    webinar_create,
+    webinar_material_add,
+    webinar_material_remove,
+    webinar_material_update,
+    webinar_publish,
+    webinar_slot_add,
+    webinar_slot_remove,
+    webinar_slot_reschedule,
+    webinar_unpublish,
+    webinar_update,
+)
 from webinars.services.seat_cancel import (
     SeatCancelPreview,
     seat_cancel,
@@ -38,6 +54,19 @@ __all__ = [
     "waitlist_join",
     "waitlist_leave",
     "webinar_seats_offer",
+    "Edit",
+    "NewMaterial",
+    "SlotChange",
+    "webinar_create",
+    "webinar_material_add",
+    "webinar_material_remove",
+    "webinar_material_update",
+    "webinar_publish",
+    "webinar_slot_add",
+    "webinar_slot_remove",
+    "webinar_slot_reschedule",
+    "webinar_unpublish",
+    "webinar_update",
     "RegisterResult",
     "after_confirm",
     "expire_stale_holds",
