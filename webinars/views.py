@@ -131,6 +131,7 @@ def booking_panel(request, webinar_id: int):
 @login_required
 def hold_cancel(request, webinar_id: int):
     """ "Cancel": release the viewer's seat hold at once (and cancel its payment)."""
+    _webinar_or_404(request, webinar_id)  # an id no row can have is a 404, not a DB error
     held = Registration.objects.filter(
         webinar_id=webinar_id, user=request.user, status=Registration.Status.HELD
     ).first()

@@ -423,11 +423,13 @@ def test_admin_action_asks_for_a_reason_then_cancels_and_refunds(
     assert Payment.objects.get().status == Payment.Status.REFUNDED
 
 
-def test_admin_form_does_not_offer_cancelled_as_a_status(localstripe):
+def test_admin_form_shows_the_status_read_only_with_no_cancelled_option(localstripe):
+    """Issue 16: the status changes only through the services (actions), never the form."""
     webinar = WebinarFactory()
     coach = coach_client(webinar)
     html = coach.get(reverse("admin:webinars_webinar_change", args=[webinar.pk])).content.decode()
-    assert '<option value="scheduled" selected>' in html
+    assert 'name="status"' not in html
+    assert "Scheduled" in html
     assert '<option value="cancelled"' not in html
 
 
