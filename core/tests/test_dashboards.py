@@ -97,9 +97,8 @@ def test_layout_refuses_nonsense_without_error(client):
     client.force_login(coach.user)
     response = client.post(reverse("core:coach_dashboard_layout"), {"move": "explode:nothing"})
     assert response.status_code == 302
-    assert [p.widget.key for p in layout_for(coach)] == [
-        k for k in ("earnings", "chart", "upcoming", "requests", "payouts")
-    ]
+    keys = [p.widget.key for p in layout_for(coach)]
+    assert keys == ["earnings", "chart", "upcoming", "requests", "payouts"]
 
 
 def test_the_refund_requests_slot_is_reserved_until_a_widget_registers():

@@ -218,6 +218,11 @@ def submit_empty_lead_form(page) -> None:
     page.locator("[role=alert]").first.wait_for()
 
 
+def submit_empty_webinar_form(page) -> None:
+    page.get_by_role("button", name="Save as draft").click()
+    page.locator("[role=alert]").first.wait_for()
+
+
 def page_states(world: World) -> list[PageState]:
     c, w, b = world.coach.pk, world.webinar.pk, world.booking.pk
     cal = f"/coaches/{c}/calendar/?week={world.week.isoformat()}"
@@ -272,12 +277,22 @@ def page_states(world: World) -> list[PageState]:
         PageState("client-account-settings", "client", "/accounts/settings/"),
         PageState("client-password-change", "client", "/accounts/password_change/"),
         PageState("client-saved-cards", "client", "/payments/methods/"),
+        PageState("client-launchpad", "client", "/dashboard/"),
     ]
     coach = [
         PageState("coach-home", "coach", "/"),
         PageState("coach-webinars-mine", "coach", "/webinars/mine/"),
         PageState("coach-webinar-detail", "coach", f"/webinars/{w}/"),
         PageState("coach-webinar-cancel", "coach", f"/webinars/mine/{w}/cancel/"),
+        PageState("coach-webinar-new", "coach", "/webinars/mine/new/"),
+        PageState(
+            "coach-webinar-new-errors",
+            "coach",
+            "/webinars/mine/new/",
+            submit_empty_webinar_form,
+            status=400,
+        ),
+        PageState("coach-webinar-edit", "coach", f"/webinars/mine/{w}/edit/"),
         PageState("coach-attendees", "coach", f"/webinars/{world.booked_webinar.pk}/attendees/"),
         PageState("coach-requests", "coach", "/coach/requests/"),
         PageState("coach-request-detail", "coach", f"/bookings/{world.request.pk}/"),
@@ -328,10 +343,14 @@ STATE_IDS = [
     "client-account-settings",
     "client-password-change",
     "client-saved-cards",
+    "client-launchpad",
     "coach-home",
     "coach-webinars-mine",
     "coach-webinar-detail",
     "coach-webinar-cancel",
+    "coach-webinar-new",
+    "coach-webinar-new-errors",
+    "coach-webinar-edit",
     "coach-attendees",
     "coach-requests",
     "coach-request-detail",
