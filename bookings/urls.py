@@ -29,7 +29,6 @@ urlpatterns = [
     path("bookings/<int:booking_id>/cancel/", actions.cancel, name="cancel"),
     path("bookings/<int:booking_id>/reschedule/", actions.reschedule, name="reschedule"),
     path("coach/requests/", coach.requests_inbox, name="coach_requests"),
-    path("coach/dashboard/", coach.dashboard, name="coach_dashboard"),
     path("coach/availability/add/", calendar.availability_add, name="availability_add"),
     path(
         "coach/availability/weekly/",

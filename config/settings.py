@@ -136,7 +136,7 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "core:launchpad"
 LOGOUT_REDIRECT_URL = "core:home"
 # Login throttling (django-axes, database handler): after AXES_FAILURE_LIMIT consecutive
 # failures for one email, or from one IP address, every login for it (the right password

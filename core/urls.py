@@ -1,6 +1,6 @@
 from django.urls import path
 
-from core import calendar_files, my_bookings, staff_views, views
+from core import calendar_files, dashboard_views, my_bookings, staff_views, views
 
 app_name = "core"
 
@@ -14,6 +14,13 @@ urlpatterns = [
         staff_views.retry_webhook_event,
         name="staff_retry_event",
     ),
+    path("coach/dashboard/", dashboard_views.coach_dashboard, name="coach_dashboard"),
+    path(
+        "coach/dashboard/layout/",
+        dashboard_views.coach_dashboard_layout,
+        name="coach_dashboard_layout",
+    ),
+    path("dashboard/", dashboard_views.client_launchpad, name="launchpad"),
     path("bookings/mine/", my_bookings.my_bookings, name="my_bookings"),
     path(
         "bookings/<int:pk>/calendar.ics", calendar_files.booking_calendar, name="booking_calendar"

@@ -56,8 +56,14 @@ class WebinarEditorForm(forms.ModelForm):
             "max_attendees",
             "min_attendees",
             "join_link",
+            "full_refund_hours",
+            "partial_refund_hours",
+            "partial_refund_percent",
         )
         labels = {
+            "full_refund_hours": "Full refund if cancelled more than (hours before)",
+            "partial_refund_hours": "Partial refund if cancelled more than (hours before)",
+            "partial_refund_percent": "Partial refund (%)",
             "price": "Price (VAT included)",
             "early_bird_price": "Early-bird price",
             "max_attendees": "Capacity (seats)",

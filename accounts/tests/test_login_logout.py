@@ -6,7 +6,7 @@ from accounts.tests.factories import PASSWORD, UserFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_login_with_email_and_password_redirects_home_logged_in(client):
+def test_login_with_email_and_password_lands_on_the_launchpad_logged_in(client):
     user = UserFactory(email="ada@example.com")
 
     response = client.post(
@@ -14,7 +14,7 @@ def test_login_with_email_and_password_redirects_home_logged_in(client):
     )
 
     assert response.status_code == 302
-    assert response.url == reverse("core:home")
+    assert response.url == reverse("core:launchpad")
     assert client.get(reverse("core:home")).context["user"] == user
 
 

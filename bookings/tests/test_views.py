@@ -393,7 +393,7 @@ class TestActionsOverHttp:
     def test_inbox_and_dashboard_are_for_coaches(self, client):
         client.force_login(UserFactory())
         assert client.get(reverse("bookings:coach_requests")).status_code == 403
-        assert client.get(reverse("bookings:coach_dashboard")).status_code == 403
+        assert client.get(reverse("core:coach_dashboard")).status_code == 403
 
 
 def test_dashboard_shows_today_upcoming_and_earnings(client, offer):
@@ -406,7 +406,7 @@ def test_dashboard_shows_today_upcoming_and_earnings(client, offer):
         end=at(day, 11),
     )
     client.force_login(coach.user)
-    html = client.get(reverse("bookings:coach_dashboard")).content.decode()
+    html = client.get(reverse("core:coach_dashboard")).content.decode()
     assert "Upcoming" in html and "Earnings this month" in html
 
 
@@ -422,7 +422,7 @@ def test_dashboard_counts_open_requests_in_the_elements_the_live_push_replaces(c
             booking_type=Booking.Type.REQUEST,
         )
     client.force_login(coach.user)
-    html = client.get(reverse("bookings:coach_dashboard")).content.decode()
+    html = client.get(reverse("core:coach_dashboard")).content.decode()
     stat = '<p id="coach-open-requests" class="stat-value" data-testid="open-requests">2</p>'
     assert stat in html
     assert '<span id="coach-open-requests-badge"><span class="badge badge-warn">2</span>' in html
@@ -564,7 +564,7 @@ def test_booking_pages_render_for_each_side_and_state(client, offer):
     ).content.decode()
     assert "Cancel the session" in fragment and "<html" not in fragment
     client.force_login(coach.user)
-    assert "Upcoming" in client.get(reverse("bookings:coach_dashboard")).content.decode()
+    assert "Upcoming" in client.get(reverse("core:coach_dashboard")).content.decode()
 
 
 def test_quote_fragment_for_htmx(client, offer):

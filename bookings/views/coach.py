@@ -1,10 +1,9 @@
-"""The coach's requests inbox and dashboard."""
+"""The coach's requests inbox (the dashboard, Mission Control, is core.dashboard_views)."""
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from accounts.models import Connection
@@ -40,14 +39,3 @@ def requests_inbox(request):
         ).select_related("client"),
     }
     return render(request, "bookings/coach_requests.html", context)
-
-
-@login_required
-@require_GET
-def dashboard(request):
-    try:
-        coach = _coach_or_error(request)
-    except NotAllowed as exc:
-        return render_error(request, exc)
-    context = {"coach": coach, "dashboard": selectors.coach_dashboard(coach, now=timezone.now())}
-    return render(request, "bookings/coach_dashboard.html", context)

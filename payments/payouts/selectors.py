@@ -82,3 +82,24 @@ def coach_webinar_earnings(*, coach, start: datetime, end: datetime) -> Decimal:
             kept = payment.amount_total - payment.amount_refunded
             total += quantize(payment.coach_share * kept / payment.amount_total, payment.currency)
     return total
+
+
+def payout_summary(*, coach) -> dict:
+    """Mission Control's payouts widget: account state, what is due or failed, the last
+    payout. A fixed number of queries."""
+    from django.db.models import Count, F, Sum
+
+    items = PayoutItem.objects.filter(coach=coach)
+    due = items.filter(
+        status__in=[PayoutItem.Status.PENDING, PayoutItem.Status.PROCESSING]
+    ).aggregate(total=Sum(F("gross_share") - F("refund_deduction")), count=Count("pk"))
+    failed = items.filter(status=PayoutItem.Status.FAILED).count()
+    last_paid = items.filter(status=PayoutItem.Status.PAID).order_by("-paid_at").first()
+    return {
+        **account_state(coach),
+        "due_total": due["total"] or Decimal(0),
+        "due_count": due["count"],
+        "failed_count": failed,
+        "last_paid": last_paid,
+        "currency": coach.currency,
+    }

@@ -220,7 +220,7 @@ def test_dashboard_earnings_include_webinar_sales(client):
     )
     client.force_login(coach.user)
 
-    page = client.get(reverse("bookings:coach_dashboard")).content.decode()
+    page = client.get(reverse("core:coach_dashboard")).content.decode()
 
     assert "94.36" in page.split('data-testid="earnings"')[1].split("</p>")[0]
     assert "94.36" in page.split('data-testid="earnings-webinars"')[1].split("</span>")[0]

@@ -271,6 +271,11 @@ def submit_empty_lead_form(page) -> None:
     page.locator("[role=alert]").first.wait_for()
 
 
+def submit_empty_webinar_form(page) -> None:
+    page.get_by_role("button", name="Save as draft").click()
+    page.locator("[role=alert]").first.wait_for()
+
+
 def page_states(world: World) -> list[PageState]:
     c, w, b = world.coach.pk, world.webinar.pk, world.booking.pk
     cal = f"/coaches/{c}/calendar/?week={world.week.isoformat()}"
@@ -339,12 +344,22 @@ def page_states(world: World) -> list[PageState]:
             fragment=f"/webinars/{world.booked_webinar.pk}/cancel-seat/",
         ),
         PageState("client-request-detail", "client", f"/bookings/{world.ada_request.pk}/"),
+        PageState("client-launchpad", "client", "/dashboard/"),
     ]
     coach = [
         PageState("coach-home", "coach", "/"),
         PageState("coach-webinars-mine", "coach", "/webinars/mine/"),
         PageState("coach-webinar-detail", "coach", f"/webinars/{w}/"),
         PageState("coach-webinar-cancel", "coach", f"/webinars/mine/{w}/cancel/"),
+        PageState("coach-webinar-new", "coach", "/webinars/mine/new/"),
+        PageState(
+            "coach-webinar-new-errors",
+            "coach",
+            "/webinars/mine/new/",
+            submit_empty_webinar_form,
+            status=400,
+        ),
+        PageState("coach-webinar-edit", "coach", f"/webinars/mine/{w}/edit/"),
         PageState("coach-attendees", "coach", f"/webinars/{world.booked_webinar.pk}/attendees/"),
         PageState(
             "coach-attendees-waitlist", "coach", f"/webinars/{world.waitlist_webinar.pk}/attendees/"
@@ -404,10 +419,14 @@ STATE_IDS = [
     "client-seat-cancel",
     "client-seat-cancel-modal",
     "client-request-detail",
+    "client-launchpad",
     "coach-home",
     "coach-webinars-mine",
     "coach-webinar-detail",
     "coach-webinar-cancel",
+    "coach-webinar-new",
+    "coach-webinar-new-errors",
+    "coach-webinar-edit",
     "coach-attendees",
     "coach-attendees-waitlist",
     "coach-requests",

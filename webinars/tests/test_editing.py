@@ -240,6 +240,9 @@ def _editor_post(webinar=None, **overrides) -> dict:
         "max_attendees": "15",
         "min_attendees": "0",
         "join_link": "",
+        "full_refund_hours": "48",
+        "partial_refund_hours": "24",
+        "partial_refund_percent": "50",
         "slots-TOTAL_FORMS": "1",
         "slots-INITIAL_FORMS": "0",
         "slots-MIN_NUM_FORMS": "0",
@@ -263,6 +266,39 @@ def test_a_coach_creates_a_draft_on_the_site_and_publishes_it(client):
     client.post(reverse("webinars:publish", args=[webinar.pk]))
     webinar.refresh_from_db()
     assert webinar.status == Webinar.Status.SCHEDULED
+
+
+def test_the_editor_saves_the_attendee_cancellation_terms(client):
+    webinar = WebinarFactory()
+    client.force_login(webinar.coach.user)
+    response = client.post(
+        reverse("webinars:edit", args=[webinar.pk]),
+        _editor_post(
+            full_refund_hours="72",
+            partial_refund_hours="12",
+            partial_refund_percent="25",
+            **{"slots-TOTAL_FORMS": "0"},
+        ),
+    )
+    assert response.status_code == 302
+    webinar.refresh_from_db()
+    assert (webinar.full_refund_hours, webinar.partial_refund_hours) == (72, 12)
+    assert webinar.partial_refund_percent == 25
+
+
+def test_the_editor_refuses_a_full_refund_deadline_after_the_partial_one(client):
+    webinar = WebinarFactory()
+    client.force_login(webinar.coach.user)
+    response = client.post(
+        reverse("webinars:edit", args=[webinar.pk]),
+        _editor_post(
+            full_refund_hours="12", partial_refund_hours="24", **{"slots-TOTAL_FORMS": "0"}
+        ),
+    )
+    assert response.status_code == 400
+    assert "must come before the partial one" in response.content.decode()
+    webinar.refresh_from_db()
+    assert (webinar.full_refund_hours, webinar.partial_refund_hours) == (48, 24)
 
 
 def test_the_editor_shows_a_field_error_for_capacity_below_seats_sold(client):
