@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "notifications",
     "invoicing",
     "launch",
+    "discovery",
 ]
 
 MIDDLEWARE = [
