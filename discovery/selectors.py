@@ -86,7 +86,7 @@ def visible_session_types(viewer) -> QuerySet[SessionType]:
 
 def own_bookings(viewer) -> QuerySet[Booking]:
     if not getattr(viewer, "is_authenticated", False):
-        return Booking.objects.none()
+        return Booking.objects.none().select_related("coach__user", "session_type")
     qs = (
         Booking.objects.filter(client=viewer)
         .exclude(status=Booking.Status.EXPIRED)
@@ -179,6 +179,10 @@ def _snippet(text: str, limit: int = 140) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+def _empty(qs: QuerySet) -> QuerySet:
+    return qs.none().annotate(rank=Value(0.0, output_field=FloatField()))
+
+
 def _match(qs: QuerySet, text: str, *, vector, trigram_fields: tuple[str, ...], icontains):
     """Filter and rank `qs` by `text`: full text + trigram on PostgreSQL, icontains elsewhere."""
     if not is_postgres():
@@ -210,7 +214,7 @@ def _coaches(text: str, f: Filters, viewer) -> QuerySet:
     if f.max_price is not None:
         qs = qs.filter(hourly_rate__lte=f.max_price)
     if f.format or f.date_from or f.date_to:
-        return qs.none()
+        return _empty(qs)
     return _match(
         qs,
         text,
@@ -229,7 +233,7 @@ def _webinars(text: str, f: Filters, viewer, now) -> QuerySet:
     if f.max_price is not None:
         qs = qs.filter(price__lte=f.max_price)
     if f.format and f.format != "webinar":
-        return qs.none()
+        return _empty(qs)
     tz = timezone.get_current_timezone()
     if f.date_from:
         start = dt.datetime.combine(f.date_from, dt.time.min, tzinfo=tz)
@@ -256,7 +260,7 @@ def _session_types(text: str, f: Filters, viewer) -> QuerySet:
     if f.max_price is not None:
         qs = qs.filter(base_price__lte=f.max_price)
     if f.format == "webinar" or f.date_from or f.date_to:
-        return qs.none()
+        return _empty(qs)
     if f.format:
         qs = qs.filter(format=f.format)
     return _match(
@@ -271,7 +275,7 @@ def _session_types(text: str, f: Filters, viewer) -> QuerySet:
 def _bookings(text: str, f: Filters, viewer) -> QuerySet:
     qs = own_bookings(viewer)
     if f.language or f.format == "webinar":
-        return qs.none()
+        return _empty(qs)
     if f.min_price is not None:
         qs = qs.filter(amount_total__gte=f.min_price)
     if f.max_price is not None:
