@@ -68,6 +68,11 @@
       }
     });
 
+    popover.addEventListener("click", function (event) {
+      var option = event.target.closest('[role="option"]');
+      if (option) window.location.assign(option.getAttribute("data-href"));
+    });
+
     input.addEventListener("input", function () {
       if (!input.value.trim()) close();
     });

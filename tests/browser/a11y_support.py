@@ -208,6 +208,16 @@ def start_paying(page) -> None:
     _wait_htmx(page)
 
 
+def open_search_popover(page) -> None:
+    """Type in the header search box (discovery) until the quick-results listbox is open
+    and an option is active (ArrowDown)."""
+    box = page.get_by_role("combobox", name="Search coaches, webinars and sessions")
+    box.press_sequentially("coach")
+    page.locator("#search-popover [role=listbox]").wait_for()
+    _wait_htmx(page)
+    box.press("ArrowDown")
+
+
 def submit_empty_signup(page) -> None:
     page.get_by_role("button", name="Create account").click()
     page.locator("[role=alert]").first.wait_for()
@@ -222,6 +232,7 @@ def page_states(world: World) -> list[PageState]:
     c, w, b = world.coach.pk, world.webinar.pk, world.booking.pk
     cal = f"/coaches/{c}/calendar/?week={world.week.isoformat()}"
     book = f"/coaches/{c}/book/?date={world.monday.isoformat()}"
+    profile = f"/coaches/{world.coach.slug}/"
     anonymous = [
         PageState("anon-home", "anonymous", "/"),
         PageState("anon-webinars", "anonymous", "/webinars/"),
@@ -242,6 +253,16 @@ def page_states(world: World) -> list[PageState]:
         PageState("anon-password-reset-done", "anonymous", "/accounts/password_reset/done/"),
         PageState("anon-password-reset-bad-link", "anonymous", "/accounts/reset/MQ/x-y/"),
         PageState("anon-timezone", "anonymous", "/accounts/timezone/"),
+        PageState("anon-coach-profile", "anonymous", profile),
+        PageState("anon-search", "anonymous", "/search/?q=coaching"),
+        PageState("anon-search-empty", "anonymous", "/search/?q=zzzxqv"),
+        PageState(
+            "anon-search-popover",
+            "anonymous",
+            "/",
+            open_search_popover,
+            fragment="/search/quick/?q=coach",
+        ),
     ]
     client = [
         PageState("client-home", "client", "/"),
@@ -272,6 +293,8 @@ def page_states(world: World) -> list[PageState]:
         PageState("client-account-settings", "client", "/accounts/settings/"),
         PageState("client-password-change", "client", "/accounts/password_change/"),
         PageState("client-saved-cards", "client", "/payments/methods/"),
+        PageState("client-search", "client", "/search/?q=coaching&kind=session_type"),
+        PageState("client-coach-profile", "client", profile),
     ]
     coach = [
         PageState("coach-home", "coach", "/"),
@@ -285,6 +308,7 @@ def page_states(world: World) -> list[PageState]:
         PageState("coach-calendar", "coach", f"/coaches/{c}/calendar/"),
         PageState("coach-notifications", "coach", "/notifications/"),
         PageState("coach-profile", "coach", "/accounts/profile/"),
+        PageState("coach-public-profile", "coach", profile),
     ]
     staff = [PageState("staff-command-center", "staff", "/staff/")]
     return anonymous + client + coach + staff
@@ -308,6 +332,10 @@ STATE_IDS = [
     "anon-password-reset-done",
     "anon-password-reset-bad-link",
     "anon-timezone",
+    "anon-coach-profile",
+    "anon-search",
+    "anon-search-empty",
+    "anon-search-popover",
     "client-home",
     "client-webinars",
     "client-webinar-modal",
@@ -328,6 +356,8 @@ STATE_IDS = [
     "client-account-settings",
     "client-password-change",
     "client-saved-cards",
+    "client-search",
+    "client-coach-profile",
     "coach-home",
     "coach-webinars-mine",
     "coach-webinar-detail",
@@ -339,6 +369,7 @@ STATE_IDS = [
     "coach-calendar",
     "coach-notifications",
     "coach-profile",
+    "coach-public-profile",
     "staff-command-center",
 ]
 
