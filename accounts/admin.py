@@ -47,11 +47,12 @@ class CoachAdmin(SingleLineInputsAdminMixin, OwnedByCoachAdminMixin, admin.Model
         "currency",
         "calendar_visibility",
         "is_listed",
+        "slug",
     )
     list_select_related = ("user",)
     search_fields = ("user__email", "user__first_name", "user__last_name", "headline")
 
     def get_readonly_fields(self, request, obj=None):
         # The platform fee (bookings pricing) is the platform's to set, not the coach's.
-        coach_readonly = ("user", "stripe_account_id", "platform_fee_percent")
-        return () if request.user.sees_everything else coach_readonly
+        coach_readonly = ("user", "slug", "stripe_account_id", "platform_fee_percent")
+        return ("slug",) if request.user.sees_everything else coach_readonly

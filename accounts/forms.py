@@ -5,7 +5,7 @@ from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.urls import reverse
 
-from accounts.models import Coach, User
+from accounts.models import LANGUAGE_CHOICES, Coach, User
 from core.forms import SingleLineInputsMixin
 
 
@@ -73,10 +73,34 @@ class ProfileForm(SingleLineInputsMixin, forms.ModelForm):
 
 
 class CoachProfileForm(SingleLineInputsMixin, forms.ModelForm):
+    languages = forms.MultipleChoiceField(
+        choices=LANGUAGE_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Shown on your profile; clients filter search by it.",
+    )
+
     class Meta:
         model = Coach
-        fields = ("headline", "bio", "hourly_rate", "currency", "calendar_visibility", "is_listed")
+        fields = (
+            "headline",
+            "bio",
+            "languages",
+            "hourly_rate",
+            "currency",
+            "calendar_visibility",
+            "is_listed",
+        )
         widgets = {"bio": forms.Textarea(attrs={"rows": 5})}
+        labels = {"is_listed": "Listed (public profile, directory and search)"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance and self.instance.pk and not self.is_bound:
+            self.initial["languages"] = self.instance.language_codes
+
+    def clean_languages(self):
+        return ",".join(sorted(set(self.cleaned_data["languages"])))
 
     def clean_hourly_rate(self):
         rate = self.cleaned_data["hourly_rate"]

@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils.text import slugify
 
 
 def validate_timezone(value: str) -> None:
@@ -100,6 +102,41 @@ class User(AbstractUser):
             return zoneinfo.ZoneInfo(settings.DEFAULT_USER_TIMEZONE)
 
 
+LANGUAGE_CHOICES = [
+    ("ar", "Arabic"),
+    ("zh", "Chinese"),
+    ("nl", "Dutch"),
+    ("en", "English"),
+    ("fr", "French"),
+    ("de", "German"),
+    ("hi", "Hindi"),
+    ("it", "Italian"),
+    ("ja", "Japanese"),
+    ("pl", "Polish"),
+    ("pt", "Portuguese"),
+    ("ru", "Russian"),
+    ("es", "Spanish"),
+    ("sv", "Swedish"),
+    ("tr", "Turkish"),
+]
+
+
+def unique_coach_slug(user, *, exclude_pk=None) -> str:
+    """`first-last` (or the email's local part), with `-2`, `-3`... when taken."""
+    base = slugify(f"{user.first_name} {user.last_name}") or slugify(user.email.split("@")[0])
+    base = (base or "coach")[:70]
+    taken = set(
+        Coach.objects.filter(slug__startswith=base)
+        .exclude(pk=exclude_pk)
+        .values_list("slug", flat=True)
+    )
+    slug, n = base, 1
+    while slug in taken:
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
 class Coach(models.Model):
     """A coach's public profile and business settings (one per coach user)."""
 
@@ -119,7 +156,15 @@ class Coach(models.Model):
     calendar_visibility = models.CharField(
         max_length=10, choices=CalendarVisibility.choices, default=CalendarVisibility.PUBLIC
     )
-    is_listed = models.BooleanField(default=True, help_text="Shown in the public coach directory.")
+    is_listed = models.BooleanField(
+        default=True,
+        help_text="Shown in the directory and search; off: your profile page answers only you.",
+    )
+    # The public profile (discovery: /coaches/<slug>/). Set once from the name, then stable:
+    # renaming the coach does not break links already shared.
+    slug = models.SlugField(max_length=80, unique=True, editable=False)
+    # ISO 639-1 codes, comma-separated and sorted ("de,en"): see LANGUAGE_CHOICES.
+    languages = models.CharField(max_length=120, blank=True, help_text="Languages you coach in.")
     # 1:1 session pricing (bookings.pricing): VAT on top of or inside the coach's prices.
     vat_included = models.BooleanField(
         "prices include VAT",
@@ -151,6 +196,28 @@ class Coach(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_coach_slug(self.user, exclude_pk=self.pk)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("discovery:coach_profile", kwargs={"slug": self.slug})
+
+    @property
+    def language_codes(self) -> list[str]:
+        return [code for code in self.languages.split(",") if code]
+
+    @property
+    def language_names(self) -> list[str]:
+        names = dict(LANGUAGE_CHOICES)
+        return [names.get(code, code) for code in self.language_codes]
+
+    @property
+    def initials(self) -> str:
+        first, last = self.user.first_name[:1], self.user.last_name[:1]
+        return (first + last).upper() or self.user.email[:1].upper()
 
     @property
     def is_payment_ready(self) -> bool:

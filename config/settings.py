@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",  # search lookups (trigram_word_similar); inert on SQLite
     "django_htmx",
     "template_partials",
     "channels",
@@ -60,6 +61,7 @@ INSTALLED_APPS = [
     "notifications",
     "invoicing",
     "launch",
+    "discovery",
 ]
 
 MIDDLEWARE = [

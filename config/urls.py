@@ -14,6 +14,7 @@ urlpatterns = [
     path("coach/payouts/", include("payments.payouts.urls")),
     path("notifications/", include("notifications.urls")),
     path("", include("bookings.urls")),
+    path("", include("discovery.urls")),  # /coaches/<slug>/, /search/
     path("", include("launch.urls")),  # /legal/<slug>/, /leads/
     path("", include("core.urls")),
 ]

@@ -261,6 +261,16 @@ def open_seat_cancel_modal(page) -> None:
     _wait_htmx(page)
 
 
+def open_search_popover(page) -> None:
+    """Type in the header search box (discovery) until the quick-results listbox is open
+    and an option is active (ArrowDown)."""
+    box = page.get_by_role("combobox", name="Search coaches, webinars and sessions")
+    box.press_sequentially("coach")
+    page.locator("#search-popover [role=listbox]").wait_for()
+    _wait_htmx(page)
+    box.press("ArrowDown")
+
+
 def submit_empty_signup(page) -> None:
     page.get_by_role("button", name="Create account").click()
     page.locator("[role=alert]").first.wait_for()
@@ -280,6 +290,7 @@ def page_states(world: World) -> list[PageState]:
     c, w, b = world.coach.pk, world.webinar.pk, world.booking.pk
     cal = f"/coaches/{c}/calendar/?week={world.week.isoformat()}"
     book = f"/coaches/{c}/book/?date={world.monday.isoformat()}"
+    profile = f"/coaches/{world.coach.slug}/"
     anonymous = [
         PageState("anon-home", "anonymous", "/"),
         PageState("anon-webinars", "anonymous", "/webinars/"),
@@ -300,6 +311,16 @@ def page_states(world: World) -> list[PageState]:
         PageState("anon-password-reset-done", "anonymous", "/accounts/password_reset/done/"),
         PageState("anon-password-reset-bad-link", "anonymous", "/accounts/reset/MQ/x-y/"),
         PageState("anon-timezone", "anonymous", "/accounts/timezone/"),
+        PageState("anon-coach-profile", "anonymous", profile),
+        PageState("anon-search", "anonymous", "/search/?q=coaching"),
+        PageState("anon-search-empty", "anonymous", "/search/?q=zzzxqv"),
+        PageState(
+            "anon-search-popover",
+            "anonymous",
+            "/",
+            open_search_popover,
+            fragment="/search/quick/?q=coach",
+        ),
     ]
     client = [
         PageState("client-home", "client", "/"),
@@ -345,6 +366,8 @@ def page_states(world: World) -> list[PageState]:
         ),
         PageState("client-request-detail", "client", f"/bookings/{world.ada_request.pk}/"),
         PageState("client-launchpad", "client", "/dashboard/"),
+        PageState("client-search", "client", "/search/?q=coaching&kind=session_type"),
+        PageState("client-coach-profile", "client", profile),
     ]
     coach = [
         PageState("coach-home", "coach", "/"),
@@ -370,6 +393,7 @@ def page_states(world: World) -> list[PageState]:
         PageState("coach-calendar", "coach", f"/coaches/{c}/calendar/"),
         PageState("coach-notifications", "coach", "/notifications/"),
         PageState("coach-profile", "coach", "/accounts/profile/"),
+        PageState("coach-public-profile", "coach", profile),
     ]
     staff = [PageState("staff-command-center", "staff", "/staff/")]
     return anonymous + client + coach + staff
@@ -393,6 +417,10 @@ STATE_IDS = [
     "anon-password-reset-done",
     "anon-password-reset-bad-link",
     "anon-timezone",
+    "anon-coach-profile",
+    "anon-search",
+    "anon-search-empty",
+    "anon-search-popover",
     "client-home",
     "client-webinars",
     "client-webinar-modal",
@@ -420,6 +448,8 @@ STATE_IDS = [
     "client-seat-cancel-modal",
     "client-request-detail",
     "client-launchpad",
+    "client-search",
+    "client-coach-profile",
     "coach-home",
     "coach-webinars-mine",
     "coach-webinar-detail",
@@ -435,6 +465,7 @@ STATE_IDS = [
     "coach-calendar",
     "coach-notifications",
     "coach-profile",
+    "coach-public-profile",
     "staff-command-center",
 ]
 
