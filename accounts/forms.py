@@ -80,6 +80,13 @@ class CoachProfileForm(SingleLineInputsMixin, forms.ModelForm):
         help_text="Shown on your profile; clients filter search by it.",
     )
 
+    photo_upload = forms.FileField(
+        label="Photo",
+        required=False,
+        help_text="JPEG, PNG or WebP, up to 5 MB; cropped square on your profile.",
+    )
+    remove_photo = forms.BooleanField(label="Remove my photo", required=False)
+
     class Meta:
         model = Coach
         fields = (
@@ -98,6 +105,34 @@ class CoachProfileForm(SingleLineInputsMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance and self.instance.pk and not self.is_bound:
             self.initial["languages"] = self.instance.language_codes
+        self.processed_photo = None
+        if not (self.instance and self.instance.photo):
+            # Nothing to remove (kept as a field: the admin lists the form's fields up front).
+            self.fields["remove_photo"].widget = forms.HiddenInput()
+
+    def clean_photo_upload(self):
+        from accounts.photos import coach_photo_process
+
+        upload = self.cleaned_data.get("photo_upload")
+        if upload:
+            self.processed_photo = coach_photo_process(upload)
+        return upload
+
+    def save(self, commit=True):
+        coach = super().save(commit=False)
+        old_name = coach.photo.name if coach.photo else ""
+        if self.processed_photo is not None:
+            coach.photo.save(self.processed_photo.name, self.processed_photo, save=False)
+        elif self.cleaned_data.get("remove_photo"):
+            coach.photo = ""
+        if commit:
+            coach.save()
+            self.save_m2m()
+            if old_name and old_name != (coach.photo.name or ""):
+                from core.oncommit import run_on_commit
+
+                run_on_commit(coach.photo.storage.delete, old_name, log_as="Old photo delete")
+        return coach
 
     def clean_languages(self):
         return ",".join(sorted(set(self.cleaned_data["languages"])))
@@ -115,6 +150,7 @@ class CoachAdminForm(CoachProfileForm):
 
     class Meta(CoachProfileForm.Meta):
         fields = "__all__"  # noqa: DJ007 - the admin narrows them (fieldsets, readonly)
+        exclude = ("photo",)  # noqa: DJ006 - uploaded through photo_upload (re-encoded)
 
 
 class PasswordResetRequestForm(auth_forms.PasswordResetForm):

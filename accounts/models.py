@@ -125,6 +125,8 @@ def unique_coach_slug(user, *, exclude_pk=None) -> str:
     """`first-last` (or the email's local part), with `-2`, `-3`... when taken."""
     base = slugify(f"{user.first_name} {user.last_name}") or slugify(user.email.split("@")[0])
     base = (base or "coach")[:70]
+    if base.isdigit():  # /coaches/<int>/ is the id form of the profile URL
+        base = f"coach-{base}"
     taken = set(
         Coach.objects.filter(slug__startswith=base)
         .exclude(pk=exclude_pk)
@@ -165,6 +167,9 @@ class Coach(models.Model):
     slug = models.SlugField(max_length=80, unique=True, editable=False)
     # ISO 639-1 codes, comma-separated and sorted ("de,en"): see LANGUAGE_CHOICES.
     languages = models.CharField(max_length=120, blank=True, help_text="Languages you coach in.")
+    # Re-encoded on upload (accounts/photos.py); served by discovery's photo view, which
+    # applies the profile's visibility rules (media is never served publicly).
+    photo = models.ImageField(upload_to="coach-photos/", blank=True)
     # 1:1 session pricing (bookings.pricing): VAT on top of or inside the coach's prices.
     vat_included = models.BooleanField(
         "prices include VAT",
@@ -204,6 +209,14 @@ class Coach(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("discovery:coach_profile", kwargs={"slug": self.slug})
+
+    @property
+    def photo_url(self) -> str:
+        """The photo's URL, versioned by its content-hash file name (cacheable), or ""."""
+        if not self.photo:
+            return ""
+        version = self.photo.name.rsplit("/", 1)[-1].split(".")[0]
+        return f"{reverse('discovery:coach_photo', kwargs={'slug': self.slug})}?v={version}"
 
     @property
     def language_codes(self) -> list[str]:

@@ -55,7 +55,11 @@ def profile(request):
     coach = getattr(request.user, "coach_profile", None)
     form = ProfileForm(request.POST or None, instance=request.user, prefix="user")
     coach_form = (
-        CoachProfileForm(request.POST or None, instance=coach, prefix="coach") if coach else None
+        CoachProfileForm(
+            request.POST or None, request.FILES or None, instance=coach, prefix="coach"
+        )
+        if coach
+        else None
     )
     if request.method == "POST":
         forms_valid = form.is_valid() and (coach_form is None or coach_form.is_valid())

@@ -179,6 +179,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 MEDIA_URL = "/media/"  # never served publicly: materials go through a permission-checked view
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# Largest coach profile photo accepted before it is re-encoded (accounts/photos.py).
+COACH_PHOTO_MAX_BYTES = env.int("COACH_PHOTO_MAX_BYTES", default=5 * 1024 * 1024)
 # WhiteNoise serves /static/ from the app folders outside production too, so daphne, gunicorn
 # and test servers all show a styled site without collectstatic.
 WHITENOISE_USE_FINDERS = not IS_PRODUCTION

@@ -106,16 +106,26 @@ class CoachProfile:
     webinars: list
 
 
-def coach_profile(*, slug: str, viewer, now: dt.datetime | None = None) -> CoachProfile:
-    """The profile behind `slug`, or Http404: unknown, inactive, blocked either way, or
-    unlisted (the coach still sees their own)."""
-    now = now or timezone.now()
-    coach = Coach.objects.select_related("user").filter(slug=slug, user__is_active=True).first()
+def visible_coach(*, viewer, slug: str | None = None, coach_id: int | None = None) -> Coach:
+    """The coach behind `slug` or `coach_id` as `viewer` may see them, or Http404: unknown,
+    inactive, blocked either way, or unlisted (the coach still sees their own)."""
+    lookup = {"slug": slug} if slug is not None else {"pk": coach_id}
+    coach = Coach.objects.select_related("user").filter(**lookup, user__is_active=True).first()
     if coach is None:
         raise Http404
     is_owner = getattr(viewer, "pk", None) == coach.user_id
     if not is_owner and (not coach.is_listed or blocks.is_blocked_between(viewer, coach.user)):
         raise Http404
+    return coach
+
+
+def coach_profile(
+    *, viewer, slug: str | None = None, coach_id: int | None = None, now=None
+) -> CoachProfile:
+    """The profile page's data (see visible_coach for who gets a 404)."""
+    now = now or timezone.now()
+    coach = visible_coach(viewer=viewer, slug=slug, coach_id=coach_id)
+    is_owner = getattr(viewer, "pk", None) == coach.user_id
     session_types = list(
         SessionType.objects.filter(coach=coach, is_active=True)
         .select_related("coach")

@@ -1,17 +1,40 @@
-from django.http import JsonResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from discovery import selectors
 from discovery.forms import SearchForm
 
+MAX_ID = 2**31 - 1  # beyond the id column's range: no such coach (not a database error)
+
 
 @require_GET
-def coach_profile(request, slug: str):
-    profile = selectors.coach_profile(slug=slug, viewer=request.user)
+def coach_profile(request, slug: str | None = None, coach_id: int | None = None):
+    """`/coaches/<slug>/`, and `/coaches/<id>/` (the Coach's id, as in the calendar's URL)
+    with the slug URL as its canonical link."""
+    if coach_id is not None and coach_id > MAX_ID:
+        raise Http404
+    profile = selectors.coach_profile(slug=slug, coach_id=coach_id, viewer=request.user)
     return render(
         request, "discovery/coach_profile.html", {"profile": profile, "coach": profile.coach}
     )
+
+
+@require_GET
+def coach_photo(request, slug: str):
+    """The coach's photo under the profile's visibility rules (media is not served publicly)."""
+    coach = selectors.visible_coach(slug=slug, viewer=request.user)
+    if not coach.photo:
+        raise Http404
+    try:
+        handle = coach.photo.open("rb")
+    except (FileNotFoundError, OSError) as exc:
+        raise Http404 from exc
+    response = FileResponse(handle, content_type="image/jpeg")
+    # The file name is a content hash: a new photo is a new URL, so this may be cached long,
+    # but only privately (an unlisted or blocked coach's photo must not sit in shared caches).
+    response["Cache-Control"] = "private, max-age=86400"
+    return response
 
 
 def _page_number(raw) -> int:
