@@ -41,7 +41,9 @@ def test_signup_shows_taken_email_error_then_creates_account_and_lists_coaches(p
     assert f"{live_stack.url}/" in live_stack.email_text(welcome)
 
 
-def test_log_out_then_log_in_again_shows_home_page_with_coaches(page, live_stack, login):
+def test_log_out_then_log_in_again_lands_on_the_launchpad_and_home_lists_coaches(
+    page, live_stack, login
+):
     CoachFactory(user__first_name="Grace", user__last_name="Hopper", headline="Career coach")
     client = UserFactory(first_name="Alan", last_name="Turing")
 
@@ -58,7 +60,9 @@ def test_log_out_then_log_in_again_shows_home_page_with_coaches(page, live_stack
 
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
-    expect(page).to_have_url(re.compile(r"/$"))
+    expect(page).to_have_url(re.compile(r"/dashboard/$"))  # the Launchpad (issue 16)
+    expect(page.get_by_role("heading", name="Welcome back")).to_be_visible()
+    page.get_by_role("link", name=re.compile(r"home$")).first.click()
     expect(page.get_by_role("heading", name="Grace Hopper")).to_be_visible()
     expect(page.get_by_text("Career coach")).to_be_visible()
 
