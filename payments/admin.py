@@ -160,3 +160,4 @@ class WebhookEventAdmin(admin.ModelAdmin):
 
 from payments.disputes import admin as _disputes_admin  # noqa: E402, F401
 from payments.payouts import admin as _payouts_admin  # noqa: E402, F401
+from payments.refunds import admin as _refunds_admin  # noqa: E402, F401

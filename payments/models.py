@@ -189,4 +189,9 @@ from payments.payouts.models import (  # noqa: E402, F401
     PayoutReversal,
     Settlement,
 )
-from payments.refunds.models import Refund  # noqa: E402, F401
+from payments.refunds.models import (  # noqa: E402, F401
+    Refund,
+    RefundRequest,
+    RefundRequestEvent,
+    RefundRequestMessage,
+)

@@ -118,23 +118,48 @@ def refund_issue(
     Raises RefundRefused (nothing changed) or a PaymentError from Stripe: GatewayUnavailable
     leaves the attempt pending for `refunds_retry_pending`; any other Stripe refusal marks it
     failed and frees its amount."""
+    refund = refund_reserve(
+        payment_id=payment_id,
+        amount=amount,
+        policy=policy,
+        initiator=initiator,
+        actor=actor,
+        reason=reason,
+        note=note,
+        notify=notify,
+    )
+    return refund_attempt(refund_id=refund.pk)
+
+
+@transaction.atomic
+def refund_reserve(
+    *,
+    payment_id: int,
+    amount: Decimal | None = None,
+    policy: str,
+    initiator: str,
+    actor=None,
+    reason: str,
+    note: str = "",
+    notify: bool = True,
+) -> Refund:
+    """Step 1 alone (a caller recording a decision in the same transaction, e.g. a refund
+    request's approval): the pending attempt; call `refund_attempt` after commit."""
     if initiator not in RefundInitiator.values:
         raise RefundRefused(f"Unknown initiator {initiator!r}.", code="invalid_initiator")
-    with transaction.atomic():
-        payment = lock_payment(payment_id)
-        amount = refund_check(payment=payment, amount=amount, policy=policy)
-        refund = Refund.objects.create(
-            payment=payment,
-            amount=amount,
-            currency=payment.currency,
-            policy=policy,
-            initiator=initiator,
-            actor=actor,
-            reason=(reason or "Refund")[:255],
-            note=note,
-            notify=notify,
-        )
-    return refund_attempt(refund_id=refund.pk)
+    payment = lock_payment(payment_id)
+    amount = refund_check(payment=payment, amount=amount, policy=policy)
+    return Refund.objects.create(
+        payment=payment,
+        amount=amount,
+        currency=payment.currency,
+        policy=policy,
+        initiator=initiator,
+        actor=actor,
+        reason=(reason or "Refund")[:255],
+        note=note,
+        notify=notify,
+    )
 
 
 def refund_attempt(*, refund_id: int) -> Refund:
