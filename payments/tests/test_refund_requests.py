@@ -308,3 +308,29 @@ def test_the_coach_inbox_lists_waiting_requests_with_their_deadline(client, paid
     assert "answer by" in html
     client.force_login(paid.payer)
     assert client.get("/coach/refunds/").status_code == 404
+
+
+def test_my_bookings_offers_a_refund_request_on_a_past_paid_session_then_links_it(client, paid):
+    client.force_login(paid.payer)
+    booking = _booking(paid)
+
+    before = client.get("/bookings/mine/").content.decode()
+    request_id = _ask(client, paid).json()["id"]
+    after = client.get("/bookings/mine/").content.decode()
+
+    assert f"/payments/refund-requests/new/?booking_id={booking.pk}" in before
+    assert f"/payments/refund-requests/{request_id}/" in after
+    assert "Refund request: Open (coach to answer)" in after
+
+
+def test_the_command_center_counts_escalated_requests(client, paid):
+    from core.command_center import command_center_rows
+
+    request_id = _ask(client, paid).json()["id"]
+    due = RefundRequest.objects.get(pk=request_id).coach_due_at
+    before = {row.key: row for row in command_center_rows()}["refund_requests_escalated"]
+    refund_requests_escalate_due(now=due + dt.timedelta(minutes=1))
+    after = {row.key: row for row in command_center_rows()}["refund_requests_escalated"]
+
+    assert (before.count, after.count) == (0, 1)
+    assert "status__exact=escalated" in after.url
