@@ -334,3 +334,37 @@ def test_the_command_center_counts_escalated_requests(client, paid):
 
     assert (before.count, after.count) == (0, 1)
     assert "status__exact=escalated" in after.url
+
+
+def test_a_webinar_seat_is_asked_for_by_registration_id_after_the_webinar(client):
+    from payments.tests.factories import PaymentFactory
+    from webinars.tests.factories import RegistrationFactory, WebinarFactory
+
+    webinar = WebinarFactory(slots__starts_in=dt.timedelta(days=-2))
+    payment = PaymentFactory(webinar=True, coach=webinar.coach, status=Payment.Status.COMPLETED)
+    registration = RegistrationFactory(webinar=webinar, user=payment.payer, payment=payment)
+    upcoming = WebinarFactory(coach=webinar.coach)
+    later_payment = PaymentFactory(
+        webinar=True, coach=webinar.coach, payer=payment.payer, status=Payment.Status.COMPLETED
+    )
+    later = RegistrationFactory(webinar=upcoming, user=payment.payer, payment=later_payment)
+    client.force_login(payment.payer)
+
+    def ask(registration_id, amount="120.00"):
+        body = {"registration_id": registration_id, "amount": amount, "reason": "not_delivered"}
+        return client.post(CREATE, json.dumps(body), content_type="application/json", **JSON)
+
+    too_much = ask(registration.pk, "120.01")
+    not_started = ask(later.pk)
+    created = ask(registration.pk)
+    client.force_login(UserFactory())
+    stranger = ask(registration.pk)
+
+    assert too_much.status_code == 400 and not_started.status_code == 400
+    assert created.status_code == 201 and stranger.status_code == 404
+    request = RefundRequest.objects.get()
+    assert (request.payment, request.coach, request.purchase_label) == (
+        payment,
+        webinar.coach,
+        webinar.title,
+    )
