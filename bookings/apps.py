@@ -39,6 +39,15 @@ class BookingsConfig(AppConfig):
 
         register_evidence_source(Payment.Purpose.SESSION_BOOKING, booking_dispute_evidence)
         register_service_end(session_end_of_payment)
+        from bookings.refund_sources import booking_payment, booking_service
+        from payments.refunds.sources import register_refund_source
+
+        register_refund_source(
+            purpose=Payment.Purpose.SESSION_BOOKING,
+            lookup_field="booking_id",
+            lookup=booking_payment,
+            service=booking_service,
+        )
         from bookings.selectors import BUSY_SOURCE, session_busy_time
         from core.busy_time import register_busy_time_provider
 

@@ -343,6 +343,10 @@ PAYOUT_CONNECT_COUNTRY = env.str("PAYOUT_CONNECT_COUNTRY", default="CH")
 DISPUTE_LOSS_POLICY = env.str("DISPUTE_LOSS_POLICY", default="proportional")
 DISPUTE_REVERSE_PAID_ON_OPEN = env.bool("DISPUTE_REVERSE_PAID_ON_OPEN", default=True)
 DISPUTE_REMIND_DAYS_BEFORE = env.int("DISPUTE_REMIND_DAYS_BEFORE", default=3)
+# Refund requests (docs/refunds.md): a client may ask within REFUND_REQUEST_DAYS after the
+# service ended; the coach answers within REFUND_COACH_RESPONSE_HOURS, else staff decide.
+REFUND_REQUEST_DAYS = env.int("REFUND_REQUEST_DAYS", default=14)
+REFUND_COACH_RESPONSE_HOURS = env.int("REFUND_COACH_RESPONSE_HOURS", default=72)
 
 # --- Invoicing (the platform is the deemed supplier; see docs/invoicing.md) ----------------
 LOCAL_PLATFORM_LEGAL_NAME = "Coaching Platform GmbH (local demo)"

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from payments.refunds.views import coach_inbox as refund_coach_inbox
+
 admin.site.site_header = "Coaching Platform admin"
 admin.site.site_title = "Coaching Platform"
 admin.site.index_title = "Run your coaching business"
@@ -12,6 +14,7 @@ urlpatterns = [
     path("", include("invoicing.urls")),  # /payments/invoices/..., /coach/payouts/self-billing/
     path("payments/", include("payments.urls")),
     path("coach/payouts/", include("payments.payouts.urls")),
+    path("coach/refunds/", refund_coach_inbox, name="coach_refunds"),
     path("notifications/", include("notifications.urls")),
     path("", include("bookings.urls")),
     path("", include("discovery.urls")),  # /coaches/<slug>/, /search/

@@ -99,7 +99,7 @@ def _db_row(key, label, queryset, *, now, date_field, url, note="") -> Row:
 def command_center_rows(*, now: datetime | None = None) -> list[Row]:
     from notifications.models import OutboundEmail
     from payments.disputes.models import OPEN_STATUSES
-    from payments.models import Dispute, Payment, PayoutItem, WebhookEvent
+    from payments.models import Dispute, Payment, PayoutItem, Refund, RefundRequest, WebhookEvent
 
     now = now or timezone.now()
     stale_before = now - timedelta(minutes=settings.PAYMENT_RECONCILE_AFTER_MINUTES)
@@ -162,6 +162,24 @@ def command_center_rows(*, now: datetime | None = None) -> list[Row]:
             note="retries used up: transfer by hand or fix the account, then reset",
         ),
         _dispute_row(Dispute.objects.filter(outcome="", status__in=OPEN_STATUSES), now=now),
+        _db_row(
+            "refund_requests_escalated",
+            "Refund requests for staff",
+            RefundRequest.objects.filter(status=RefundRequest.Status.ESCALATED),
+            now=now,
+            date_field="escalated_at",
+            url=_changelist("payments.refundrequest", status__exact="escalated"),
+            note="the coach declined or did not answer; staff decide (final)",
+        ),
+        _db_row(
+            "refunds_pending",
+            "Refunds pending at Stripe",
+            Refund.objects.filter(status=Refund.Status.PENDING, updated_at__lt=stale_before),
+            now=now,
+            date_field="created_at",
+            url=_changelist("payments.refund", status__exact="pending"),
+            note="reconcile_payments retries them with the same idempotency key",
+        ),
     ]
 
 

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 from bookings.selectors import my_past_sessions, my_upcoming_sessions
 from core.pagination import paginate
 from invoicing.selectors import documents_by_payment
+from payments.refunds.selectors import refund_links_for
 from webinars.selectors import (
     PAST_PAGE_SIZE,
     my_past_webinars,
@@ -52,5 +53,12 @@ def my_bookings(request):
         "past_sessions_page": past_sessions_page,
         # invoices and credit notes of the rows on this page only (one query)
         "documents_by_payment": documents_by_payment(user, payment_ids=payment_ids),
+        # refund request links of the past paid rows (payments.refunds)
+        "refund_links": refund_links_for(
+            user,
+            payment_ids=[item.registration.payment_id for item in past_webinars]
+            + [booking.payment_id for booking in past_sessions],
+            now=now,
+        ),
     }
     return render(request, "bookings/my_bookings.html", context)

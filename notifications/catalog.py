@@ -386,6 +386,74 @@ def _dispute_closed(recipient, info, context):
     )
 
 
+def _refund_request_details(context) -> list:
+    details = [("Amount", money(context.get("amount"), context.get("currency", "CHF")))]
+    if context.get("purchase"):
+        details.append(("For", str(context["purchase"])))
+    if context.get("status"):
+        details.append(("Status", str(context["status"])))
+    return details
+
+
+def _refund_request(title_client: str, title_coach: str, body_client: str, body_coach: str):
+    def build(recipient, info, context):
+        coach = context.get("role") == "coach"
+        body = body_coach if coach else body_client
+        if context.get("decline_reason"):
+            body += f" The coach's reason: {context['decline_reason']}"
+        if context.get("note"):
+            body += f" Staff's note: {context['note']}"
+        if coach and context.get("due_at") and "{due}" in body:
+            body = body.replace("{due}", when(context["due_at"]))
+        return Content(
+            title=title_coach if coach else title_client,
+            body=body.replace("{due}", "the deadline"),
+            link=info.link,
+            cta_label="Open the request",
+            details=_refund_request_details(context),
+        )
+
+    return build
+
+
+_refund_request_opened = _refund_request(
+    "Your refund request was sent",
+    "A client asked for a refund",
+    "The coach answers first; if they decline or do not answer in time, staff decide.",
+    "Approve it in full, approve part, or decline with a reason by {due}; after that staff decide.",
+)
+_refund_request_approved = _refund_request(
+    "Your refund was approved",
+    "You approved a refund",
+    "The money goes back to your card; a credit note follows.",
+    "Your share of this payout is reduced in proportion.",
+)
+_refund_request_declined = _refund_request(
+    "Your refund request was declined",
+    "You declined a refund request",
+    "You can escalate it to our staff from the request page.",
+    "The client may escalate it to staff.",
+)
+_refund_request_escalated = _refund_request(
+    "Your refund request is with our staff",
+    "A refund request went to staff",
+    "Staff review the thread and decide; their decision is final.",
+    "Staff review the thread and decide; their decision is final.",
+)
+_refund_request_resolved = _refund_request(
+    "Staff decided on your refund request",
+    "Staff decided on a refund request",
+    "This decision is final.",
+    "This decision is final.",
+)
+_refund_request_message = _refund_request(
+    "New message on your refund request",
+    "New message on a refund request",
+    "Open the request to read and answer it.",
+    "Open the request to read and answer it.",
+)
+
+
 # --- reminders ----------------------------------------------------------------------------
 
 
@@ -702,6 +770,16 @@ SPECS: dict[str, Spec] = {
     T.DISPUTE_OPENED: Spec(Cat.PAYMENT, HIGH, _dispute_opened, email_mandatory=True),
     T.DISPUTE_DUE_SOON: Spec(Cat.PAYMENT, HIGH, _dispute_due_soon, email_mandatory=True),
     T.DISPUTE_CLOSED: Spec(Cat.PAYMENT, NORMAL, _dispute_closed),
+    T.REFUND_REQUEST_OPENED: Spec(Cat.PAYMENT, HIGH, _refund_request_opened),
+    T.REFUND_REQUEST_APPROVED: Spec(
+        Cat.PAYMENT, HIGH, _refund_request_approved, email_mandatory=True
+    ),
+    T.REFUND_REQUEST_DECLINED: Spec(Cat.PAYMENT, HIGH, _refund_request_declined),
+    T.REFUND_REQUEST_ESCALATED: Spec(Cat.PAYMENT, HIGH, _refund_request_escalated),
+    T.REFUND_REQUEST_RESOLVED: Spec(
+        Cat.PAYMENT, HIGH, _refund_request_resolved, email_mandatory=True
+    ),
+    T.REFUND_REQUEST_MESSAGE: Spec(Cat.PAYMENT, NORMAL, _refund_request_message),
     T.SESSION_REMINDER: Spec(Cat.REMINDER, NORMAL, _session_reminder),
     T.BOOKING_REQUESTED: Spec(Cat.BOOKING, HIGH, _booking_requested),
     T.BOOKING_REQUEST_SENT: Spec(Cat.BOOKING, NORMAL, _booking_request_sent),

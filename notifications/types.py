@@ -37,6 +37,13 @@ class NotificationType(models.TextChoices):
     DISPUTE_OPENED = "dispute_opened", "A client disputed a payment"
     DISPUTE_DUE_SOON = "dispute_due_soon", "Dispute evidence due soon"
     DISPUTE_CLOSED = "dispute_closed", "Dispute closed"
+    # Refund requests (issue 14): both the client and the coach hear about every step
+    REFUND_REQUEST_OPENED = "refund_request_opened", "Refund requested"
+    REFUND_REQUEST_APPROVED = "refund_request_approved", "Refund request approved"
+    REFUND_REQUEST_DECLINED = "refund_request_declined", "Refund request declined"
+    REFUND_REQUEST_ESCALATED = "refund_request_escalated", "Refund request escalated to staff"
+    REFUND_REQUEST_RESOLVED = "refund_request_resolved", "Refund request decided by staff"
+    REFUND_REQUEST_MESSAGE = "refund_request_message", "New message on a refund request"
     # Reminders
     SESSION_REMINDER = "session_reminder", "Reminder before a session"
     # 1:1 bookings (seed 002)

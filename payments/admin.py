@@ -1,15 +1,31 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 
 from accounts.admin_scoping import OwnedByCoachAdminMixin
 from core.admin import ReadOnlyRecordAdminMixin
-from payments.models import Payment, Transaction, WebhookEvent
+from payments.errors import PaymentError
+from payments.models import Payment, Refund, Transaction, WebhookEvent
+from payments.refunds.forms import StaffRefundForm
 
 
 class TransactionInline(admin.TabularInline):
     model = Transaction
     extra = 0
     can_delete = False
-    readonly_fields = ("kind", "amount", "currency", "stripe_object_id", "note", "created_at")
+    readonly_fields = (
+        "kind",
+        "amount",
+        "currency",
+        "policy",
+        "initiator",
+        "actor",
+        "stripe_object_id",
+        "note",
+        "created_at",
+    )
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -33,6 +49,87 @@ class PaymentAdmin(ReadOnlyRecordAdminMixin, OwnedByCoachAdminMixin, admin.Model
     search_fields = ("stripe_payment_intent_id", "payer__email")
     date_hierarchy = "created_at"
     inlines = [TransactionInline]
+    change_form_template = "admin/payments/payment/change_form.html"
+
+    def get_urls(self):
+        extra = [
+            path(
+                "<int:pk>/refund/",
+                self.admin_site.admin_view(self.refund_view),
+                name="payments_payment_refund",
+            )
+        ]
+        return extra + super().get_urls()
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "payment_staff_refund": request.user.sees_everything,
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def refund_view(self, request, pk: int):
+        """Staff only: refund by hand through the refund service (initiator staff)."""
+        from payments.refunds.service import refund_issue
+
+        if not request.user.sees_everything:
+            raise PermissionDenied
+        payment = get_object_or_404(Payment, pk=pk)
+        change_url = reverse("admin:payments_payment_change", args=[payment.pk])
+        form = StaffRefundForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                refund = refund_issue(
+                    payment_id=payment.pk,
+                    amount=form.cleaned_data["amount"],
+                    policy=form.cleaned_data["policy"],
+                    initiator="staff",
+                    actor=request.user,
+                    reason=form.cleaned_data["note"],
+                    note=form.cleaned_data["note"],
+                )
+            except PaymentError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(
+                    request, f"Refunded {refund.currency} {refund.amount} ({refund.policy})."
+                )
+                return redirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": f"Refund payment {payment.pk}",
+            "payment": payment,
+            "form": form,
+            "change_url": change_url,
+        }
+        return TemplateResponse(request, "admin/payments/payment/refund.html", context)
+
+
+@admin.register(Refund)
+class RefundAdmin(ReadOnlyRecordAdminMixin, admin.ModelAdmin):
+    """Refund attempts (pending ones are retried by reconcile_payments). Staff only."""
+
+    list_display = (
+        "id",
+        "created_at",
+        "payment",
+        "amount",
+        "currency",
+        "policy",
+        "initiator",
+        "actor",
+        "status",
+        "attempts",
+    )
+    list_filter = ("status", "policy", "initiator")
+    search_fields = ("stripe_refund_id", "payment__stripe_payment_intent_id")
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.sees_everything
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.sees_everything
 
 
 @admin.register(WebhookEvent)
@@ -63,3 +160,4 @@ class WebhookEventAdmin(admin.ModelAdmin):
 
 from payments.disputes import admin as _disputes_admin  # noqa: E402, F401
 from payments.payouts import admin as _payouts_admin  # noqa: E402, F401
+from payments.refunds import admin as _refunds_admin  # noqa: E402, F401

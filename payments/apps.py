@@ -28,6 +28,10 @@ class PaymentsConfig(AppConfig):
         # settings.CELERY_BEAT_SCHEDULE is the dict Celery reads; apps add their entries.
         settings.CELERY_BEAT_SCHEDULE.update(
             {
+                "payments-escalate-refund-requests": {
+                    "task": "payments.tasks.escalate_refund_requests",
+                    "schedule": timedelta(minutes=15),
+                },
                 "payments-reconcile": {
                     "task": "payments.tasks.reconcile_payments",
                     "schedule": timedelta(minutes=5),

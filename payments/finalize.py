@@ -186,8 +186,18 @@ def cancelled(*, payment_id: int) -> Payment:
     return payment
 
 
-def refunded(*, payment: Payment, refund_id: str, amount: Decimal, note: str = "") -> bool:
+def refunded(
+    *,
+    payment: Payment,
+    refund_id: str,
+    amount: Decimal,
+    note: str = "",
+    policy: str = "",
+    initiator: str = "",
+    actor=None,
+) -> bool:
     """Record one refund (caller holds the payment lock). False if it was already recorded.
+    `policy`/`initiator`/`actor` come from the refund service (blank: made outside it).
 
     Bounded by what is still refundable: localstripe (and a dashboard) may refund more than
     we consider refundable; our books never go past the total."""
@@ -205,6 +215,9 @@ def refunded(*, payment: Payment, refund_id: str, amount: Decimal, note: str = "
         currency=payment.currency,
         stripe_object_id=refund_id,
         note=note[:255],
+        policy=policy,
+        initiator=initiator,
+        actor=actor,
     )
     payment.amount_refunded += amount
     if payment.refundable_amount == 0:
@@ -215,7 +228,9 @@ def refunded(*, payment: Payment, refund_id: str, amount: Decimal, note: str = "
     payment.save()
     from payments.payouts.refunds import payout_item_adjust_for_refund
 
-    payout_item_adjust_for_refund(payment=payment, refunded_amount=amount, refund_key=refund_id)
+    payout_item_adjust_for_refund(
+        payment=payment, refunded_amount=amount, policy=policy, refund_key=refund_id
+    )
     events.refund_recorded(payment, refund)  # invoicing: credit note after commit
     handlers = handlers_for(payment.purpose)
     if handlers is not None:

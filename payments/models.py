@@ -121,6 +121,16 @@ class Transaction(models.Model):
         max_length=255, blank=True, help_text="Charge or refund id."
     )
     note = models.CharField(max_length=255, blank=True)
+    # Refund rows: the cost policy, who initiated it (payments.refunds.models) and the user.
+    policy = models.CharField(max_length=16, blank=True)
+    initiator = models.CharField(max_length=16, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -178,4 +188,10 @@ from payments.payouts.models import (  # noqa: E402, F401
     PayoutItem,
     PayoutReversal,
     Settlement,
+)
+from payments.refunds.models import (  # noqa: E402, F401
+    Refund,
+    RefundRequest,
+    RefundRequestEvent,
+    RefundRequestMessage,
 )

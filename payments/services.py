@@ -27,7 +27,7 @@ from payments.errors import (
 )
 from payments.locks import lock_payment
 from payments.models import Payment
-from payments.money import from_minor_units, quantize, to_minor_units
+from payments.money import quantize, to_minor_units
 from payments.pricing import PriceBreakdown
 from payments.selectors import SavedCard
 
@@ -296,45 +296,67 @@ def payment_cancel(*, payment_id: int, reason: str = "") -> Payment:
 
 
 def payment_refund(
-    *, payment_id: int, amount: Decimal | None = None, reason: str, notify: bool = True
+    *,
+    payment_id: int,
+    amount: Decimal | None = None,
+    reason: str,
+    notify: bool = True,
+    policy: str = "standard",
+    initiator: str = "system",
+    actor=None,
+    note: str = "",
 ) -> Payment:
-    """Give money back, never more than is still refundable. An authorized but uncaptured
-    payment is cancelled instead (no money moved)."""
+    """The domains' entry point to the one refund service (payments.refunds.service): give
+    money back, never more than is still refundable (a larger `amount` is cut to it). An
+    authorized but uncaptured payment is cancelled instead (no money moved).
+
+    An attempt still pending at Stripe on this payment is retried first and nothing else is
+    refunded this time: the caller computed `amount` before that money was booked, so
+    refunding it too could pay twice (its sweep comes back if more is owed)."""
+    from payments.refunds.errors import RefundRefused
+    from payments.refunds.models import Refund
+    from payments.refunds.service import available_amount, refund_issue, refunds_retry_pending
+
     payment = Payment.objects.get(pk=payment_id)
     if payment.authorized_at is not None and payment.status not in finalize.PAID:
         payment = payment_cancel(payment_id=payment.pk, reason=reason)
         _clear_refund_owed(payment.pk)
+        return payment
+    if Refund.objects.filter(payment_id=payment.pk, status=Refund.Status.PENDING).exists():
+        done, errors = refunds_retry_pending(payment_id=payment.pk)
+        if errors:
+            raise GatewayUnavailable("A refund of this payment is still pending at Stripe.")
+        payment.refresh_from_db()
+        if payment.status == Payment.Status.REFUNDED:
+            _clear_refund_owed(payment.pk)
         return payment
     if payment.status == Payment.Status.REFUNDED:
         _clear_refund_owed(payment.pk)
         return payment  # nothing left to refund
     if payment.status not in (Payment.Status.COMPLETED, Payment.Status.PARTIALLY_REFUNDED):
         raise PaymentNotPayable("Only a completed payment can be refunded.", code="not_refundable")
-    refundable = payment.refundable_amount
-    amount = refundable if amount is None else min(quantize(amount, payment.currency), refundable)
+    available = available_amount(payment)
+    amount = available if amount is None else min(quantize(amount, payment.currency), available)
     if amount <= 0:
         _clear_refund_owed(payment.pk)
         return payment
-    refund = gateway.refund_create(
-        payment_intent_id=payment.stripe_payment_intent_id,
-        amount=amount,
-        currency=payment.currency,
-        reason=reason,
-        # Same refund of the same state of the payment = same key, so a retry after a
-        # timeout cannot refund twice (real Stripe; localstripe ignores keys).
-        idempotency_key=(
-            f"refund-{payment.pk}-{to_minor_units(payment.amount_refunded, payment.currency)}"
-            f"-{to_minor_units(amount, payment.currency)}"
-        ),
-    )
-    refunded_amount = from_minor_units(int(refund["amount"]), payment.currency)
-    with transaction.atomic():
-        payment = lock_payment(payment.pk)
-        recorded = finalize.refunded(
-            payment=payment, refund_id=refund["id"], amount=refunded_amount, note=reason
+    try:
+        refund_issue(
+            payment_id=payment.pk,
+            amount=amount,
+            policy=policy,
+            initiator=initiator,
+            actor=actor,
+            reason=reason,
+            note=note,
+            notify=notify,
         )
-        if recorded and notify:
-            _notify_refund(payment, refunded_amount, reason)
+    except RefundRefused as exc:
+        if exc.code == "invalid_amount":  # refunded meanwhile by someone else
+            _clear_refund_owed(payment.pk)
+            return Payment.objects.get(pk=payment.pk)
+        raise
+    payment.refresh_from_db()
     return payment
 
 
@@ -404,6 +426,11 @@ def payments_reconcile(*, now=None, limit: int = 500) -> ReconcileReport:
         except PaymentError as exc:
             report.errors += 1
             logger.warning("reconcile payment %s: %s", payment.pk, exc.message)
+    from payments.refunds.service import refunds_retry_pending
+
+    retried, failing = refunds_retry_pending(limit=limit)
+    report.refunds_retried += retried
+    report.errors += failing
     owed = Payment.objects.exclude(refund_owed_reason="").filter(
         status__in=(Payment.Status.COMPLETED, Payment.Status.PARTIALLY_REFUNDED)
     )[:limit]

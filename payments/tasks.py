@@ -67,3 +67,11 @@ def reconcile_payments() -> str:
     from payments.services import payments_reconcile
 
     return str(payments_reconcile())
+
+
+@shared_task
+def escalate_refund_requests() -> int:
+    """Beat: refund requests whose coach's time is up go to the staff queue."""
+    from payments.refunds.requests import refund_requests_escalate_due
+
+    return refund_requests_escalate_due()

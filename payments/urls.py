@@ -2,6 +2,7 @@ from django.urls import path
 
 from payments import views
 from payments.payouts.views import connect_webhook
+from payments.refunds import views as refund_views
 
 app_name = "payments"
 
@@ -16,4 +17,31 @@ urlpatterns = [
     path("methods/<str:payment_method_id>/delete/", views.methods_delete, name="methods_delete"),
     path("methods/<str:payment_method_id>/default/", views.methods_default, name="methods_default"),
     path("status/<str:payment_intent_id>/", views.status, name="status"),
+    path("refund-requests/", refund_views.create, name="refund_request_create"),
+    path("refund-requests/new/", refund_views.new, name="refund_request_new"),
+    path(
+        "refund-requests/<int:request_id>/",
+        refund_views.detail,
+        name="refund_request_detail",
+    ),
+    path(
+        "refund-requests/<int:request_id>/approve/",
+        refund_views.approve,
+        name="refund_request_approve",
+    ),
+    path(
+        "refund-requests/<int:request_id>/decline/",
+        refund_views.decline,
+        name="refund_request_decline",
+    ),
+    path(
+        "refund-requests/<int:request_id>/escalate/",
+        refund_views.escalate,
+        name="refund_request_escalate",
+    ),
+    path(
+        "refund-requests/<int:request_id>/messages/",
+        refund_views.message,
+        name="refund_request_message",
+    ),
 ]

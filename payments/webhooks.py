@@ -63,6 +63,12 @@ def _charge_refunded(charge: dict) -> None:
     payment = lock_payment_by_intent(finalize._id_of(charge.get("payment_intent")))
     if payment is None:
         return
+    from payments.refunds.models import Refund
+
+    if Refund.objects.filter(payment=payment, status=Refund.Status.PENDING).exists():
+        # Our refund service is between its Stripe call and its booking (or retrying it):
+        # it books the refund with its policy; booking it here would use the wrong one.
+        return
     currency = str(charge.get("currency", payment.currency)).upper()
     refunded_total = from_minor_units(int(charge.get("amount_refunded") or 0), currency)
     new_amount = refunded_total - payment.amount_refunded

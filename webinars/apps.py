@@ -19,6 +19,15 @@ class WebinarsConfig(AppConfig):
 
         register_busy_time_provider(BUSY_SOURCE, webinar_busy_time)
         register_service_end(webinar_end_of_payment)
+        from payments.refunds.sources import register_refund_source
+        from webinars.refund_sources import registration_payment, registration_service
+
+        register_refund_source(
+            purpose=Payment.Purpose.WEBINAR_REGISTRATION,
+            lookup_field="registration_id",
+            lookup=registration_payment,
+            service=registration_service,
+        )
         from payments.disputes.evidence import register_evidence_source
         from webinars.dispute_evidence import registration_dispute_evidence
 

@@ -23,17 +23,42 @@ PROPORTIONAL = "proportional"  # the coach bears the refund in proportion to the
 COACH_BEARS = "coach_bears"  # the refund comes out of the coach's share first
 PLATFORM_BEARS = "platform_bears"  # the coach keeps their share
 POLICIES = (PROPORTIONAL, COACH_BEARS, PLATFORM_BEARS)
+# The refund service's cost policies (payments.refunds.models.RefundPolicy) in payout terms:
+# Standard = proportional; Platform fault and Goodwill = the coach keeps their share (Goodwill
+# is bounded by the platform fee in the refund service, not here).
+SERVICE_POLICIES = {
+    "standard": PROPORTIONAL,
+    "platform_fault": PLATFORM_BEARS,
+    "goodwill": PLATFORM_BEARS,
+    "": PROPORTIONAL,  # a refund made outside the service (dashboard, charge.refunded)
+}
+
+
+def _proportional_refunded(payment) -> Decimal:
+    """What was refunded under the proportional policy so far, this refund included (the
+    ledger rows are written before the payout adjustment)."""
+    from payments.models import Transaction
+
+    rows = Transaction.objects.filter(
+        payment=payment, kind=Transaction.Kind.REFUND, policy__in=("", "standard")
+    )
+    return sum((row.amount for row in rows), Decimal(0))
 
 
 def _coach_part(payment, refunded_amount: Decimal, policy: str, already: Decimal) -> Decimal:
+    policy = SERVICE_POLICIES.get(policy, policy)
     if policy == PLATFORM_BEARS:
         return Decimal(0)
     if policy == COACH_BEARS:
         return min(quantize(refunded_amount, payment.currency), payment.coach_share - already)
     if policy != PROPORTIONAL:
         raise ValueError(f"unknown refund policy {policy!r}")
-    # Cumulative, so several partial refunds round to the same total as one refund.
-    return max(Decimal(0), proportional_deduction(payment, payment.amount_refunded) - already)
+    # Cumulative over the proportional refunds, so several partial refunds round to the same
+    # total as one refund, and a Platform fault refund before does not count against the coach.
+    total = _proportional_refunded(payment)
+    before = max(Decimal(0), total - refunded_amount)
+    part = proportional_deduction(payment, total) - proportional_deduction(payment, before)
+    return max(Decimal(0), min(part, payment.coach_share - already))
 
 
 def payout_item_adjust_for_refund(

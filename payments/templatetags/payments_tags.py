@@ -28,3 +28,11 @@ def percent(value) -> str:
     except InvalidOperation:
         return ""
     return f"{number:f}%"
+
+
+@register.filter
+def refund_link_for(links, payment_id):
+    """`{% with link=refund_links|refund_link_for:booking.payment_id %}` (My Bookings)."""
+    if not links or not payment_id:
+        return None
+    return links.get(payment_id)

@@ -50,6 +50,8 @@ class World:
     waitlist_webinar: object = None  # full, Ada waits in line
     offered_webinar: object = None  # a seat offered to Ada from its waitlist
     ada_request: object = None  # Ada's request with a suggested time (pick, withdraw)
+    past_paid: object = None  # Ada's paid session last week (Ask for a refund)
+    refund_request: object = None  # Ada's open refund request on another past session
 
 
 def seed_world() -> World:
@@ -166,6 +168,41 @@ def _seed_world() -> World:
     from bookings.models import SuggestedTime
 
     SuggestedTime.objects.create(booking=ada_request, start=at(tuesday, 15), end=at(tuesday, 16))
+    # Issue 14: two paid sessions last week; Ada asked for money back on one of them.
+    from payments.models import Payment, RefundRequest
+    from payments.tests.factories import PaymentFactory
+
+    past_paid = past_refunded = None
+    for days, kind in ((6, "paid"), (5, "asked")):
+        start = timezone.now() - dt.timedelta(days=days)
+        payment = PaymentFactory(payer=ada, coach=coach, status=Payment.Status.COMPLETED)
+        past = BookingFactory(
+            coach=coach,
+            client=ada,
+            session_type=session_type,
+            start=start,
+            end=start + dt.timedelta(hours=1),
+            status=Booking.Status.COMPLETED,
+            payment=payment,
+        )
+        if kind == "paid":
+            past_paid = past
+        else:
+            past_refunded = RefundRequest.objects.create(
+                payment=payment,
+                client=ada,
+                coach=coach,
+                purchase_label=past.title,
+                service_end=past.end,
+                amount=Decimal("40.00"),
+                currency="CHF",
+                reason="technical",
+                coach_due_at=timezone.now() + dt.timedelta(hours=72),
+            )
+            past_refunded.messages.create(
+                author=ada, role="client", body="The video froze for twenty minutes."
+            )
+            past_refunded.events.create(actor=ada, action="opened", detail="CHF 40.00")
     # A flush removes what data migrations shipped: the legal pages, as the migration has them.
     from launch.models import LegalPage
 
@@ -200,6 +237,8 @@ def _seed_world() -> World:
         waitlist_webinar=waitlist_webinar,
         offered_webinar=offered_webinar,
         ada_request=ada_request,
+        past_paid=past_paid,
+        refund_request=past_refunded,
     )
 
 
@@ -368,6 +407,16 @@ def page_states(world: World) -> list[PageState]:
         PageState("client-launchpad", "client", "/dashboard/"),
         PageState("client-search", "client", "/search/?q=coaching&kind=session_type"),
         PageState("client-coach-profile", "client", profile),
+        PageState(
+            "client-refund-new",
+            "client",
+            f"/payments/refund-requests/new/?booking_id={world.past_paid.pk}",
+        ),
+        PageState(
+            "client-refund-request",
+            "client",
+            f"/payments/refund-requests/{world.refund_request.pk}/",
+        ),
     ]
     coach = [
         PageState("coach-home", "coach", "/"),
@@ -394,6 +443,10 @@ def page_states(world: World) -> list[PageState]:
         PageState("coach-notifications", "coach", "/notifications/"),
         PageState("coach-profile", "coach", "/accounts/profile/"),
         PageState("coach-public-profile", "coach", profile),
+        PageState("coach-refunds", "coach", "/coach/refunds/"),
+        PageState(
+            "coach-refund-request", "coach", f"/payments/refund-requests/{world.refund_request.pk}/"
+        ),
     ]
     staff = [PageState("staff-command-center", "staff", "/staff/")]
     return anonymous + client + coach + staff
@@ -450,6 +503,8 @@ STATE_IDS = [
     "client-launchpad",
     "client-search",
     "client-coach-profile",
+    "client-refund-new",
+    "client-refund-request",
     "coach-home",
     "coach-webinars-mine",
     "coach-webinar-detail",
@@ -466,6 +521,8 @@ STATE_IDS = [
     "coach-notifications",
     "coach-profile",
     "coach-public-profile",
+    "coach-refunds",
+    "coach-refund-request",
     "staff-command-center",
 ]
 

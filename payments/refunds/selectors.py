@@ -1,0 +1,37 @@
+"""Reads for pages: what refund-request link each paid purchase on My Bookings shows."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from payments.models import Payment
+from payments.refunds.models import RefundRequest
+
+
+def refund_links_for(user, *, payment_ids, now=None) -> dict[int, dict]:
+    """{payment_id: {"request": latest RefundRequest or None, "can_ask": bool}} for the
+    user's paid payments among `payment_ids` (few: one page of My Bookings)."""
+    from payments.refunds.requests import eligibility
+
+    now = now or timezone.now()
+    ids = [pk for pk in payment_ids if pk]
+    payments = Payment.objects.filter(
+        pk__in=ids,
+        payer=user,
+        status__in=(Payment.Status.COMPLETED, Payment.Status.PARTIALLY_REFUNDED,
+                    Payment.Status.REFUNDED),
+    )  # fmt: skip
+    latest: dict[int, RefundRequest] = {}
+    for request in RefundRequest.objects.filter(payment__in=payments).order_by("created_at"):
+        latest[request.payment_id] = request
+    links = {}
+    for payment in payments:
+        request = latest.get(payment.pk)
+        can_ask = request is None or request.status in RefundRequest.FINAL
+        links[payment.pk] = {
+            "request": request,
+            "can_ask": can_ask
+            and payment.refundable_amount > 0
+            and not eligibility(payment, now=now),
+        }
+    return links
