@@ -238,11 +238,23 @@ def _payouts(coach, now):
     return payout_summary(coach=coach)
 
 
+def _refund_requests(coach, now):
+    from payments.refunds.selectors import coach_refund_requests
+
+    return {**coach_refund_requests(coach=coach, waiting_limit=5, others_limit=0), "now": now}
+
+
 register_widget("earnings", "Earnings this month", "core/widgets/earnings.html", _earnings)
 register_widget("chart", "Net earnings, last 12 months", "core/widgets/chart.html", _chart)
 register_widget("upcoming", "Upcoming", "core/widgets/upcoming.html", _upcoming)
 register_widget("requests", "Open requests", "core/widgets/requests.html", _requests)
 register_widget("payouts", "Payouts", "core/widgets/payouts.html", _payouts)
+register_widget(
+    REFUND_REQUESTS,
+    "Refund requests",
+    "core/widgets/refund_requests.html",
+    _refund_requests,
+)
 
 
 def mission_control(coach, *, now: dt.datetime) -> list[dict]:

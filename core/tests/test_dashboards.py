@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
@@ -13,7 +14,7 @@ from django.utils import timezone
 from accounts.models import Connection
 from accounts.tests.factories import CoachFactory, UserFactory
 from bookings.tests.factories import BookingFactory
-from core.mission_control import REFUND_REQUESTS, WIDGETS, earnings_by_month, layout_for
+from core.mission_control import REFUND_REQUESTS, earnings_by_month, layout_for
 from core.models import DashboardLayout
 from payments.models import Payment
 from payments.tests.factories import PaymentFactory
@@ -79,7 +80,8 @@ def test_a_coach_moves_and_hides_widgets_and_the_layout_is_saved(client):
     coach = CoachFactory()
     client.force_login(coach.user)
     url = reverse("core:coach_dashboard_layout")
-    client.post(url, {"move": "up:payouts"})
+    client.post(url, {"move": "up:payouts"})  # above refund requests
+    client.post(url, {"move": "up:payouts"})  # above open requests
     client.post(url, {"move": "hide:chart"})
     layout = DashboardLayout.objects.get(coach=coach)
     keys = [p.widget.key for p in layout_for(coach)]
@@ -98,14 +100,34 @@ def test_layout_refuses_nonsense_without_error(client):
     response = client.post(reverse("core:coach_dashboard_layout"), {"move": "explode:nothing"})
     assert response.status_code == 302
     keys = [p.widget.key for p in layout_for(coach)]
-    assert keys == ["earnings", "chart", "upcoming", "requests", "payouts"]
+    assert keys == ["earnings", "chart", "upcoming", "requests", REFUND_REQUESTS, "payouts"]
 
 
-def test_the_refund_requests_slot_is_reserved_until_a_widget_registers():
-    assert REFUND_REQUESTS not in WIDGETS
+def test_mission_control_lists_refund_requests_waiting_with_their_deadline(client):
     from core.mission_control import DEFAULT_ORDER
+    from payments.refunds.models import RefundRequest
 
     assert DEFAULT_ORDER.index(REFUND_REQUESTS) == DEFAULT_ORDER.index("requests") + 1
+    coach = CoachFactory()
+    payment = _paid(coach, webinar=False, when=timezone.now() - timedelta(days=3))
+    due = timezone.now() + timedelta(hours=20)
+    RefundRequest.objects.create(
+        payment=payment,
+        client=payment.payer,
+        coach=coach,
+        amount=Decimal("40.00"),
+        currency="CHF",
+        reason=RefundRequest.Reason.QUALITY,
+        coach_due_at=due,
+    )
+    client.force_login(coach.user)
+    html = client.get(reverse("core:coach_dashboard")).content.decode()
+
+    assert "Refund requests" in html
+    assert 'data-testid="refund-requests-waiting">1<' in html
+    assert "CHF 40.00" in html
+    assert timezone.localtime(due, ZoneInfo(coach.user.timezone)).strftime("%H:%M") in html
+    assert reverse("coach_refunds") in html
 
 
 def test_mission_control_and_its_layout_are_for_coaches_only(client):
@@ -121,7 +143,8 @@ def test_mission_control_query_count_does_not_grow(client, django_assert_max_num
     coach = CoachFactory()
     _history(coach, size)
     client.force_login(coach.user)
-    with django_assert_max_num_queries(15):
+    # 17: the refund-requests widget adds its waiting list and count.
+    with django_assert_max_num_queries(17):
         assert client.get(reverse("core:coach_dashboard")).status_code == 200
 
 

@@ -35,3 +35,19 @@ def refund_links_for(user, *, payment_ids, now=None) -> dict[int, dict]:
             and not eligibility(payment, now=now),
         }
     return links
+
+
+def coach_refund_requests(*, coach, waiting_limit: int = 50, others_limit: int = 50) -> dict:
+    """The coach's refund requests: those waiting for their answer (soonest deadline first)
+    and the latest others, each list bounded, plus the waiting count (three queries)."""
+    base = RefundRequest.objects.filter(coach=coach).select_related("client", "refund")
+    waiting = base.filter(status=RefundRequest.Status.OPEN)
+    return {
+        "waiting": list(waiting.order_by("coach_due_at", "pk")[:waiting_limit]),
+        "waiting_count": waiting.count(),
+        "others": list(
+            base.exclude(status=RefundRequest.Status.OPEN).order_by("-updated_at", "-pk")[
+                :others_limit
+            ]
+        ),
+    }

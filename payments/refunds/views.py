@@ -188,14 +188,7 @@ def coach_inbox(request):
     coach = getattr(request.user, "coach_profile", None)
     if coach is None:
         raise Http404("This page is for coaches.")
-    requests_ = (
-        RefundRequest.objects.filter(coach=coach)
-        .select_related("client", "refund")
-        .order_by("coach_due_at", "pk")
-    )
-    context = {
-        "waiting": [r for r in requests_ if r.status == RefundRequest.Status.OPEN],
-        "others": [r for r in requests_ if r.status != RefundRequest.Status.OPEN][:50],
-        "now": timezone.now(),
-    }
+    from payments.refunds.selectors import coach_refund_requests
+
+    context = {**coach_refund_requests(coach=coach), "now": timezone.now()}
     return render(request, "payments/refunds/coach_inbox.html", context)
