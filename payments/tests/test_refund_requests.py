@@ -222,8 +222,8 @@ def test_a_disputed_payment_is_409(client, paid):
 def test_a_coach_approving_someone_elses_request_is_403(client, paid, localstripe):
     request_id = _ask(client, paid).json()["id"]
     other_coach = ready_coach(localstripe["base"])
-    # The other coach may see the request? No: 404 for what is not theirs; a client of the
-    # request trying to approve it is 403.
+    # Another coach acting on it: 403 (the contract); its client approving: 403;
+    # a stranger reading it: 404.
     as_other = _as(
         client, other_coach.user, reverse("payments:refund_request_approve", args=[request_id])
     )
@@ -231,7 +231,10 @@ def test_a_coach_approving_someone_elses_request_is_403(client, paid, localstrip
         client, paid.payer, reverse("payments:refund_request_approve", args=[request_id])
     )
 
-    assert as_other.status_code == 404
+    client.force_login(other_coach.user)
+    read_by_other = client.get(reverse("payments:refund_request_detail", args=[request_id]), **JSON)
+
+    assert as_other.status_code == 403 and read_by_other.status_code == 404
     assert as_client.status_code == 403
     assert RefundRequest.objects.get(pk=request_id).status == "open"
     assert not Refund.objects.exists()
