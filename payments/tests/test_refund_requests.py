@@ -371,3 +371,31 @@ def test_a_webinar_seat_is_asked_for_by_registration_id_after_the_webinar(client
         webinar.coach,
         webinar.title,
     )
+
+
+def test_the_staff_queue_lists_escalated_first_then_oldest_first(client):
+    from payments.tests.factories import PaymentFactory
+
+    def request(status):
+        payment = PaymentFactory(status=Payment.Status.COMPLETED)
+        return RefundRequest.objects.create(
+            payment=payment,
+            client=payment.payer,
+            coach=payment.coach,
+            purchase_label=f"label-{status}",
+            amount=Decimal("10.00"),
+            currency="CHF",
+            reason="other",
+            status=status,
+            coach_due_at=timezone.now(),
+        )
+
+    old_open = request("open")
+    done = request("resolved")
+    escalated = request("escalated")
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+
+    html = client.get(reverse("admin:payments_refundrequest_changelist")).content.decode()
+
+    positions = [html.index(f"label-{r.status}") for r in (escalated, old_open, done)]
+    assert positions == sorted(positions)
