@@ -46,7 +46,7 @@ class RefundRequestAdmin(ReadOnlyRecordAdminMixin, OwnedByCoachAdminMixin, admin
     list_select_related = ("coach__user", "client")
     search_fields = ("client__email", "purchase_label")
 
-    def get_queryset(self, request):
+    def get_ordering(self, request):
         # The staff queue: escalated first, then requests still waiting, oldest first.
         rank = Case(
             When(status=RefundRequest.Status.ESCALATED, then=Value(0)),
@@ -54,12 +54,7 @@ class RefundRequestAdmin(ReadOnlyRecordAdminMixin, OwnedByCoachAdminMixin, admin
             default=Value(2),
             output_field=IntegerField(),
         )
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(queue_rank=rank)
-            .order_by("queue_rank", "created_at", "pk")
-        )
+        return [rank.asc(), "created_at", "pk"]
 
     def get_urls(self):
         extra = [

@@ -68,8 +68,10 @@ def request_role(request: RefundRequest, user) -> str:
     return ""
 
 
-def request_for(*, user, request_id) -> tuple[RefundRequest, str]:
-    """The request and the user's role in it, or RequestNotFound (404: not yours)."""
+def request_for(*, user, request_id, coach_action: bool = False) -> tuple[RefundRequest, str]:
+    """The request and the user's role in it, or RequestNotFound (404: not yours). With
+    `coach_action` (approve, decline) another coach gets RequestForbidden (403, the issue's
+    contract) instead."""
     try:
         pk = int(request_id)
     except (TypeError, ValueError):
@@ -80,6 +82,8 @@ def request_for(*, user, request_id) -> tuple[RefundRequest, str]:
         .first()
     )
     role = request_role(request, user) if request else ""
+    if not role and request is not None and coach_action and hasattr(user, "coach_profile"):
+        raise RequestForbidden("This request is for another coach.", code="forbidden")
     if not role:
         raise RequestNotFound("No such refund request.", code="not_found")
     return request, role
@@ -266,7 +270,7 @@ def refund_request_approve(*, user, request_id, amount=None) -> RefundRequest:
     coach's own decision, the coach bears their share)."""
     from notifications.types import NotificationType
 
-    request, role = request_for(user=user, request_id=request_id)
+    request, role = request_for(user=user, request_id=request_id, coach_action=True)
     if role != "coach":
         raise RequestForbidden("Only the coach of this purchase can approve.", code="forbidden")
     if request.status != S.OPEN:
@@ -323,7 +327,7 @@ def _attempt(refund_pk: int) -> None:
 def refund_request_decline(*, user, request_id, reason) -> RefundRequest:
     from notifications.types import NotificationType
 
-    request, role = request_for(user=user, request_id=request_id)
+    request, role = request_for(user=user, request_id=request_id, coach_action=True)
     if role != "coach":
         raise RequestForbidden("Only the coach of this purchase can decline.", code="forbidden")
     reason = _clean_text(reason, required=True, what="why you decline")

@@ -222,8 +222,8 @@ def test_a_disputed_payment_is_409(client, paid):
 def test_a_coach_approving_someone_elses_request_is_403(client, paid, localstripe):
     request_id = _ask(client, paid).json()["id"]
     other_coach = ready_coach(localstripe["base"])
-    # The other coach may see the request? No: 404 for what is not theirs; a client of the
-    # request trying to approve it is 403.
+    # Another coach acting on it: 403 (the contract); its client approving: 403;
+    # a stranger reading it: 404.
     as_other = _as(
         client, other_coach.user, reverse("payments:refund_request_approve", args=[request_id])
     )
@@ -231,7 +231,10 @@ def test_a_coach_approving_someone_elses_request_is_403(client, paid, localstrip
         client, paid.payer, reverse("payments:refund_request_approve", args=[request_id])
     )
 
-    assert as_other.status_code == 404
+    client.force_login(other_coach.user)
+    read_by_other = client.get(reverse("payments:refund_request_detail", args=[request_id]), **JSON)
+
+    assert as_other.status_code == 403 and read_by_other.status_code == 404
     assert as_client.status_code == 403
     assert RefundRequest.objects.get(pk=request_id).status == "open"
     assert not Refund.objects.exists()
@@ -368,3 +371,31 @@ def test_a_webinar_seat_is_asked_for_by_registration_id_after_the_webinar(client
         webinar.coach,
         webinar.title,
     )
+
+
+def test_the_staff_queue_lists_escalated_first_then_oldest_first(client):
+    from payments.tests.factories import PaymentFactory
+
+    def request(status):
+        payment = PaymentFactory(status=Payment.Status.COMPLETED)
+        return RefundRequest.objects.create(
+            payment=payment,
+            client=payment.payer,
+            coach=payment.coach,
+            purchase_label=f"label-{status}",
+            amount=Decimal("10.00"),
+            currency="CHF",
+            reason="other",
+            status=status,
+            coach_due_at=timezone.now(),
+        )
+
+    old_open = request("open")
+    done = request("resolved")
+    escalated = request("escalated")
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+
+    html = client.get(reverse("admin:payments_refundrequest_changelist")).content.decode()
+
+    positions = [html.index(f"label-{r.status}") for r in (escalated, old_open, done)]
+    assert positions == sorted(positions)
