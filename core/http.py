@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.http import JsonResponse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 
@@ -44,3 +45,10 @@ def json_body(request, *, invalid: Exception | None = None) -> dict | None:
             raise invalid from None
         return {}
     return data if isinstance(data, dict) else {}
+
+
+def json_error(exc) -> JsonResponse:
+    """A core.errors.DomainError as the JSON answer the views give: `{"message", "code"}` with
+    the error's status code."""
+    message = getattr(exc, "message", "") or exc.default_message
+    return JsonResponse({"message": message, "code": exc.code}, status=exc.status_code)

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from core.http import json_body
+from core.http import json_body, json_error
 from payments import methods as methods_core
 from payments import selectors, services
 from payments.errors import InvalidWebhook, PaymentError
@@ -40,7 +40,7 @@ def _body(request) -> dict:
 
 
 def _error(exc: PaymentError) -> JsonResponse:
-    return JsonResponse({"message": exc.message, "code": exc.code}, status=exc.status_code)
+    return json_error(exc)
 
 
 @csrf_exempt
