@@ -1,4 +1,7 @@
-class AccountError(Exception):
+from core.errors import DomainError
+
+
+class AccountError(DomainError):
     """An account problem a person can act on; `message` is safe to show."""
 
     def __init__(self, message: str, *, field: str | None = None):

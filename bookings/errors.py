@@ -1,8 +1,10 @@
 """Domain errors of 1:1 bookings. `message` is written for the person who will read it; views
 turn `status_code` and `code` into the HTTP answer (JSON `{"message", "code"}` or HTML)."""
 
+from core.errors import DomainError
 
-class BookingError(Exception):
+
+class BookingError(DomainError):
     status_code = 400
     code = "invalid"
 

@@ -9,17 +9,12 @@ from django.http import JsonResponse
 from django.shortcuts import render
 
 from bookings.errors import BookingError, InvalidDiscountCode, TooManyAttempts
-from core.http import safe_next  # noqa: F401  (re-exported for the bookings views)
+from core.http import safe_next, wants_json  # noqa: F401  (re-exported for the bookings views)
 from core.throttle import Throttle
 
 # Discount codes are guessable words: 20 wrong ones in 10 minutes per signed-in client and per
 # IP address, then every code check answers 429 until the window ends (issue 8 #12).
 DISCOUNT_CODE_THROTTLE = Throttle("discount-code", limit=20, window=600)
-
-
-def wants_json(request) -> bool:
-    accept = request.headers.get("Accept", "")
-    return "application/json" in accept and "text/html" not in accept
 
 
 # Dates and times people may ask about. Far outside this window the scheduling arithmetic

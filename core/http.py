@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.http import JsonResponse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 
@@ -18,3 +19,36 @@ def safe_next(request, default: str) -> str:
     ):
         return candidate
     return default
+
+
+def wants_json(request, *, html_wins: bool = True) -> bool:
+    """True when the client asks for JSON (Accept: application/json). With `html_wins` an
+    Accept that also names text/html (a browser) gets HTML."""
+    accept = request.headers.get("Accept", "")
+    if "application/json" not in accept:
+        return False
+    return not (html_wins and "text/html" in accept)
+
+
+def json_body(request, *, invalid: Exception | None = None) -> dict | None:
+    """The JSON object in the body of an application/json request ({} for a non-object), or
+    None when the request is not JSON (callers then read request.POST). Invalid JSON raises
+    `invalid` when given, else reads as {}."""
+    if request.content_type != "application/json":
+        return None
+    import json
+
+    try:
+        data = json.loads(request.body or b"{}")
+    except ValueError:
+        if invalid is not None:
+            raise invalid from None
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def json_error(exc) -> JsonResponse:
+    """A core.errors.DomainError as the JSON answer the views give: `{"message", "code"}` with
+    the error's status code."""
+    message = getattr(exc, "message", "") or exc.default_message
+    return JsonResponse({"message": message, "code": exc.code}, status=exc.status_code)

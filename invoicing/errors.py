@@ -1,4 +1,7 @@
-class InvoicingError(Exception):
+from core.errors import DomainError
+
+
+class InvoicingError(DomainError):
     def __init__(self, message: str, *, code: str = "invoicing_error"):
         super().__init__(message)
         self.message = message

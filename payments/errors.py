@@ -1,4 +1,7 @@
-class PaymentError(Exception):
+from core.errors import DomainError
+
+
+class PaymentError(DomainError):
     """A payment problem a person can act on; `message` is safe to show."""
 
     status_code = 400

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from functools import wraps
 
@@ -14,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from core.http import json_body, json_error
 from payments import methods as methods_core
 from payments import selectors, services
 from payments.errors import InvalidWebhook, PaymentError
@@ -35,17 +35,12 @@ def login_required_json(view):
 
 
 def _body(request) -> dict:
-    if request.content_type == "application/json":
-        try:
-            data = json.loads(request.body or b"{}")
-        except ValueError:
-            return {}
-        return data if isinstance(data, dict) else {}
-    return request.POST.dict()
+    data = json_body(request)
+    return request.POST.dict() if data is None else data
 
 
 def _error(exc: PaymentError) -> JsonResponse:
-    return JsonResponse({"message": exc.message, "code": exc.code}, status=exc.status_code)
+    return json_error(exc)
 
 
 @csrf_exempt

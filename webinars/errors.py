@@ -1,7 +1,9 @@
 """Domain errors of webinar booking, with the seed's messages and HTTP statuses (seed 000)."""
 
+from core.errors import DomainError
 
-class WebinarError(Exception):
+
+class WebinarError(DomainError):
     status_code = 400
     code = ""
     default_message = "This webinar cannot be booked."

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.conditional import anonymous_conditional
-from core.http import safe_next
+from core.http import safe_next, wants_json
 from core.pagination import paginate
 from payments.money import format_money
 from webinars import selectors, services
@@ -26,10 +26,6 @@ from webinars.models import Registration
 
 PANEL = "webinars/detail.html#booking_panel"
 MY_BOOKINGS = "/bookings/mine/"
-
-
-def _wants_json(request) -> bool:
-    return "application/json" in request.headers.get("Accept", "")
 
 
 def _webinar_or_404(request, webinar_id: int):
@@ -78,7 +74,7 @@ def webinar_detail(request, webinar_id: int):
 def webinar_register(request, webinar_id: int):
     detail_url = reverse("webinars:detail", args=[webinar_id])
     if not request.user.is_authenticated:
-        if _wants_json(request):
+        if wants_json(request, html_wins=False):
             return JsonResponse({"message": "Please log in to book this webinar."}, status=401)
         if request.htmx:
             response = HttpResponse(status=204)
@@ -88,7 +84,7 @@ def webinar_register(request, webinar_id: int):
     try:
         result = services.webinar_register(webinar_id=webinar_id, user=request.user)
     except WebinarError as exc:
-        if _wants_json(request):
+        if wants_json(request, html_wins=False):
             body = {"message": exc.message, **({"code": exc.code} if exc.code else {})}
             response = JsonResponse(body, status=exc.status_code)
             if getattr(exc, "retry_after", None):
@@ -100,7 +96,7 @@ def webinar_register(request, webinar_id: int):
             raise Http404(exc.message) from exc
         messages.error(request, exc.message)
         return redirect(detail_url)
-    if _wants_json(request):
+    if wants_json(request, html_wins=False):
         registration = result.registration
         if result.free_booking:
             return JsonResponse({"free_booking": True, "registration_id": registration.pk})
@@ -148,7 +144,7 @@ def hold_cancel(request, webinar_id: int):
 
 def _login_needed(request, webinar_id: int, what: str):
     detail_url = reverse("webinars:detail", args=[webinar_id])
-    if _wants_json(request):
+    if wants_json(request, html_wins=False):
         return JsonResponse({"message": f"Please log in to {what}."}, status=401)
     if request.htmx:
         response = HttpResponse(status=204)
@@ -160,7 +156,7 @@ def _login_needed(request, webinar_id: int, what: str):
 def _error_answer(request, webinar_id: int, exc: WebinarError):
     """A refused waitlist or seat action: JSON with the status, the panel (htmx), or the
     page with a message."""
-    if _wants_json(request):
+    if wants_json(request, html_wins=False):
         return JsonResponse({"message": exc.message}, status=exc.status_code)
     if exc.status_code == 404 and not request.htmx:
         raise Http404(exc.message)
@@ -181,7 +177,7 @@ def waitlist_join(request, webinar_id: int):
     except WebinarError as exc:
         return _error_answer(request, webinar_id, exc)
     _, position = selectors.waitlist_place(webinar_id=webinar_id, user=request.user)
-    if _wants_json(request):
+    if wants_json(request, html_wins=False):
         return JsonResponse({"status": entry.status, "position": position})
     if request.htmx:
         return _panel(request, webinar_id)
@@ -199,7 +195,7 @@ def waitlist_leave(request, webinar_id: int):
         services.waitlist_leave(webinar_id=webinar_id, user=request.user)
     except WebinarError as exc:
         return _error_answer(request, webinar_id, exc)
-    if _wants_json(request):
+    if wants_json(request, html_wins=False):
         return JsonResponse({"status": "left"})
     if request.htmx:
         return _panel(request, webinar_id)
@@ -222,13 +218,13 @@ def seat_cancel(request, webinar_id: int):
     except WebinarError as exc:
         if exc.status_code == 404:
             raise Http404(exc.message) from exc
-        if _wants_json(request):
+        if wants_json(request, html_wins=False):
             return JsonResponse({"message": exc.message}, status=exc.status_code)
         error, status = exc.message, exc.status_code
     if request.method == "POST" and not error:
         refund = preview.refund
         currency = preview.registration.currency
-        if _wants_json(request):
+        if wants_json(request, html_wins=False):
             return JsonResponse({"refund_amount": str(refund.amount), "currency": currency})
         text = "Your seat is cancelled."
         text += (
@@ -238,7 +234,7 @@ def seat_cancel(request, webinar_id: int):
         )
         messages.success(request, text)
         return redirect(safe_next(request, reverse("webinars:detail", args=[webinar.pk])))
-    if request.method == "GET" and _wants_json(request):
+    if request.method == "GET" and wants_json(request, html_wins=False):
         return JsonResponse(
             {
                 "refund_amount": str(preview.refund.amount),

@@ -28,6 +28,7 @@ from bookings.models import Booking
 from bookings.policy import reschedule_deadline
 from bookings.services import transitions
 from bookings.views.booking import panel_context
+from core.http import json_body
 
 
 def _visible_booking(request, booking_id: int) -> Booking:
@@ -108,15 +109,8 @@ def _fail(request, exc: BookingError, booking_id: int):
 
 
 def _body(request):
-    if request.content_type == "application/json":
-        import json
-
-        try:
-            data = json.loads(request.body or b"{}")
-            return data if isinstance(data, dict) else {}
-        except ValueError:
-            return {}
-    return request.POST
+    data = json_body(request)
+    return request.POST if data is None else data
 
 
 @login_required

@@ -32,6 +32,7 @@ from bookings.services.booking_create import (
     check_time_free,
     connected,
 )
+from core.http import json_body
 
 
 def _viewer_tz(request):
@@ -202,15 +203,8 @@ def _quote(request):
 
 
 def _body(request) -> dict:
-    if request.content_type == "application/json":
-        import json
-
-        try:
-            data = json.loads(request.body or b"{}")
-        except ValueError:
-            raise BookingError("The request body is not valid JSON.") from None
-        return data if isinstance(data, dict) else {}
-    return request.POST
+    data = json_body(request, invalid=BookingError("The request body is not valid JSON."))
+    return request.POST if data is None else data
 
 
 @require_POST
