@@ -2,6 +2,7 @@ from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from core.http import wants_json
 from discovery import selectors
 from discovery.forms import SearchForm
 
@@ -65,7 +66,7 @@ def search(request):
         filters=filters,
         page=_page_number(request.GET.get("page")),
     )
-    if "application/json" in request.headers.get("Accept", ""):
+    if wants_json(request, html_wins=False):
         status = 200 if valid else 400
         return JsonResponse(
             {

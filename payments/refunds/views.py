@@ -3,7 +3,6 @@ otherwise. Thin adapters over payments.refunds.requests."""
 
 from __future__ import annotations
 
-import json
 from functools import wraps
 
 from django.contrib import messages
@@ -13,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.http import json_body, json_error, wants_json
 from payments.errors import PaymentError
 from payments.models import RefundRequest
 from payments.refunds import requests as service
@@ -20,17 +20,14 @@ from payments.refunds.service import available_amount
 
 
 def _wants_json(request) -> bool:
-    return "application/json" in request.headers.get("Accept", "")
+    # Any Accept naming application/json gets JSON, as the contract says (docs/refunds.md).
+    return wants_json(request, html_wins=False)
 
 
 def _body(request) -> dict:
-    if request.content_type == "application/json":
-        try:
-            data = json.loads(request.body or b"{}")
-        except ValueError:
-            return {}
-        return data if isinstance(data, dict) else {}
-    return request.POST.dict()
+    """The request's fields: a JSON object body, else the form fields."""
+    data = json_body(request)
+    return request.POST.dict() if data is None else data
 
 
 def _login_required(view):
@@ -47,7 +44,7 @@ def _login_required(view):
 
 def _refused(request, exc: PaymentError, *, template="payments/refunds/error.html", **context):
     if _wants_json(request):
-        return JsonResponse({"message": exc.message, "code": exc.code}, status=exc.status_code)
+        return json_error(exc)
     return render(request, template, {"error": exc.message, **context}, status=exc.status_code)
 
 
