@@ -393,9 +393,23 @@ class Booking(models.Model):
     coach = models.ForeignKey(
         "accounts.Coach", on_delete=models.PROTECT, related_name="session_bookings"
     )
+    class Source(models.TextChoices):
+        SITE = "site", "Booked on this site"
+        GUEST = "guest", "Guest booking (no account)"
+        CALENDLY = "calendly", "Calendly"
+
+    # A booking has a client account, or (guest bookings and Calendly invitees without an
+    # account here) only a name and an email: constraint `booking_client_or_guest_email`.
     client = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="session_bookings"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="session_bookings",
+        null=True,
+        blank=True,
     )
+    guest_name = models.CharField(max_length=150, blank=True)
+    guest_email = models.EmailField(blank=True)
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.SITE)
     session_type = models.ForeignKey(SessionType, on_delete=models.PROTECT, related_name="bookings")
     title = models.CharField(max_length=160)
     start = models.DateTimeField()
@@ -464,6 +478,10 @@ class Booking(models.Model):
             models.CheckConstraint(
                 condition=models.Q(amount_total__gte=0), name="booking_amount_non_negative"
             ),
+            models.CheckConstraint(
+                condition=models.Q(client__isnull=False) | ~models.Q(guest_email=""),
+                name="booking_client_or_guest_email",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -477,6 +495,17 @@ class Booking(models.Model):
         """The session's meeting link: this booking's own, else its session type's. For the
         client and the coach only; pages and messages show it once the session is confirmed."""
         return self.meeting_url or self.session_type.meeting_url
+
+    @property
+    def person_name(self) -> str:
+        """Who the session is with, from the coach's side: the client's name, or the guest's."""
+        if self.client_id:
+            return self.client.get_full_name() or self.client.email
+        return self.guest_name or self.guest_email
+
+    @property
+    def person_email(self) -> str:
+        return self.client.email if self.client_id else self.guest_email
 
     @property
     def duration_minutes(self) -> int:
