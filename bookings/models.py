@@ -393,6 +393,7 @@ class Booking(models.Model):
     coach = models.ForeignKey(
         "accounts.Coach", on_delete=models.PROTECT, related_name="session_bookings"
     )
+
     class Source(models.TextChoices):
         SITE = "site", "Booked on this site"
         GUEST = "guest", "Guest booking (no account)"
