@@ -35,7 +35,7 @@ from webinars.errors import SellerSuspended
 from webinars.models import Registration, Webinar
 from webinars.services import webinar_register
 from webinars.services.editing import webinar_publish
-from webinars.tests.factories import WebinarFactory
+from webinars.tests.factories import RegistrationFactory, WebinarFactory
 from webinars.tests.payment_helpers import deliver, paid
 
 pytestmark = pytest.mark.django_db
@@ -176,6 +176,35 @@ def test_suspended_coach_cannot_accept_a_request(client):
     assert response.status_code == 403
     booking.refresh_from_db()
     assert booking.status == S.REQUESTED
+
+
+def test_suspended_client_cannot_confirm_a_suggested_time():
+    from bookings.models import SuggestedTime
+
+    booking = BookingFactory(status=S.TIME_SUGGESTED, booking_type="REQUEST")
+    suggestion = SuggestedTime.objects.create(
+        booking=booking,
+        start=booking.start + dt.timedelta(days=1),
+        end=booking.end + dt.timedelta(days=1),
+    )
+    _suspend(booking.client)
+    with pytest.raises(BookingSuspended):
+        transitions.booking_pick_suggestion(
+            user=booking.client, booking_id=booking.pk, suggestion_id=suggestion.pk
+        )
+    booking.refresh_from_db()
+    assert booking.status == S.TIME_SUGGESTED
+
+
+def test_suspended_user_cannot_join_a_waitlist():
+    from webinars.services.waitlist import waitlist_join
+
+    webinar = WebinarFactory(max_attendees=1)
+    RegistrationFactory(webinar=webinar)  # the one seat is taken
+    user = UserFactory()
+    _suspend(user)
+    with pytest.raises(WebinarSuspended):
+        waitlist_join(webinar_id=webinar.pk, user=user)
 
 
 # --- the consequences -----------------------------------------------------------------------
