@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "invoicing",
     "launch",
     "discovery",
+    "reviews",
 ]
 
 MIDDLEWARE = [

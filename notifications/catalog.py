@@ -662,6 +662,30 @@ def _connection_accepted(recipient, info, context):
     )
 
 
+def _review_received(recipient, info, context):
+    author = _name(context, "author_name", "A client")
+    rating = context.get("rating")
+    stars = f" ({rating} out of 5)" if rating else ""
+    return Content(
+        title=f"New review{stars}",
+        body=f"{author} reviewed you{stars}. It is on your public profile; you can reply "
+        "once, publicly, below it.",
+        link=info.link,
+        cta_label="Read and reply",
+    )
+
+
+def _review_replied(recipient, info, context):
+    coach = _name(context, "coach_name", "The coach")
+    return Content(
+        title=f"{coach} replied to your review",
+        body=f"{coach} replied to the review you wrote. The reply is shown below your review "
+        "on their profile.",
+        link=info.link,
+        cta_label="Read the reply",
+    )
+
+
 def _welcome(recipient, info, context):
     name = getattr(recipient, "first_name", "") or getattr(recipient, "display_name", "")
     body = "Your account is ready. Find a coach and book a 1:1 session or a live webinar."
@@ -799,6 +823,8 @@ SPECS: dict[str, Spec] = {
     T.BOOKING_CANCELLED_BY_COACH: Spec(Cat.BOOKING, HIGH, _booking_cancelled("coach"), "CANCEL"),
     T.BOOKING_RESCHEDULED: Spec(Cat.BOOKING, HIGH, _booking_rescheduled, "REQUEST"),
     T.BOOKING_WITHDRAWN: Spec(Cat.BOOKING, NORMAL, _booking_withdrawn, resolves=_ANSWERS_A_REQUEST),
+    T.REVIEW_RECEIVED: Spec(Cat.BOOKING, NORMAL, _review_received),
+    T.REVIEW_REPLIED: Spec(Cat.BOOKING, LOW, _review_replied),
     T.CONNECTION_REQUESTED: Spec(Cat.ACCOUNT, NORMAL, _connection_requested),
     T.CONNECTION_ACCEPTED: Spec(Cat.ACCOUNT, LOW, _connection_accepted),
     # Sent once, at signup, before anyone could have chosen preferences: always delivered.
