@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django import forms
 
-from reviews.models import REPLY_MAX_LENGTH, TEXT_MAX_LENGTH
+from reviews.models import TEXT_MAX_LENGTH
 
 RATING_CHOICES = [
     (5, "5 stars: excellent"),
@@ -51,22 +51,8 @@ class ReviewForm(forms.Form):
         )
 
 
-class EditForm(forms.Form):
-    rating = ReviewForm.base_fields["rating"]
-    text = ReviewForm.base_fields["text"]
-
-
-class ReplyForm(forms.Form):
-    reply_text = forms.CharField(
-        label="Your public reply",
-        max_length=REPLY_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="One reply per review, shown below it. It cannot be changed afterwards.",
-    )
-
-
 def parse_target(value: str) -> tuple[str | None, str | None]:
-    """"booking:12" / "registration:7" from the select → (booking, registration) ids."""
+    """ "booking:12" / "registration:7" from the select → (booking, registration) ids."""
     kind, _, pk = (value or "").partition(":")
     if kind == "booking":
         return pk, None

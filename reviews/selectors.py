@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Avg, Count, DecimalField, Max, OuterRef, Q, Subquery
+from django.db.models import Avg, Count, DecimalField, Max, OuterRef, Subquery
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -125,9 +125,7 @@ def _day(value: dt.datetime) -> str:
 
 def can_edit(review: Review, *, user, now: dt.datetime | None = None) -> bool:
     now = now or timezone.now()
-    return (
-        getattr(user, "pk", None) == review.author_id and now - review.created_at <= EDIT_WINDOW
-    )
+    return getattr(user, "pk", None) == review.author_id and now - review.created_at <= EDIT_WINDOW
 
 
 # --- averages -------------------------------------------------------------------------------

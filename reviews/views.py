@@ -16,7 +16,7 @@ from accounts.models import Coach
 from core.http import json_body, json_error, wants_json
 from reviews import selectors, services
 from reviews.errors import ReviewError
-from reviews.forms import EditForm, ReplyForm, ReviewForm, parse_target
+from reviews.forms import ReviewForm, parse_target
 from reviews.models import Review
 
 MAX_ID = 2**63 - 1
@@ -109,9 +109,7 @@ def _form_page(request, coach, form):
 
 
 def _review_or_404(review_id: int) -> Review:
-    review = (
-        Review.objects.select_related("coach__user").filter(pk=min(review_id, MAX_ID)).first()
-    )
+    review = Review.objects.select_related("coach__user").filter(pk=min(review_id, MAX_ID)).first()
     if review is None:
         raise Http404
     return review
@@ -136,11 +134,8 @@ def _answer(request, review, run, *, done: str, data: dict | None):
 def review_reply(request, review_id: int):
     review = _review_or_404(review_id)
     data = json_body(request)
-    if data is None:
-        form = ReplyForm(request.POST)
-        text = form.data.get("reply_text") or form.data.get("text")
-    else:
-        text = data.get("reply_text", data.get("text"))
+    fields = request.POST if data is None else data
+    text = fields.get("reply_text", fields.get("text"))
     return _answer(
         request,
         review,
@@ -155,11 +150,8 @@ def review_reply(request, review_id: int):
 def review_edit(request, review_id: int):
     review = _review_or_404(review_id)
     data = json_body(request)
-    if data is None:
-        form = EditForm(request.POST)
-        rating, text = form.data.get("rating"), form.data.get("text", "")
-    else:
-        rating, text = data.get("rating"), data.get("text", "")
+    fields = request.POST if data is None else data
+    rating, text = fields.get("rating"), fields.get("text", "")
     return _answer(
         request,
         review,

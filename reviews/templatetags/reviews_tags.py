@@ -7,7 +7,7 @@ from __future__ import annotations
 from django import template
 
 from reviews import selectors
-from reviews.forms import ReplyForm, ReviewForm
+from reviews.forms import ReviewForm
 
 register = template.Library()
 
@@ -24,7 +24,6 @@ def coach_reviews(context, coach):
         "section": section,
         "coach": coach,
         "form": ReviewForm(reviewables=section.reviewables) if section.can_review else None,
-        "reply_form": ReplyForm() if section.is_coach_viewer else None,
         "edit_window_hours": int(selectors.EDIT_WINDOW.total_seconds() // 3600),
     }
 
