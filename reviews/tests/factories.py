@@ -1,9 +1,10 @@
 """Attended items and reviews for the review tests. `past_booking` / `past_registration` end
-`ended_ago` before now (default: yesterday)."""
+`ended_ago` before now (default: about yesterday)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 import factory
 from django.utils import timezone
@@ -13,8 +14,14 @@ from bookings.tests.factories import BookingFactory
 from reviews.models import Review
 from webinars.tests.factories import RegistrationFactory, WebinarFactory
 
+_stagger = itertools.count()
 
-def past_booking(*, client, coach, ended_ago=dt.timedelta(days=1), **kwargs) -> Booking:
+
+def past_booking(*, client, coach, ended_ago=None, **kwargs) -> Booking:
+    """Without `ended_ago`: ended 1 day ago plus 2 h per earlier call (a coach's sessions may
+    not overlap: PostgreSQL's exclusion constraint), always within the 30-day window."""
+    if ended_ago is None:
+        ended_ago = dt.timedelta(days=1, hours=2 * (next(_stagger) % 300))
     end = timezone.now() - ended_ago
     kwargs.setdefault("status", Booking.Status.COMPLETED)
     return BookingFactory(
