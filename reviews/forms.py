@@ -42,9 +42,11 @@ class ReviewForm(forms.Form):
     def __init__(self, *args, reviewables=(), **kwargs):
         super().__init__(*args, **kwargs)
         choices = [(item.value, item.label) for item in reviewables]
-        if len(choices) != 1:
-            choices.insert(0, ("", "Choose a session or webinar"))
-        self.fields["target"].widget.choices = choices
+        # The empty first option is what a required select must start with (HTML); with one
+        # item to review it is chosen already.
+        self.fields["target"].widget.choices = [("", "Choose a session or webinar"), *choices]
+        if len(choices) == 1 and not self.is_bound:
+            self.initial.setdefault("target", choices[0][0])
         self.fields["target"].required = True
         self.fields["target"].error_messages["required"] = (
             "Choose the session or webinar you attended."
