@@ -45,7 +45,7 @@ def test_client_reviews_with_the_keyboard_and_the_coach_replies(page, live_stack
     expect(page.get_by_role("button", name="Publish review")).to_be_focused()
     page.keyboard.press("Enter")
 
-    expect(page.get_by_role("status")).to_contain_text("your review is on the coach")
+    expect(page.locator("#messages")).to_contain_text("your review is on the coach")
     expect(page.get_by_test_id("rating-summary")).to_contain_text("4.0 out of 5, 1 review")
     review = Review.objects.get()
     item = page.locator(f"#review-{review.pk}")
@@ -67,7 +67,7 @@ def test_client_reviews_with_the_keyboard_and_the_coach_replies(page, live_stack
     expect(page.get_by_role("button", name="Publish reply")).to_be_focused()
     page.keyboard.press("Enter")
 
-    expect(page.get_by_role("status")).to_contain_text("Your reply is published")
+    expect(page.locator("#messages")).to_contain_text("Your reply is published")
     expect(item).to_contain_text("Reply from Jane Coach")
     expect(item).to_contain_text("Thank you, Ada. See you next month!")
     expect(page.get_by_text("Reply to Ada Client")).to_have_count(0)  # once only
