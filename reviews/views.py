@@ -52,7 +52,7 @@ def review_create(request, coach_id: int):
         raise Http404
     data = json_body(request)
     if _json(request, data):
-        return _create_json(request, coach, data or {})
+        return _create_json(request, coach, request.POST.dict() if data is None else data)
     return _create_form(request, coach)
 
 

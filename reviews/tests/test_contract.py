@@ -84,6 +84,17 @@ def test_a_partial_refund_does_not_close_the_review(as_author, coach, author):
     assert _post(as_author, coach, {"rating": 3, "booking": booking.pk}).status_code == 201
 
 
+def test_a_form_encoded_post_asking_for_json_gets_201_json(as_author, coach, author):
+    booking = past_booking(client=author, coach=coach)
+    response = as_author.post(
+        reverse("reviews:create", args=[coach.pk]),
+        {"rating": "5", "booking": booking.pk, "text": "Form body, JSON answer"},
+        HTTP_ACCEPT="application/json",
+    )
+    assert response.status_code == 201
+    assert response.json()["text"] == "Form body, JSON answer"
+
+
 # --- refused --------------------------------------------------------------------------------
 
 
