@@ -10,6 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.core.paginator import Page, Paginator
 from django.db.models import Avg, Count, DecimalField, Max, OuterRef, Subquery
 from django.db.models.functions import Cast
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts import blocks
@@ -74,35 +75,42 @@ class Reviewable:
     pk: int
     label: str
     ended_at: dt.datetime
+    coach_slug: str = ""
 
     @property
     def value(self) -> str:
         return f"{self.kind}:{self.pk}"
 
 
-def reviewable_items(*, author, coach, now: dt.datetime | None = None) -> list[Reviewable]:
-    """What `author` may review of `coach` now, newest end first. Two queries: the window is a
-    pre-filter in SQL, `attendance_problem` decides."""
+def reviewable_items(*, author, coach=None, now: dt.datetime | None = None) -> list[Reviewable]:
+    """What `author` may review now (of `coach`, or of anyone), newest end first. Two
+    queries whatever the history: the 30-day window is a pre-filter in SQL,
+    `attendance_problem` decides."""
     now = now or timezone.now()
-    if not getattr(author, "is_authenticated", False) or author.pk == coach.user_id:
+    if not getattr(author, "is_authenticated", False):
+        return []
+    if coach is not None and author.pk == coach.user_id:
         return []
     since = now - REVIEW_WINDOW
-    bookings = (
-        Booking.objects.filter(
-            client=author, coach=coach, end__gt=since, end__lte=now, reviews__isnull=True
-        )
-        .select_related("payment")
-        .order_by("-end")[:50]
+    bookings = Booking.objects.filter(
+        client=author, end__gt=since, end__lte=now, reviews__isnull=True
     )
+    registrations = Registration.objects.filter(user=author, reviews__isnull=True)
+    if coach is not None:
+        bookings = bookings.filter(coach=coach)
+        registrations = registrations.filter(webinar__coach=coach)
+    # Nobody reviews across a block (whoever blocked whom); no extra query for it.
+    bookings = blocks.hide_blocked(bookings, author, user_field="coach__user")
+    registrations = blocks.hide_blocked(registrations, author, user_field="webinar__coach__user")
+    bookings = bookings.select_related("payment", "coach").order_by("-end")[:50]
     registrations = (
-        Registration.objects.filter(user=author, webinar__coach=coach, reviews__isnull=True)
-        .annotate(ended_at_annotated=Max("webinar__slots__end"))
+        registrations.annotate(ended_at_annotated=Max("webinar__slots__end"))
         .filter(ended_at_annotated__gt=since, ended_at_annotated__lte=now)
-        .select_related("payment", "webinar")
+        .select_related("payment", "webinar__coach")
         .order_by("-ended_at_annotated")[:50]
     )
     items = [
-        Reviewable("booking", b.pk, f"Session: {b.title} ({_day(b.end)})", b.end)
+        Reviewable("booking", b.pk, f"Session: {b.title} ({_day(b.end)})", b.end, b.coach.slug)
         for b in bookings
         if not attendance_problem(author=author, item=b, ended_at=b.end, now=now)
     ]
@@ -112,11 +120,22 @@ def reviewable_items(*, author, coach, now: dt.datetime | None = None) -> list[R
             r.pk,
             f"Webinar: {r.webinar.title} ({_day(r.ended_at_annotated)})",
             r.ended_at_annotated,
+            r.webinar.coach.slug,
         )
         for r in registrations
         if not attendance_problem(author=author, item=r, ended_at=r.ended_at_annotated, now=now)
     ]
     return sorted(items, key=lambda item: item.ended_at, reverse=True)
+
+
+def review_links_for(user, *, now: dt.datetime | None = None) -> dict[str, str]:
+    """{"booking:<pk>" / "registration:<pk>": the coach's profile review form} for what `user`
+    may review now (My Bookings' "Review" links). Two queries whatever the history."""
+    return {
+        item.value: reverse("discovery:coach_profile", kwargs={"slug": item.coach_slug})
+        + "#write-review"
+        for item in reviewable_items(author=user, now=now)
+    }
 
 
 def _day(value: dt.datetime) -> str:

@@ -38,3 +38,10 @@ def stars(value) -> str:
     """Five glyphs, filled up to `value` (decorative: callers give the text beside them)."""
     filled = max(0, min(5, int(value or 0)))
     return "★" * filled + "☆" * (5 - filled)
+
+
+@register.simple_tag
+def review_link(links, kind: str, pk) -> str:
+    """`{% review_link review_links "booking" booking.pk as url %}`: where `kind:pk` is
+    reviewed (My Bookings), or "" when it cannot be reviewed now."""
+    return (links or {}).get(f"{kind}:{pk}", "")

@@ -222,3 +222,19 @@ def test_coaches_do_not_see_reviews_in_the_admin(client):
     assert client.get(reverse("admin:reviews_review_changelist")).status_code == 403
     change = client.get(reverse("admin:reviews_review_change", args=[review.pk]))
     assert change.status_code in (302, 403, 404)
+
+
+def test_my_bookings_links_review_for_what_may_be_reviewed_now(client):
+    coach = CoachFactory()
+    ada = UserFactory()
+    open_booking = past_booking(client=ada, coach=coach, title="Open for review")
+    done = past_booking(client=ada, coach=coach, title="Reviewed already")
+    ReviewFactory(coach=coach, author=ada, booking=done)
+    registration = past_registration(user=ada, coach=coach)
+    client.force_login(ada)
+    html = client.get("/bookings/mine/").content.decode()
+    link = f"{coach.get_absolute_url()}#write-review"
+    assert html.count(f'href="{link}"') == 2  # the open session and the webinar seat
+    assert f'Review<span class="visually-hidden"> {open_booking.title}' in html
+    assert f'Review<span class="visually-hidden"> {registration.webinar.title}' in html
+    assert f'Review<span class="visually-hidden"> {done.title}' not in html
