@@ -31,6 +31,7 @@ _MESSAGES = {
     "(Integrations → API and webhooks) and paste it again.",
     403: "Calendly refused this for your account or plan (webhooks need a paid Calendly plan).",
     404: "Calendly does not know this resource (it may have been deleted).",
+    400: "Calendly rejected the request",
     422: "Calendly rejected the request",
     429: "Calendly is rate-limiting us. Please try again in a minute.",
 }
@@ -135,7 +136,7 @@ def _error(response: requests.Response) -> CalendlyError:
         except ValueError:
             retry_after = None
     message = _MESSAGES.get(status) or "Calendly could not do this right now. Please try again."
-    if status == 422:
+    if status in (400, 422):
         reasons = "; ".join(
             f"{d.get('parameter', '')}: {d.get('message', '')}".strip(": ")
             for d in details
