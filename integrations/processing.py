@@ -98,17 +98,25 @@ def _invitee_created(connection: CalendlyConnection, invitee: dict) -> None:
     uri = invitee["uri"]
     known = _find(uri)
     if known is not None:
-        if known.invitee_uri == uri:
-            return  # already applied (or cancelled before this create arrived)
-        _move(known, invitee)  # the reschedule's cancel came first and pointed here
+        if known.rescheduling_to_uri == uri:
+            _move(known, invitee)  # the reschedule's cancel came first and pointed here
+        # Otherwise already applied, cancelled before this create arrived, or the create of
+        # an invitee this booking was since rescheduled away from: nothing to do.
         return
     old = invitee.get("old_invitee")
-    previous = _find(old) if isinstance(old, str) and old else None
+    old = old if isinstance(old, str) and old else None
+    previous = _find(old)
     if previous is not None:
         CalendlyInvitee.objects.get_or_create(uri=uri, defaults={"calendly_booking": previous})
         _move(previous, invitee)
         return
     calendly_booking = _create(connection, invitee)
+    if old:
+        # The old invitee's events may still come (its create, the reschedule's cancel):
+        # they find this booking and, being about a former invitee, change nothing.
+        CalendlyInvitee.objects.get_or_create(
+            uri=old, defaults={"calendly_booking": calendly_booking}
+        )
     _tell_created(calendly_booking)
 
 
