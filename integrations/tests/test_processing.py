@@ -151,6 +151,10 @@ def test_the_coachs_dashboard_and_booking_page_show_the_calendly_booking(
     dashboard = client.get("/coach/dashboard/")
     assert dashboard.status_code == 200
     assert "John Doe" in dashboard.content.decode()
+    week = booking.start.date().isoformat()
+    calendar = client.get(f"/coaches/{connected.coach.pk}/calendar/?week={week}")
+    assert calendar.status_code == 200
+    assert "John Doe" in calendar.content.decode()
 
 
 def test_invitee_cancels_cancelled_by_client_with_reason_and_time_given_back(deliver, connected):
