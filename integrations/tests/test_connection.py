@@ -203,3 +203,17 @@ def test_no_show_is_refused_before_the_session_and_hidden_from_the_client(client
     client.force_login(upcoming.client)
     assert client.post(f"/bookings/{upcoming.pk}/no-show/").status_code == 404
     assert Booking.objects.get(pk=upcoming.pk).no_show_marked_at is None
+
+
+def test_the_no_show_post_needs_the_csrf_token(coach):
+    from django.test import Client
+
+    booking = BookingFactory(
+        coach=coach, start=dt.datetime.now(dt.UTC).replace(microsecond=0) - dt.timedelta(hours=2)
+    )
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(coach.user)
+
+    assert strict.post(f"/bookings/{booking.pk}/no-show/", {"no_show": "on"}).status_code == 403
+    booking.refresh_from_db()
+    assert booking.no_show_marked_at is None

@@ -6,10 +6,12 @@ them), signed as Calendly signs: t=<unix>,v1=HMAC-SHA256(signing key, t + "." + 
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import json
 
 import pytest
+from django.utils import timezone
 
 from bookings.models import Booking
 from integrations.models import CalendlyBooking, CalendlyWebhookEvent
@@ -172,4 +174,20 @@ def test_a_valid_delivery_answers_fast_and_is_processed_after_commit(
         callback()
     row.refresh_from_db()
     assert row.status == CalendlyWebhookEvent.Status.PROCESSED
+    assert Booking.objects.count() == 1
+
+
+def test_an_event_whose_task_never_ran_is_processed_by_the_sweep(
+    client, connected, created, django_capture_on_commit_callbacks
+):
+    """The broker was down when it arrived (the on-commit enqueue never happened)."""
+    from integrations.tasks import retry_stuck_calendly_events
+
+    with django_capture_on_commit_callbacks(execute=False):
+        assert post_signed(client, connected, created).status_code == 200
+    CalendlyWebhookEvent.objects.update(received_at=timezone.now() - dt.timedelta(minutes=6))
+
+    assert retry_stuck_calendly_events() == 1
+
+    assert CalendlyWebhookEvent.objects.get().status == CalendlyWebhookEvent.Status.PROCESSED
     assert Booking.objects.count() == 1
