@@ -221,7 +221,9 @@ def _create(connection: CalendlyConnection, invitee: dict) -> CalendlyBooking:
         timezone_name=_zone(invitee.get("timezone")),
         client=client,
         guest_name=str(invitee.get("name") or email)[:150],
-        guest_email=email or f"invitee-{abs(hash(invitee['uri'])) % 10**8}@calendly.invalid",
+        # The constraint wants an email for a booking without an account; Calendly always
+        # sends one, but a payload without it must not be lost.
+        guest_email=email or _placeholder_email(invitee["uri"]),
         meeting_url=_join_url(event),
     )
     calendly_booking = CalendlyBooking.objects.create(
@@ -293,6 +295,12 @@ def _mirror_session_type(coach, event: dict, start: dt.datetime, end: dt.datetim
     )
     CalendlyEventType.objects.create(coach=coach, uri=uri, name=name, session_type=session_type)
     return session_type
+
+
+def _placeholder_email(invitee_uri: str) -> str:
+    last = invitee_uri.rstrip("/").rsplit("/", 1)[-1]
+    local = "".join(c for c in last.lower() if c.isalnum())[:40] or "unknown"
+    return f"invitee-{local}@calendly.invalid"
 
 
 def _account_for(email: str, coach):

@@ -268,3 +268,24 @@ def test_an_organization_event_of_another_calendly_user_is_ignored(deliver):
 
     assert not Booking.objects.exists()
     assert CalendlyWebhookEvent.objects.get().status == "ignored"
+
+
+def test_a_signed_event_with_unreadable_times_is_acknowledged_and_ignored(deliver):
+    def break_times(envelope):
+        envelope["payload"]["scheduled_event"]["start_time"] = "tomorrow-ish"
+
+    deliver("invitee_created", edit=break_times)
+
+    assert not Booking.objects.exists()
+    assert CalendlyWebhookEvent.objects.get().status == "ignored"
+
+
+def test_an_invitee_without_an_email_is_still_stored(deliver):
+    def no_email(envelope):
+        envelope["payload"]["email"] = None
+
+    deliver("invitee_created", edit=no_email)
+
+    booking = Booking.objects.get()
+    assert booking.guest_name == "John Doe"
+    assert booking.guest_email == "invitee-aaaaaaaaaaaaaaaa@calendly.invalid"
