@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "discovery",
     "trust",  # top level: imports every app, imported by none
     "reviews",
+    "integrations",  # top level (Calendly): imports bookings, accounts, notifications
 ]
 
 MIDDLEWARE = [
@@ -358,6 +359,19 @@ DISPUTE_REMIND_DAYS_BEFORE = env.int("DISPUTE_REMIND_DAYS_BEFORE", default=3)
 REFUND_REQUEST_DAYS = env.int("REFUND_REQUEST_DAYS", default=14)
 REFUND_COACH_RESPONSE_HOURS = env.int("REFUND_COACH_RESPONSE_HOURS", default=72)
 
+# --- Integrations (integrations/, README "Calendly") --------------------------------------
+# Calendly's API v2. `make run` starts the stand-in (integrations/calendly_standin/, demo
+# token calendly-demo-token) on 127.0.0.1:CALENDLY_STANDIN_PORT and points this at it.
+CALENDLY_STANDIN_PORT = env.int("CALENDLY_STANDIN_PORT", default=8430)
+CALENDLY_API_BASE = env.str("CALENDLY_API_BASE", default="https://api.calendly.com").rstrip("/")
+CALENDLY_TIMEOUT_SECONDS = env.float("CALENDLY_TIMEOUT_SECONDS", default=10.0)
+# Tokens and signing keys of connected services are stored encrypted with this Fernet key
+# (`python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"`).
+LOCAL_FIELD_ENCRYPTION_KEY = "bG9jYWwtZGV2LW9ubHktbm90LXNlY3JldC1rZXkhISE="
+FIELD_ENCRYPTION_KEY = env.str(
+    "FIELD_ENCRYPTION_KEY", default="" if IS_PRODUCTION else LOCAL_FIELD_ENCRYPTION_KEY
+)
+
 # --- Invoicing (the platform is the deemed supplier; see docs/invoicing.md) ----------------
 LOCAL_PLATFORM_LEGAL_NAME = "Coaching Platform GmbH (local demo)"
 PLATFORM_LEGAL_NAME = env.str(
@@ -408,6 +422,16 @@ LOGGING = {
 }
 
 
+def _is_fernet_key(value: str) -> bool:
+    import base64
+    import binascii
+
+    try:
+        return len(base64.urlsafe_b64decode(value.encode())) == 32
+    except (binascii.Error, ValueError):
+        return False
+
+
 def _check_production() -> None:
     """Refuse to start in production with a missing or unsafe setting, naming the variable."""
     problems = []
@@ -444,6 +468,12 @@ def _check_production() -> None:
         value = globals()[name].strip()
         if not value or value == LOCAL_PLATFORM_LEGAL_NAME:
             problems.append(f"{name} must be set (it is printed on every invoice)")
+    if not FIELD_ENCRYPTION_KEY or FIELD_ENCRYPTION_KEY == LOCAL_FIELD_ENCRYPTION_KEY:
+        problems.append(
+            "FIELD_ENCRYPTION_KEY must be a Fernet key of your own (it encrypts Calendly tokens)"
+        )
+    elif not _is_fernet_key(FIELD_ENCRYPTION_KEY):
+        problems.append("FIELD_ENCRYPTION_KEY is not a Fernet key (32 url-safe base64 bytes)")
     if problems:
         raise ImproperlyConfigured(
             "Production settings incomplete:\n  - " + "\n  - ".join(problems)

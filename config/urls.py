@@ -18,6 +18,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("", include("bookings.urls")),
     path("", include("reviews.urls")),  # /coaches/<id>/reviews/, /reviews/<id>/...
+    path("", include("integrations.urls")),  # /coach/integrations/, Calendly's webhook
     path("", include("discovery.urls")),  # /coaches/<slug>/, /search/
     path("", include("launch.urls")),  # /legal/<slug>/, /leads/
     path("", include("core.urls")),

@@ -60,6 +60,18 @@ class NotificationType(models.TextChoices):
     BOOKING_CANCELLED_BY_COACH = "booking_cancelled_by_coach", "Booking cancelled by coach"
     BOOKING_RESCHEDULED = "booking_rescheduled", "Booking rescheduled"
     BOOKING_WITHDRAWN = "booking_withdrawn", "Booking request withdrawn by the client"
+    # Calendly (issue 17): bookings made on the coach's Calendly page, mirrored here
+    CALENDLY_BOOKING_CREATED = "calendly_booking_created", "New booking from Calendly"
+    CALENDLY_BOOKING_RESCHEDULED = "calendly_booking_rescheduled", "Calendly booking moved"
+    CALENDLY_BOOKING_CANCELLED = "calendly_booking_cancelled", "Calendly booking cancelled"
+    CALENDLY_BOOKING_CONFLICT = (
+        "calendly_booking_conflict",
+        "Calendly booking overlaps another booking",
+    )
+    CALENDLY_SUBSCRIPTION_DISABLED = (
+        "calendly_subscription_disabled",
+        "Calendly stopped sending bookings",
+    )
     # Connections (seed 002 calendar visibility)
     CONNECTION_REQUESTED = "connection_requested", "Connection request"
     CONNECTION_ACCEPTED = "connection_accepted", "Connection accepted"

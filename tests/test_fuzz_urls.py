@@ -37,6 +37,7 @@ NUL = "x\x00y"
 
 # Every parameter name the views read (grep GET/POST/data .get); each variant sets all of them.
 PARAMS = (
+    "action",
     "amount",
     "booking",
     "booking_id",
@@ -83,6 +84,9 @@ PARAMS = (
     "times",
     "timezone",
     "title",
+    "token",
+    "no_show",
+    "routing_forms",
     "type",
     "username",
     "password",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from notifications.catalog import accounts, payments, reviews, sessions, webinars
+from notifications.catalog import accounts, calendly, payments, reviews, sessions, webinars
 from notifications.catalog.base import Spec
 from notifications.types import NotificationType as T
 
@@ -12,6 +12,7 @@ SPECS: dict[str, Spec] = {
     **sessions.SPECS,
     **accounts.SPECS,
     **reviews.SPECS,
+    **calendly.SPECS,
 }
 
 # Every type has an entry: a new type without words fails at import, not in production.

@@ -478,6 +478,7 @@ def page_states(world: World) -> list[PageState]:
         PageState("coach-profile", "coach", "/accounts/profile/"),
         PageState("coach-public-profile", "coach", profile),
         PageState("coach-refunds", "coach", "/coach/refunds/"),
+        PageState("coach-integrations", "coach", "/coach/integrations/"),
         PageState(
             "coach-refund-request", "coach", f"/payments/refund-requests/{world.refund_request.pk}/"
         ),
@@ -557,6 +558,7 @@ STATE_IDS = [
     "coach-profile",
     "coach-public-profile",
     "coach-refunds",
+    "coach-integrations",
     "coach-refund-request",
     "staff-command-center",
 ]
