@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "invoicing",
     "launch",
     "discovery",
+    "moderation",
 ]
 
 MIDDLEWARE = [

@@ -18,6 +18,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("", include("bookings.urls")),
     path("", include("discovery.urls")),  # /coaches/<slug>/, /search/
+    path("", include("moderation.urls")),  # /flags/
     path("", include("launch.urls")),  # /legal/<slug>/, /leads/
     path("", include("core.urls")),
 ]

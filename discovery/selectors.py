@@ -1,8 +1,9 @@
 """Reads for coach profiles and global search. Visibility in one place: drafts, cancelled or
-ended webinars, inactive session types, unlisted coaches and anyone on the other side of a
-block with the viewer never appear. PostgreSQL: full-text (SearchVector/SearchRank, GIN
-indexes from migration 0001) with a trigram word-similarity fallback for typos; other
-databases: icontains. Every list is a fixed number of queries whatever the data size."""
+ended webinars, inactive session types, unlisted coaches, what staff moderation hid
+(`hidden_by_moderation_at` on a coach or a webinar) and anyone on the other side of a block
+with the viewer never appear. PostgreSQL: full-text (SearchVector/SearchRank, GIN indexes
+from migration 0001) with a trigram word-similarity fallback for typos; other databases:
+icontains. Every list is a fixed number of queries whatever the data size."""
 
 from __future__ import annotations
 
@@ -51,7 +52,9 @@ def is_postgres() -> bool:
 
 
 def visible_coaches(viewer) -> QuerySet[Coach]:
-    qs = Coach.objects.filter(is_listed=True, user__is_active=True).select_related("user")
+    qs = Coach.objects.filter(
+        is_listed=True, hidden_by_moderation_at__isnull=True, user__is_active=True
+    ).select_related("user")
     return blocks.hide_blocked(qs, viewer, user_field="user")
 
 
@@ -60,7 +63,9 @@ def visible_webinars(viewer, *, now: dt.datetime) -> QuerySet[Webinar]:
     qs = Webinar.objects.filter(
         status__in=Webinar.BOOKABLE_STATUSES,
         pk__in=not_ended,
+        hidden_by_moderation_at__isnull=True,
         coach__is_listed=True,
+        coach__hidden_by_moderation_at__isnull=True,
         coach__user__is_active=True,
     ).select_related("coach__user")
     return blocks.hide_blocked(qs, viewer, user_field="coach__user")
@@ -77,7 +82,10 @@ def _session_price() -> ExpressionWrapper:
 
 def visible_session_types(viewer) -> QuerySet[SessionType]:
     qs = SessionType.objects.filter(
-        is_active=True, coach__is_listed=True, coach__user__is_active=True
+        is_active=True,
+        coach__is_listed=True,
+        coach__hidden_by_moderation_at__isnull=True,
+        coach__user__is_active=True,
     ).select_related("coach__user")
     return blocks.hide_blocked(qs, viewer, user_field="coach__user").annotate(
         base_price=_session_price()
@@ -114,7 +122,8 @@ def visible_coach(*, viewer, slug: str | None = None, coach_id: int | None = Non
     if coach is None:
         raise Http404
     is_owner = getattr(viewer, "pk", None) == coach.user_id
-    if not is_owner and (not coach.is_listed or blocks.is_blocked_between(viewer, coach.user)):
+    hidden = not coach.is_listed or coach.hidden_by_moderation_at is not None
+    if not is_owner and (hidden or blocks.is_blocked_between(viewer, coach.user)):
         raise Http404
     return coach
 
@@ -136,7 +145,10 @@ def coach_profile(
     webinars = list(
         with_counts(
             Webinar.objects.filter(
-                coach=coach, status__in=Webinar.BOOKABLE_STATUSES, pk__in=not_ended
+                coach=coach,
+                status__in=Webinar.BOOKABLE_STATUSES,
+                pk__in=not_ended,
+                hidden_by_moderation_at__isnull=True,
             ),
             now=now,
         ).order_by("starts_at", "pk")[:20]

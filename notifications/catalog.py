@@ -738,6 +738,49 @@ def _email_changed(recipient, info, context):
     )
 
 
+# --- moderation (issue 18 #3) ---------------------------------------------------------------
+
+
+def _moderation_reason(context) -> tuple[str, list[tuple[str, str]]]:
+    reason = str(context.get("reason") or "")
+    return (f" Reason: {reason}" if reason else ""), ([("Reason", reason)] if reason else [])
+
+
+def _moderation_content_hidden(recipient, info, context):
+    reason, details = _moderation_reason(context)
+    what = str(context.get("target_label") or "Your content")
+    return Content(
+        title="Your content was hidden",
+        body=f"Our moderation team hid {what}: it no longer appears to other people.{reason} "
+        "Reply to this email if you think this is a mistake.",
+        link=str(context.get("link") or "/"),
+        cta_label="Open the site",
+        details=details,
+    )
+
+
+def _moderation_restored(recipient, info, context):
+    what = str(context.get("target_label") or "your account")
+    return Content(
+        title="A moderation decision was reversed",
+        body=f"Our moderation team reversed its earlier decision about {what}.",
+        link=str(context.get("link") or "/"),
+        cta_label="Open the site",
+    )
+
+
+def _moderation_report_reviewed(recipient, info, context):
+    # Deliberately says nothing about the outcome: what happened to someone else's account
+    # or content is theirs to know.
+    return Content(
+        title="We reviewed your report",
+        body="Thank you for your report. Our moderation team reviewed it and took the steps "
+        "it considers right. We do not share the details of decisions about other people.",
+        link="/",
+        cta_label="Open the site",
+    )
+
+
 HIGH, NORMAL, LOW = "high", "normal", "low"
 # Accepted, declined, expired (told as declined), a time suggested or the request withdrawn:
 # the coach's "new booking request" is no longer waiting for them.
@@ -808,6 +851,12 @@ SPECS: dict[str, Spec] = {
     T.PASSWORD_RESET: Spec(Cat.ACCOUNT, HIGH, _password_reset, email_mandatory=True),
     T.PASSWORD_CHANGED: Spec(Cat.ACCOUNT, HIGH, _password_changed, email_mandatory=True),
     T.EMAIL_CHANGED: Spec(Cat.ACCOUNT, HIGH, _email_changed, email_mandatory=True),
+    # Moderation: the person concerned always hears that their content was hidden.
+    T.MODERATION_CONTENT_HIDDEN: Spec(
+        Cat.ACCOUNT, HIGH, _moderation_content_hidden, email_mandatory=True
+    ),
+    T.MODERATION_RESTORED: Spec(Cat.ACCOUNT, NORMAL, _moderation_restored),
+    T.MODERATION_REPORT_REVIEWED: Spec(Cat.ACCOUNT, LOW, _moderation_report_reviewed),
 }
 
 # Every type has an entry: a new type without words fails at import, not in production.

@@ -66,3 +66,9 @@ class NotificationType(models.TextChoices):
     PASSWORD_RESET = "password_reset", "Password reset link"
     PASSWORD_CHANGED = "password_changed", "Password changed"
     EMAIL_CHANGED = "email_changed", "Email address changed"
+    # Moderation (issue 18 #3): the owner of reported content hears what staff did and why
+    # (warnings, suspensions and bans are told by accounts.suspension itself); a reporter
+    # hears only that their report was reviewed.
+    MODERATION_CONTENT_HIDDEN = "moderation_content_hidden", "Your content was hidden"
+    MODERATION_RESTORED = "moderation_restored", "Moderation decision reversed"
+    MODERATION_REPORT_REVIEWED = "moderation_report_reviewed", "We reviewed your report"
