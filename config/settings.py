@@ -100,6 +100,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.site",
                 "launch.context_processors.launch",
+                "accounts.context_processors.sanction_banner",
             ],
         },
     }

@@ -2,6 +2,7 @@ from django.db.models import Q, QuerySet
 
 from accounts import blocks
 from accounts.models import Coach
+from accounts.suspension import shown_in_search_q
 
 
 def coach_directory(*, search: str = "", viewer=None) -> QuerySet[Coach]:
@@ -9,7 +10,10 @@ def coach_directory(*, search: str = "", viewer=None) -> QuerySet[Coach]:
     Coaches on either side of a block with `viewer` are left out (seed 004)."""
     coaches = blocks.hide_blocked(
         Coach.objects.filter(
-            is_listed=True, hidden_by_moderation_at__isnull=True, user__is_active=True
+            shown_in_search_q("user__"),
+            is_listed=True,
+            hidden_by_moderation_at__isnull=True,
+            user__is_active=True,
         ),
         viewer,
         user_field="user",

@@ -66,6 +66,10 @@ class NotificationType(models.TextChoices):
     PASSWORD_RESET = "password_reset", "Password reset link"
     PASSWORD_CHANGED = "password_changed", "Password changed"
     EMAIL_CHANGED = "email_changed", "Email address changed"
+    # Sanctions (accounts.suspension, issue 18): moderation, the trust score or staff
+    ACCOUNT_WARNING = "account_warning", "Warning about your account"
+    ACCOUNT_SUSPENDED = "account_suspended", "Your account is suspended"
+    ACCOUNT_RESTORED = "account_restored", "Your account is restored"
     # Moderation (issue 18 #3): the owner of reported content hears what staff did and why
     # (warnings, suspensions and bans are told by accounts.suspension itself); a reporter
     # hears only that their report was reviewed.

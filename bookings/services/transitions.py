@@ -22,8 +22,10 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from accounts import suspension
 from bookings import scheduling, selectors
 from bookings.errors import (
+    AccountSuspended,
     BookingError,
     InvalidTime,
     InvalidTransition,
@@ -145,6 +147,8 @@ def booking_accept(*, user, booking_id: int, message: str = "") -> Booking:
 def _accept_reserve(*, user, booking_id: int, message: str) -> Booking:
     booking = lock_booking_with_coach(booking_id)
     _require_coach(booking, user)
+    if suspension.is_suspended(user):
+        raise AccountSuspended(suspension.refusal_message(user))
     _require_status(booking, S.REQUESTED, action="accepted")
     if booking.start <= timezone.now():
         raise InvalidTime("This session's time has passed; it can no longer be accepted.")
