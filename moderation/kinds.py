@@ -24,9 +24,7 @@ def _person(user) -> str:
 
 def _coach_visible(coach: Coach, viewer) -> bool:
     # Blocks are not checked: a person someone blocked may still report them (safety path).
-    return (
-        coach.user.is_active and coach.is_listed and coach.hidden_by_moderation_at is None
-    )
+    return coach.user.is_active and coach.is_listed and coach.hidden_by_moderation_at is None
 
 
 def _coach_hide(coach: Coach, *, actor, reason: str) -> None:

@@ -776,6 +776,9 @@ def _account_restored(recipient, info, context):
         body="The restriction on your account was lifted: you can book and sell again.",
         link="/",
         cta_label="Open Coaching Platform",
+    )
+
+
 # --- moderation (issue 18 #3) ---------------------------------------------------------------
 
 
