@@ -91,7 +91,10 @@ def test_a_user_and_a_form_post_are_accepted(client, reporter):
         ({"target_kind": "planet", "reason": "spam"}, "target_kind"),
         ({"target_kind": ["coach"], "reason": "spam"}, "target_kind"),
         ({"target_kind": "coach", "target_id": None, "reason": "spam"}, "target_id"),
-        ({"target_kind": "coach", "target_id": 99999999999999999999, "reason": "spam"}, "target_id"),
+        (
+            {"target_kind": "coach", "target_id": 99999999999999999999, "reason": "spam"},
+            "target_id",
+        ),
         ({"target_kind": "coach", "target_id": True, "reason": "spam"}, "target_id"),
         ({"target_kind": "coach", "reason": "rude"}, "reason"),
         ({"target_kind": "coach", "reason": None}, "reason"),
