@@ -37,6 +37,7 @@ NUL = "x\x00y"
 
 # Every parameter name the views read (grep GET/POST/data .get); each variant sets all of them.
 PARAMS = (
+    "action",
     "amount",
     "booking_id",
     "client_secret",
@@ -45,6 +46,7 @@ PARAMS = (
     "code",
     "currency",
     "date",
+    "days",
     "duration",
     "email",
     "end_time",
@@ -58,6 +60,7 @@ PARAMS = (
     "last_name",
     "message",
     "next",
+    "note",
     "page",
     "partstat",
     "payer_id",
@@ -74,6 +77,8 @@ PARAMS = (
     "start_time",
     "status",
     "suggestion",
+    "target_id",
+    "target_kind",
     "times",
     "timezone",
     "title",
