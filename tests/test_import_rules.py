@@ -30,7 +30,7 @@ FORBIDDEN = {
     "accounts": DOMAIN_APPS + TOP_LEVEL_APPS,
     "webinars": ("bookings", *TOP_LEVEL_APPS),
     "bookings": ("webinars", *TOP_LEVEL_APPS),
-    **{app: TOP_LEVEL_APPS for app in OTHER_APPS},
+    **dict.fromkeys(OTHER_APPS, TOP_LEVEL_APPS),
 }
 
 

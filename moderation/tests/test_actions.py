@@ -2,6 +2,7 @@
 accounts.suspension API), the flags it resolves, the log, and who is told what."""
 
 import datetime as dt
+
 import pytest
 from django.utils import timezone
 
