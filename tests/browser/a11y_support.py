@@ -333,13 +333,6 @@ def open_report_form(page) -> None:
     page.get_by_label("Why are you reporting this?").select_option("spam")
 
 
-def send_report(page) -> None:
-    open_report_form(page)
-    page.get_by_role("button", name="Send report").click()
-    page.get_by_text("our moderation team will review it").wait_for()
-    _wait_htmx(page)
-
-
 def page_states(world: World) -> list[PageState]:
     c, w, b = world.coach.pk, world.webinar.pk, world.booking.pk
     cal = f"/coaches/{c}/calendar/?week={world.week.isoformat()}"
@@ -423,7 +416,6 @@ def page_states(world: World) -> list[PageState]:
         PageState("client-search", "client", "/search/?q=coaching&kind=session_type"),
         PageState("client-coach-profile", "client", profile),
         PageState("client-coach-profile-report", "client", profile, open_report_form),
-        PageState("client-coach-profile-reported", "client", profile, send_report),
         PageState(
             "client-refund-new",
             "client",
@@ -521,7 +513,6 @@ STATE_IDS = [
     "client-search",
     "client-coach-profile",
     "client-coach-profile-report",
-    "client-coach-profile-reported",
     "client-refund-new",
     "client-refund-request",
     "coach-home",
