@@ -84,6 +84,11 @@ def _form_answer(request, values, *, errors=None, message="", done=False, exc=No
         "target_label": (request.POST.get("target_label") or "")[:200],
         "flag_values": values,
         "flag_errors": errors or {},
+        # Errors not tied to a visible field (the target, the throttle) show above the form.
+        "flag_top_error": next(
+            (errors[k][0] for k in ("target_kind", "target_id", "all") if errors and errors.get(k)),
+            "",
+        ),
         "flag_message": message or (exc.message if exc is not None and not errors else ""),
         "flag_done": done,
         "flag_next": safe_next(request, "/"),

@@ -212,3 +212,9 @@ def test_too_many_reports_answer_429(client, reporter, settings):
     response = post_json(client, {"target_kind": "coach", "target_id": coach.pk, "reason": "spam"})
     assert response.status_code == 429
     assert response.json()["code"] == "FLAG_RATE_LIMITED"
+
+
+def test_a_plain_form_with_an_unknown_kind_shows_that_error_above_the_form(client, reporter):
+    response = client.post(URL, {"target_kind": "planet", "target_id": "1", "reason": "spam"})
+    assert response.status_code == 400
+    assert "Choose what you are reporting." in response.content.decode()
