@@ -141,13 +141,12 @@ def moderation_act(
             .order_by("pk")
         )
     now = timezone.now()
-    until = None
     if action == Action.HIDE:
         target.hide(obj, actor=actor, reason=reason)
     elif action == Action.UNHIDE:
         target.unhide(obj, actor=actor)
-    else:
-        until = _act_on_owner(action, owner=owner, actor=actor, days=days, reason=reason, now=now)
+    elif action != Action.DISMISS:
+        _act_on_owner(action, owner=owner, actor=actor, days=days, reason=reason, now=now)
 
     label = target.label(obj)[:200] if obj is not None else f"{target.kind} {target_id}"
     record = ModerationAction.objects.create(
@@ -166,16 +165,14 @@ def moderation_act(
             status=status, resolved_at=now, resolved_by=actor
         )
         record.flags.set(flags)
-    _tell_the_people_involved(
-        record, owner=owner, until=until, url=target.url(obj) if obj is not None else None
-    )
+    _tell_the_owner(record, owner=owner, url=target.url(obj) if obj is not None else None)
     _tell_reporters(record, flags)
     return record
 
 
-def _act_on_owner(action, *, owner, actor, days, reason, now) -> dt.datetime | None:
-    """The account-level decisions, through the suspension API (accounts.suspension).
-    Returns the end of a suspension (None otherwise, and for a ban)."""
+def _act_on_owner(action, *, owner, actor, days, reason, now) -> None:
+    """The account-level decisions, through the suspension API (accounts.suspension), which
+    also tells the person (warning, suspension or ban with the reason, restoration)."""
     from accounts import suspension
 
     if action == Action.WARN:
@@ -185,14 +182,12 @@ def _act_on_owner(action, *, owner, actor, days, reason, now) -> dt.datetime | N
         suspension.user_suspend(
             user=owner, until=until, reason=reason, actor=actor, source="moderation"
         )
-        return until
     elif action == Action.BAN:
         suspension.user_suspend(
             user=owner, until=None, reason=reason, actor=actor, source="moderation"
         )
     elif action == Action.LIFT:
         suspension.user_lift(user=owner, actor=actor, reason=reason)
-    return None
 
 
 # What the owner is told by this app. Warnings, suspensions, bans and lifts are told by
@@ -204,7 +199,7 @@ OWNER_NOTICES = {
 }
 
 
-def _tell_the_people_involved(record: ModerationAction, *, owner, until, url) -> None:
+def _tell_the_owner(record: ModerationAction, *, owner, url) -> None:
     notice = OWNER_NOTICES.get(record.action)
     own_kind = record.target_kind == "user"
     if notice is None or owner is None or (own_kind and record.action == Action.UNHIDE):
@@ -214,7 +209,6 @@ def _tell_the_people_involved(record: ModerationAction, *, owner, until, url) ->
         type=notice,
         context={
             "reason": record.reason,
-            "until": until,
             "target_label": "your profile in search" if own_kind else record.target_label,
             "link": url if url and not own_kind and record.action == Action.UNHIDE else "/",
         },

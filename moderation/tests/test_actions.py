@@ -165,13 +165,16 @@ def test_warn_records_a_warning_the_owner_is_emailed(staff, committed, mailoutbo
     assert not is_suspended(owner)
 
 
-def test_suspend_for_n_days_suspends_the_owner_until_then(staff):
+def test_suspend_for_n_days_suspends_the_owner_until_then(staff, committed):
     user = UserFactory()
-    reports("user", user.pk)
+    flags = reports("user", user.pk)
     before = timezone.now()
-    record = moderation_act(
-        target_kind="user", target_id=user.pk, action="suspend", actor=staff, days=7, reason="Abuse"
-    )
+    with committed():
+        record = moderation_act(
+            target_kind="user", target_id=user.pk, action="suspend", actor=staff, days=7, reason="x"
+        )
+    assert [n.type for n in notices(user)] == ["account_suspended"]
+    assert all(len(notices(f.reporter, REVIEWED)) == 1 for f in flags)
     user.refresh_from_db()
     assert is_suspended(user)
     assert (
