@@ -24,11 +24,11 @@ from bookings.errors import BookingError
 from bookings.models import Booking
 from bookings.services.booking_create import booking_release_unpaid
 from bookings.services.transitions import (
-    _void,
     booking_cancel,
     booking_decline,
     booking_withdraw,
 )
+from bookings.services.transitions.common import void_payment
 
 logger = logging.getLogger(__name__)
 S = Booking.Status
@@ -47,7 +47,7 @@ def _release_hold(booking_id: int, why: str) -> bool:
     booking = booking_release_unpaid(booking_id=booking_id, reason=why)
     if booking is None:
         return False
-    _void(booking, why)
+    void_payment(booking, why)
     return True
 
 
