@@ -1,11 +1,16 @@
 """Layering rules of the apps, checked on the source (imports inside functions count).
 
 Lower layers never import a domain app: `payments`, `notifications` and `accounts` import
-neither `webinars` nor `bookings`; the two domain apps do not import each other; no app
-imports a top-level app (`moderation`). Domain apps
+neither `webinars` nor `bookings`; the two domain apps do not import each other. Domain apps
 plug into the lower layers through registries filled in their AppConfig.ready (for example
 `payments.handlers.register_purpose`, `notifications.live_fragments.register_live_renderers`);
 pages that combine both domains are composed one level up (`core`).
+
+`trust` (trust score) is the top level: it may import every app, and no app imports it (its
+hooks go the other way: it connects to accounts.suspension's signals, and facts from other
+apps are registered in trust/facts.py). `moderation` is just below it: it may import every app
+but trust, and only trust imports it (its `flags_upheld` fact); kinds of target plug into
+moderation.targets from moderation's own AppConfig.ready.
 
 A failure names the importing module, the line and the imported module.
 """
@@ -18,19 +23,14 @@ from pathlib import Path
 from conftest import ROOT
 
 DOMAIN_APPS = ("webinars", "bookings")
-# Top-level apps may import any app and no app imports them: they plug in through registries
-# (moderation: kinds of target in moderation.targets, filled in its own AppConfig.ready).
-TOP_LEVEL_APPS = ("moderation",)
-OTHER_APPS = ("core", "invoicing", "launch", "discovery")
 
 # app -> apps it must not import (the app's own tests and migrations are not checked)
 FORBIDDEN = {
-    "payments": DOMAIN_APPS + TOP_LEVEL_APPS,
-    "notifications": DOMAIN_APPS + TOP_LEVEL_APPS,
-    "accounts": DOMAIN_APPS + TOP_LEVEL_APPS,
-    "webinars": ("bookings", *TOP_LEVEL_APPS),
-    "bookings": ("webinars", *TOP_LEVEL_APPS),
-    **dict.fromkeys(OTHER_APPS, TOP_LEVEL_APPS),
+    "payments": DOMAIN_APPS,
+    "notifications": DOMAIN_APPS,
+    "accounts": DOMAIN_APPS,
+    "webinars": ("bookings",),
+    "bookings": ("webinars",),
 }
 
 
@@ -76,6 +76,31 @@ def violations(rules: dict[str, tuple[str, ...]] = FORBIDDEN, root: Path = ROOT)
 def test_lower_layers_import_no_domain_app_and_domains_do_not_import_each_other():
     found = violations()
     assert not found, "Layering rule broken (see this module's docstring):\n" + "\n".join(found)
+
+
+TOP_LEVEL_APPS = ("trust",)
+
+
+def _project_apps(root: Path = ROOT) -> list[str]:
+    return sorted(
+        path.parent.name
+        for path in root.glob("*/apps.py")
+        if path.parent.name not in TOP_LEVEL_APPS
+    ) + ["config"]
+
+
+def test_no_app_imports_the_top_level_trust_app():
+    rules = dict.fromkeys(_project_apps(), TOP_LEVEL_APPS)
+    assert "accounts" in rules and "bookings" in rules
+    found = violations(rules)
+    assert not found, "Only the top level imports trust:\n" + "\n".join(found)
+
+
+def test_only_trust_imports_moderation():
+    rules = {app: ("moderation",) for app in _project_apps() if app != "moderation"}
+    assert "discovery" in rules and "webinars" in rules and "notifications" in rules
+    found = violations(rules)
+    assert not found, "Only trust imports moderation:\n" + "\n".join(found)
 
 
 def test_the_check_sees_imports_inside_functions_and_model_lookups(tmp_path):

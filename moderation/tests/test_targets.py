@@ -85,3 +85,16 @@ def test_the_model_field_is_big_enough_for_any_target_id():
     from moderation.models import Flag
 
     assert isinstance(Flag._meta.get_field("target_id"), models.PositiveBigIntegerField)
+
+
+def test_the_trust_score_reads_upheld_flags_as_its_flags_upheld_fact():
+    from trust.facts import registered_facts
+
+    fact = next(f for f in registered_facts() if f.name == "flags_upheld")
+    coach = CoachFactory()
+    flag_create(reporter=UserFactory(), target_kind="coach", target_id=coach.pk, reason="spam")
+    moderation_act(
+        target_kind="coach", target_id=coach.pk, action="hide", actor=staff_user(), reason="x"
+    )
+    assert (fact.weight, fact.incident) == (15, True)
+    assert fact.compute([coach.user.pk]) == {coach.user.pk: 1}
