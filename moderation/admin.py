@@ -77,6 +77,12 @@ class QueueAdmin(PlatformStaffOnlyMixin, admin.ModelAdmin):
     def get_urls(self):
         return [
             path("", self.admin_site.admin_view(self.queue_view), name="moderation_queue"),
+            # The admin index links a model through its changelist URL name.
+            path(
+                "",
+                self.admin_site.admin_view(self.queue_view),
+                name="moderation_queue_changelist",
+            ),
             path(
                 "act/",
                 self.admin_site.admin_view(require_POST(self.act_view)),
