@@ -170,6 +170,10 @@ class Coach(models.Model):
         default=True,
         help_text="Shown in the directory and search; off: your profile page answers only you.",
     )
+    # Set by staff moderation (moderation.targets, "hide content"): the profile is out of the
+    # directory, search and the public page whatever `is_listed` says, so the coach cannot
+    # simply list it again; only staff "unhide" clears it.
+    hidden_by_moderation_at = models.DateTimeField(null=True, blank=True, editable=False)
     # The public profile (discovery: /coaches/<slug>/). Set once from the name, then stable:
     # renaming the coach does not break links already shared.
     slug = models.SlugField(max_length=80, unique=True, editable=False)

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "invoicing",
     "launch",
     "discovery",
+    "moderation",
     "trust",  # top level: imports every app, imported by none
     "reviews",
     "integrations",  # top level (Calendly): imports bookings, accounts, notifications

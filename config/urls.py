@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("reviews.urls")),  # /coaches/<id>/reviews/, /reviews/<id>/...
     path("", include("integrations.urls")),  # /coach/integrations/, Calendly's webhook
     path("", include("discovery.urls")),  # /coaches/<slug>/, /search/
+    path("", include("moderation.urls")),  # /flags/
     path("", include("launch.urls")),  # /legal/<slug>/, /leads/
     path("", include("core.urls")),
 ]

@@ -9,7 +9,12 @@ def coach_directory(*, search: str = "", viewer=None) -> QuerySet[Coach]:
     """Listed coaches with their user row, in one query; `search` matches name or headline.
     Coaches on either side of a block with `viewer` are left out (seed 004)."""
     coaches = blocks.hide_blocked(
-        Coach.objects.filter(shown_in_search_q("user__"), is_listed=True, user__is_active=True),
+        Coach.objects.filter(
+            shown_in_search_q("user__"),
+            is_listed=True,
+            hidden_by_moderation_at__isnull=True,
+            user__is_active=True,
+        ),
         viewer,
         user_field="user",
     ).select_related("user")

@@ -1,9 +1,10 @@
 """Reads for coach profiles and global search. Visibility in one place: drafts, cancelled or
-ended webinars, inactive session types, unlisted coaches and anyone on the other side of a
-block with the viewer never appear, nor suspended, banned or hidden coaches
-(accounts.suspension.shown_in_search_q). PostgreSQL: full-text (SearchVector/SearchRank, GIN
-indexes from migration 0001) with a trigram word-similarity fallback for typos; other
-databases: icontains. Every list is a fixed number of queries whatever the data size."""
+ended webinars, inactive session types, unlisted coaches, what staff moderation hid
+(`hidden_by_moderation_at` on a coach or a webinar), suspended, banned or hidden coaches
+(accounts.suspension.shown_in_search_q) and anyone on the other side of a block with the
+viewer never appear. PostgreSQL: full-text (SearchVector/SearchRank, GIN indexes from
+migration 0001) with a trigram word-similarity fallback for typos; other databases:
+icontains. Every list is a fixed number of queries whatever the data size."""
 
 from __future__ import annotations
 
@@ -55,7 +56,10 @@ def is_postgres() -> bool:
 
 def visible_coaches(viewer) -> QuerySet[Coach]:
     qs = Coach.objects.filter(
-        shown_in_search_q("user__"), is_listed=True, user__is_active=True
+        shown_in_search_q("user__"),
+        is_listed=True,
+        hidden_by_moderation_at__isnull=True,
+        user__is_active=True,
     ).select_related("user")
     return blocks.hide_blocked(qs, viewer, user_field="user")
 
@@ -66,7 +70,9 @@ def visible_webinars(viewer, *, now: dt.datetime) -> QuerySet[Webinar]:
         shown_in_search_q("coach__user__", at=now),
         status__in=Webinar.BOOKABLE_STATUSES,
         pk__in=not_ended,
+        hidden_by_moderation_at__isnull=True,
         coach__is_listed=True,
+        coach__hidden_by_moderation_at__isnull=True,
         coach__user__is_active=True,
     ).select_related("coach__user")
     return blocks.hide_blocked(qs, viewer, user_field="coach__user")
@@ -86,6 +92,7 @@ def visible_session_types(viewer) -> QuerySet[SessionType]:
         shown_in_search_q("coach__user__"),
         is_active=True,
         coach__is_listed=True,
+        coach__hidden_by_moderation_at__isnull=True,
         coach__user__is_active=True,
     ).select_related("coach__user")
     return blocks.hide_blocked(qs, viewer, user_field="coach__user").annotate(
@@ -125,6 +132,7 @@ def visible_coach(*, viewer, slug: str | None = None, coach_id: int | None = Non
     is_owner = getattr(viewer, "pk", None) == coach.user_id
     if not is_owner and (
         not coach.is_listed
+        or coach.hidden_by_moderation_at is not None  # hidden by staff (moderation)
         or not shown_in_search(coach.user)  # suspended, banned or hidden (accounts.suspension)
         or blocks.is_blocked_between(viewer, coach.user)
     ):
@@ -149,7 +157,10 @@ def coach_profile(
     webinars = list(
         with_counts(
             Webinar.objects.filter(
-                coach=coach, status__in=Webinar.BOOKABLE_STATUSES, pk__in=not_ended
+                coach=coach,
+                status__in=Webinar.BOOKABLE_STATUSES,
+                pk__in=not_ended,
+                hidden_by_moderation_at__isnull=True,
             ),
             now=now,
         ).order_by("starts_at", "pk")[:20]

@@ -85,3 +85,9 @@ class NotificationType(models.TextChoices):
     ACCOUNT_WARNING = "account_warning", "Warning about your account"
     ACCOUNT_SUSPENDED = "account_suspended", "Your account is suspended"
     ACCOUNT_RESTORED = "account_restored", "Your account is restored"
+    # Moderation (issue 18 #3): the owner of reported content hears what staff did and why
+    # (warnings, suspensions and bans are told by accounts.suspension itself); a reporter
+    # hears only that their report was reviewed.
+    MODERATION_CONTENT_HIDDEN = "moderation_content_hidden", "Your content was hidden"
+    MODERATION_RESTORED = "moderation_restored", "Moderation decision reversed"
+    MODERATION_REPORT_REVIEWED = "moderation_report_reviewed", "We reviewed your report"

@@ -9,7 +9,9 @@ domains (it reads bookings and registrations): nothing below it imports it; `dis
 
 `trust` (trust score) is the top level: it may import every app, and no app imports it (its
 hooks go the other way: it connects to accounts.suspension's signals, and facts from other
-apps are registered in trust/facts.py).
+apps are registered in trust/facts.py). `moderation` is just below it: it may import every app
+but trust, and only trust imports it (its `flags_upheld` fact); kinds of target plug into
+moderation.targets from moderation's own AppConfig.ready.
 
 A failure names the importing module, the line and the imported module.
 """
@@ -97,6 +99,13 @@ def test_no_app_imports_the_top_level_trust_app():
     assert "accounts" in rules and "bookings" in rules
     found = violations(rules)
     assert not found, "Only the top level imports trust:\n" + "\n".join(found)
+
+
+def test_only_trust_imports_moderation():
+    rules = {app: ("moderation",) for app in _project_apps() if app != "moderation"}
+    assert "discovery" in rules and "webinars" in rules and "notifications" in rules
+    found = violations(rules)
+    assert not found, "Only trust imports moderation:\n" + "\n".join(found)
 
 
 def test_the_check_sees_imports_inside_functions_and_model_lookups(tmp_path):

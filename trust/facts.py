@@ -6,8 +6,9 @@ Formula
 
 Every fact is a number we already store (no fact is ever typed in by hand):
 
-- `flags_upheld` (weight 15, incident): flags against the user that moderation upheld
-  (registered by the moderation app, see "Adding a fact").
+- `flags_upheld` (weight 15, incident): staff decisions that upheld reports about the user
+  or their content (hidden, warned, suspended, banned), one per decision however many people
+  reported (moderation.selectors.flags_upheld_counts).
 - `disputes_lost` (20, incident): chargebacks the user lost as a coach (payments.disputes
   Dispute with status `lost`, by its `coach`).
 - `chargebacks` (20, incident): chargebacks the user opened as a payer (a Dispute on one of
@@ -32,8 +33,8 @@ Adding a fact
 
 `compute(user_ids)` returns `{user_id: count or value}` for the ids it was given (users
 missing from the dict have 0), in a constant number of queries however many ids it gets.
-The moderation app's upheld flags are registered as `flags_upheld` at merge (a function in
-this module reading moderation's flag rows, since no app imports `trust`).
+The moderation app's upheld flags are `flags_upheld` below (a function in this module calling
+moderation.selectors, since no app imports `trust`).
 """
 
 from __future__ import annotations
@@ -226,6 +227,16 @@ def email_unverified(user_ids: list[int]) -> dict[int, float]:
     return dict.fromkeys(rows.values_list("pk", flat=True), 1)
 
 
+def flags_upheld(user_ids: list[int]) -> dict[int, float]:
+    """Decisions of staff that upheld reports about the user or their content (hidden,
+    warned, suspended, banned: moderation.selectors.flags_upheld_counts); one per decision,
+    however many people reported, and nothing for dismissed reports."""
+    from moderation.selectors import flags_upheld_counts
+
+    return flags_upheld_counts(user_ids)
+
+
+register_fact("flags_upheld", weight=15, compute=flags_upheld)
 register_fact("disputes_lost", weight=20, compute=disputes_lost)
 register_fact("chargebacks", weight=20, compute=chargebacks)
 register_fact("late_cancellations", weight=5, compute=late_cancellations)

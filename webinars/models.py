@@ -93,6 +93,9 @@ class Webinar(models.Model):
     cancellation_reason = models.TextField(
         blank=True, editable=False, help_text="Told to the attendees (webinar_cancel)."
     )
+    # Set by staff moderation (moderation.targets, "hide content"): out of every public list,
+    # search and the detail page; its coach, staff and people holding a seat still see it.
+    hidden_by_moderation_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

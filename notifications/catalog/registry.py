@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from notifications.catalog import accounts, calendly, payments, reviews, sessions, webinars
+from notifications.catalog import (
+    accounts,
+    calendly,
+    moderation,
+    payments,
+    reviews,
+    sanctions,
+    sessions,
+    webinars,
+)
 from notifications.catalog.base import Spec
 from notifications.types import NotificationType as T
 
@@ -13,6 +22,8 @@ SPECS: dict[str, Spec] = {
     **accounts.SPECS,
     **reviews.SPECS,
     **calendly.SPECS,
+    **sanctions.SPECS,
+    **moderation.SPECS,
 }
 
 # Every type has an entry: a new type without words fails at import, not in production.

@@ -358,6 +358,14 @@ def submit_empty_review_form(page) -> None:
     page.locator("[role=alert]").first.wait_for()
 
 
+def open_report_form(page) -> None:
+    """The coach profile's "Report" disclosure (moderation), opened with the keyboard and a
+    reason chosen."""
+    page.locator(".report-disclosure summary").focus()
+    page.keyboard.press("Enter")
+    page.get_by_label("Why are you reporting this?").select_option("spam")
+
+
 def page_states(world: World) -> list[PageState]:
     c, w, b = world.coach.pk, world.webinar.pk, world.booking.pk
     cal = f"/coaches/{c}/calendar/?week={world.week.isoformat()}"
@@ -441,6 +449,7 @@ def page_states(world: World) -> list[PageState]:
         PageState("client-search", "client", "/search/?q=coaching&kind=session_type"),
         PageState("client-coach-profile", "client", profile),
         PageState("client-review-errors", "client", profile, submit_empty_review_form, status=400),
+        PageState("client-coach-profile-report", "client", profile, open_report_form),
         PageState(
             "client-refund-new",
             "client",
@@ -539,6 +548,7 @@ STATE_IDS = [
     "client-search",
     "client-coach-profile",
     "client-review-errors",
+    "client-coach-profile-report",
     "client-refund-new",
     "client-refund-request",
     "coach-home",

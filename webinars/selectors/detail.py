@@ -15,7 +15,8 @@ from webinars.selectors.waitlist import waitlist_count
 
 def visible_webinar(*, webinar_id: int, user, now: datetime) -> Webinar | None:
     """The webinar with counts, or None if it does not exist or is a draft the viewer may
-    not see (drafts: the coach and staff only)."""
+    not see (drafts: the coach and staff only), or hidden by moderation (the coach, staff
+    and attendees only)."""
     webinar = (
         with_counts(Webinar.objects.select_related("coach__user"), now=now)
         .filter(pk=webinar_id)
@@ -23,9 +24,20 @@ def visible_webinar(*, webinar_id: int, user, now: datetime) -> Webinar | None:
     )
     if webinar is None:
         return None
-    if webinar.status == Webinar.Status.DRAFT:
-        authenticated = user is not None and user.is_authenticated
-        if not authenticated or not (user.sees_everything or webinar.coach.user_id == user.pk):
+    authenticated = user is not None and user.is_authenticated
+    insider = authenticated and (user.sees_everything or webinar.coach.user_id == user.pk)
+    if webinar.status == Webinar.Status.DRAFT and not insider:
+        return None
+    if webinar.hidden_by_moderation_at is not None and not insider:
+        # Hidden by staff moderation: only people holding a seat keep the page (join link,
+        # materials); for everyone else it is gone.
+        holds_seat = (
+            authenticated
+            and Registration.objects.filter(
+                webinar_id=webinar.pk, user_id=user.pk, status__in=Registration.LIVE_STATUSES
+            ).exists()
+        )
+        if not holds_seat:
             return None
     return webinar
 

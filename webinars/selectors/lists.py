@@ -35,7 +35,11 @@ def _open_webinars(*, now: datetime, viewer) -> QuerySet[Webinar]:
     not_ended = WebinarSlot.objects.filter(end__gt=now).values("webinar_id")
     return with_counts(
         blocks.hide_blocked(
-            Webinar.objects.filter(status__in=Webinar.BOOKABLE_STATUSES, pk__in=not_ended),
+            Webinar.objects.filter(
+                status__in=Webinar.BOOKABLE_STATUSES,
+                pk__in=not_ended,
+                hidden_by_moderation_at__isnull=True,
+            ),
             viewer,
             user_field="coach__user",
         ).select_related("coach__user"),
