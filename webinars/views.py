@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.conditional import anonymous_conditional
+from core.decorators import coach_required
 from core.http import safe_next, wants_json
 from core.pagination import paginate
 from payments.money import format_money
@@ -293,17 +294,10 @@ def join(request, webinar_id: int):
     return render(request, "webinars/session_room.html", {"webinar": webinar})
 
 
-def _coach_of(request):
-    coach = getattr(request.user, "coach_profile", None)
-    if coach is None:
-        raise PermissionDenied("This page is for coaches.")
-    return coach
-
-
 @require_GET
 @login_required
-def coach_webinars(request):
-    coach = _coach_of(request)
+@coach_required
+def coach_webinars(request, coach):
     page = paginate(
         request,
         selectors.coach_webinars(coach=coach, now=timezone.now()),

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -105,7 +106,9 @@ def _fail(request, exc: BookingError, booking_id: int):
     if request.htmx:
         return render_error(request, exc)
     messages.error(request, exc.message)
-    return redirect(safe_next(request, f"/bookings/{booking_id}/"))
+    return redirect(
+        safe_next(request, reverse("bookings:detail", kwargs={"booking_id": booking_id}))
+    )
 
 
 def _body(request):

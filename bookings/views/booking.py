@@ -5,9 +5,11 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
@@ -33,6 +35,17 @@ from bookings.services.booking_create import (
     connected,
 )
 from core.http import json_body
+
+
+def _login_then_calendar(coach_id: str) -> str:
+    """The login page, coming back to the coach's calendar (or home for a coach id that is not
+    a number)."""
+    back = (
+        reverse("bookings:calendar", kwargs={"coach_id": coach_id})
+        if coach_id.isascii() and coach_id.isdigit()
+        else "/"
+    )
+    return f"{reverse(settings.LOGIN_URL)}?next={back}"
 
 
 def _viewer_tz(request):
@@ -216,7 +229,7 @@ def create(request):
             return JsonResponse(
                 {"message": "Log in to book a session.", "code": "login_required"}, status=401
             )
-        return redirect(f"/accounts/login/?next=/coaches/{request.POST.get('coach', '')}/calendar/")
+        return redirect(_login_then_calendar(request.POST.get("coach", "")))
     coach = None
     try:
         data = _body(request)
