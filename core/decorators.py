@@ -16,7 +16,7 @@ def coach_required(
     *,
     denied: Callable[[str], Exception] = PermissionDenied,
     message: str = COACHES_ONLY,
-    on_denied: Callable[[HttpRequest, Exception], HttpResponse] | None = None,
+    on_denied: Callable[..., HttpResponse] | None = None,
 ):
     """The view runs for a signed-in coach only and receives their `Coach` as `coach=`.
 

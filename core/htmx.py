@@ -26,7 +26,7 @@ class ConsultedHtmxDetails(HtmxDetails):
         return super().__bool__()
 
     @property
-    def target(self) -> str | None:  # type: ignore[override]  # parent: a cached_property
+    def target(self) -> str | None:  # the parent caches it; here each read is recorded
         self.target_consulted = True
         return self._get_header_value("HX-Target")
 

@@ -9,6 +9,7 @@ commit. Holds of other clients keep protecting their time.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 
@@ -48,4 +49,24 @@ def release_own_unpaid_attempts(*, client, coach, session_type, start, end) -> l
             enqueue_on_commit(cancel_payment, booking.payment_id, reason)
         live.booking_changed(booking_id=booking.pk)
         released.append(booking.pk)
+    return released
+
+
+def booking_payment_abandon(*, booking_id: int) -> Booking | None:
+    """The client stops at the payment step: the time comes back (under the locks), then, with
+    no lock held, the intent is cancelled at Stripe. Paid in the meantime: Stripe refuses the
+    cancel and the payment handler gives the money back. Returns the released booking, or None
+    when it no longer waited for its payment."""
+    from bookings.services.booking_create import booking_release_unpaid
+    from payments.errors import PaymentError
+    from payments.services import payment_cancel
+
+    released = booking_release_unpaid(
+        booking_id=booking_id, reason="client cancelled the payment", status=Booking.Status.EXPIRED
+    )
+    if released is not None and released.payment_id:
+        with contextlib.suppress(PaymentError):
+            payment_cancel(
+                payment_id=released.payment_id, reason="client cancelled the payment step"
+            )
     return released

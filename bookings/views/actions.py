@@ -34,13 +34,8 @@ from core.http import json_body
 
 def _visible_booking(request, booking_id: int) -> Booking:
     """The client's or the coach's own booking; anyone else gets a 404 (no existence leak)."""
-    booking = (
-        Booking.objects.select_related("coach__user", "client", "session_type", "payment")
-        .prefetch_related("suggested_times")
-        .filter(pk=booking_id)
-        .first()
-    )
-    if booking is None or request.user.pk not in (booking.client_id, booking.coach.user_id):
+    booking = selectors.visible_booking(booking_id=booking_id, user=request.user)
+    if booking is None:
         raise Http404("No such booking.")
     return booking
 

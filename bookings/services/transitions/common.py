@@ -17,7 +17,6 @@ from bookings.models import Booking
 from bookings.services.notify import booking_event
 
 logger = logging.getLogger(__name__)
-S = Booking.Status
 MAX_SUGGESTIONS = 5
 
 
@@ -108,7 +107,7 @@ def after_confirmation(booking_id: int, event: str, **context) -> Booking:
     booking = Booking.objects.select_related("coach__user", "client", "session_type").get(
         pk=booking_id
     )
-    if booking.status == S.CONFIRMED:
+    if booking.status == Booking.Status.CONFIRMED:
         booking_event(booking, event, **context)
     else:
         logger.info("booking %s is %s: no %r notice", booking.pk, booking.status, event)

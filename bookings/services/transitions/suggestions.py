@@ -20,7 +20,6 @@ from bookings.services import availability
 from bookings.services.booking_create import check_free
 from bookings.services.notify import booking_event
 from bookings.services.transitions.common import (
-    S,
     after_confirmation,
     capture_payment,
     require_client,
@@ -49,7 +48,7 @@ def _pick(*, user, booking_id: int, suggestion_id: int) -> tuple[Booking, Decima
     booking = lock_booking_with_coach(booking_id)
     require_client(booking, user)
     selectors.require_not_blocked(user, booking.coach)
-    require_status(booking, S.TIME_SUGGESTED, action="confirmed")
+    require_status(booking, Booking.Status.TIME_SUGGESTED, action="confirmed")
     suggestion = booking.suggested_times.filter(pk=suggestion_id).first()
     if suggestion is None:
         raise BookingError("This is not one of the suggested times.", field="suggestion")
@@ -79,7 +78,7 @@ def _pick(*, user, booking_id: int, suggestion_id: int) -> tuple[Booking, Decima
         coach=booking.coach, start=suggestion.start, end=suggestion.end
     )
     booking.start, booking.end = suggestion.start, suggestion.end
-    booking.status = S.CONFIRMED
+    booking.status = Booking.Status.CONFIRMED
     booking.confirmed_at = timezone.now()
     booking.request_expires_at = None
     booking.save()
@@ -89,11 +88,11 @@ def _pick(*, user, booking_id: int, suggestion_id: int) -> tuple[Booking, Decima
 @transaction.atomic
 def _pick_undo(booking_id: int) -> None:
     booking = lock_booking_with_coach(booking_id)
-    if booking.status != S.CONFIRMED:
+    if booking.status != Booking.Status.CONFIRMED:
         return
     availability.restore(coach=booking.coach, pieces=booking.consumed_availability)
     booking.consumed_availability = []
-    booking.status = S.TIME_SUGGESTED
+    booking.status = Booking.Status.TIME_SUGGESTED
     booking.confirmed_at = None
     booking.refund_amount = Decimal("0")
     booking.save()
@@ -109,8 +108,8 @@ def booking_decline_suggestion(*, user, booking_id: int, message: str = "") -> B
 def _decline_suggestion(*, user, booking_id: int, message: str) -> Booking:
     booking = lock_booking_with_coach(booking_id)
     require_client(booking, user)
-    require_status(booking, S.TIME_SUGGESTED, action="declined")
-    booking.status = S.DECLINED
+    require_status(booking, Booking.Status.TIME_SUGGESTED, action="declined")
+    booking.status = Booking.Status.DECLINED
     booking.client_message = message.strip() or booking.client_message
     booking.request_expires_at = None
     booking.save(update_fields=["status", "client_message", "request_expires_at", "updated_at"])
@@ -138,17 +137,21 @@ def booking_withdraw(*, user, booking_id: int, message: str = "") -> Booking:
 def _withdraw(*, user, booking_id: int, message: str) -> Booking:
     booking = lock_booking_with_coach(booking_id)
     require_client(booking, user)
-    if booking.status in (S.CONFIRMED, S.COMPLETED):
+    if booking.status in (Booking.Status.CONFIRMED, Booking.Status.COMPLETED):
         raise InvalidTransition(
             "This booking is already confirmed, so it can no longer be withdrawn. Cancel it "
             "instead (the cancellation policy decides the refund).",
             code="already_confirmed",
         )
-    require_status(booking, S.REQUESTED, S.TIME_SUGGESTED, action="withdrawn")
-    if booking.status == S.REQUESTED:  # a suggestion already gave the requested time back
+    require_status(
+        booking, Booking.Status.REQUESTED, Booking.Status.TIME_SUGGESTED, action="withdrawn"
+    )
+    if (
+        booking.status == Booking.Status.REQUESTED
+    ):  # a suggestion already gave the requested time back
         availability.restore(coach=booking.coach, pieces=booking.consumed_availability)
     booking.consumed_availability = []
-    booking.status = S.WITHDRAWN
+    booking.status = Booking.Status.WITHDRAWN
     booking.request_expires_at = None
     booking.client_message = message.strip() or booking.client_message
     booking.save(
