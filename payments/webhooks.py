@@ -168,7 +168,7 @@ def _fresh_intent(payload_intent: dict) -> dict:
     """The intent as Stripe has it now; the payload can be stale (events arrive out of order
     and late). If Stripe cannot be asked, the signed payload is the best we have."""
     try:
-        return gateway.payment_intent_retrieve(payload_intent["id"])
+        return dict(gateway.payment_intent_retrieve(payload_intent["id"]).raw)
     except PaymentError as exc:
         logger.warning("using webhook payload for %s: %s", payload_intent.get("id"), exc.message)
         return payload_intent

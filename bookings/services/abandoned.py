@@ -12,8 +12,13 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
+from typing import TYPE_CHECKING
 
 from bookings.models import Booking
+
+if TYPE_CHECKING:
+    from accounts.models import Coach, User
+
 
 logger = logging.getLogger(__name__)
 
@@ -24,7 +29,9 @@ def _collides(booking: Booking, start, end, *, before: dt.timedelta, after: dt.t
     return own_start < end + after and own_end > start - before
 
 
-def release_own_unpaid_attempts(*, client, coach, session_type, start, end) -> list[int]:
+def release_own_unpaid_attempts(
+    *, client: User, coach: Coach, session_type, start, end
+) -> list[int]:
     """Caller holds the coach and client locks (booking_create). Releases the client's unpaid
     bookings with this coach that collide with [start, end) and returns their ids."""
     from bookings.services.booking_create import booking_release_unpaid

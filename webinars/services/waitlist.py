@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
@@ -44,6 +45,10 @@ from webinars.services.seats import (
     webinar_starts_at,
 )
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
 logger = logging.getLogger(__name__)
 
 
@@ -51,7 +56,7 @@ logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
-def waitlist_join(*, webinar_id: int, user, now: datetime | None = None) -> WaitlistEntry:
+def waitlist_join(*, webinar_id: int, user: User, now: datetime | None = None) -> WaitlistEntry:
     """Take a place in line (POST /webinars/<id>/waitlist/). Only when the webinar is full
     (NotFull otherwise: book instead); joining twice keeps the one place. Refused like a
     booking for the coach, a blocked pair, a registered attendee, a closed webinar."""
@@ -80,7 +85,7 @@ def waitlist_join(*, webinar_id: int, user, now: datetime | None = None) -> Wait
 
 
 @transaction.atomic
-def waitlist_leave(*, webinar_id: int, user, now: datetime | None = None) -> WaitlistEntry:
+def waitlist_leave(*, webinar_id: int, user: User, now: datetime | None = None) -> WaitlistEntry:
     """Give up one's place (or the seat offered): an offered seat goes to the next in line."""
     now = now or timezone.now()
     try:
@@ -112,7 +117,7 @@ def waitlist_leave(*, webinar_id: int, user, now: datetime | None = None) -> Wai
 _ACTIVE = WaitlistEntry.ACTIVE_STATUSES
 
 
-def _check_can_wait(webinar: Webinar, user, now: datetime) -> None:
+def _check_can_wait(webinar: Webinar, user: User, now: datetime) -> None:
     if webinar.status == Webinar.Status.CANCELLED:
         raise WebinarCancelled()
     if webinar.status not in Webinar.BOOKABLE_STATUSES:

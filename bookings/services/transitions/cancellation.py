@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -22,6 +23,10 @@ from bookings.services.booking_create import check_free
 from bookings.services.notify import booking_event
 from bookings.services.transitions.common import require_client, require_status, settle_refund
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
 # --- cancellation and reschedule --------------------------------------------------------------
 
 
@@ -35,7 +40,9 @@ class CancelPreview:
     settle_now: bool = True
 
 
-def cancel_preview(*, user, booking: Booking, now: dt.datetime | None = None) -> CancelPreview:
+def cancel_preview(
+    *, user: User, booking: Booking, now: dt.datetime | None = None
+) -> CancelPreview:
     """What a cancellation by `user` would refund now (shown before they confirm)."""
     now = now or timezone.now()
     by_coach = booking.coach.user_id == user.pk
@@ -67,7 +74,7 @@ def booking_cancel(
 
 
 @transaction.atomic(durable=True)  # its caller calls Stripe next: no outer lock
-def _cancel(*, user, booking_id: int, reason: str, now: dt.datetime) -> CancelPreview:
+def _cancel(*, user: User, booking_id: int, reason: str, now: dt.datetime) -> CancelPreview:
     booking = lock_booking_with_coach(booking_id)
     preview = cancel_preview(user=user, booking=booking, now=now)
     # Read under the coach lock: a capture finalizing now waits for this lock in

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -26,10 +27,14 @@ from bookings.services.transitions.common import (
     void_payment,
 )
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
 # --- coach answers a request ------------------------------------------------------------------
 
 
-def booking_accept(*, user, booking_id: int, message: str = "") -> Booking:
+def booking_accept(*, user: User, booking_id: int, message: str = "") -> Booking:
     """Confirm (commit), capture at Stripe (no lock), then tell both sides. The client may
     cancel the confirmed booking while the capture is in flight: the capture's finalization
     then refunds what the policy promised (payment_handlers.on_succeeded), and "accepted" is
@@ -48,7 +53,7 @@ def booking_accept(*, user, booking_id: int, message: str = "") -> Booking:
 
 
 @transaction.atomic(durable=True)  # its caller calls Stripe next: no outer lock
-def _accept_reserve(*, user, booking_id: int, message: str) -> Booking:
+def _accept_reserve(*, user: User, booking_id: int, message: str) -> Booking:
     booking = lock_booking_with_coach(booking_id)
     require_coach(booking, user)
     require_status(booking, Booking.Status.REQUESTED, action="accepted")
@@ -82,14 +87,14 @@ def _accept_undo(booking_id: int) -> str:
     return booking.status
 
 
-def booking_decline(*, user, booking_id: int, message: str = "") -> Booking:
+def booking_decline(*, user: User, booking_id: int, message: str = "") -> Booking:
     booking = _decline(user=user, booking_id=booking_id, message=message)
     void_payment(booking, "declined by coach")
     return booking
 
 
 @transaction.atomic
-def _decline(*, user, booking_id: int, message: str) -> Booking:
+def _decline(*, user: User, booking_id: int, message: str) -> Booking:
     booking = lock_booking_with_coach(booking_id)
     require_coach(booking, user)
     require_status(

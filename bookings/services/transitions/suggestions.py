@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -28,10 +29,14 @@ from bookings.services.transitions.common import (
     void_payment,
 )
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
 # --- client answers a suggestion --------------------------------------------------------------
 
 
-def booking_pick_suggestion(*, user, booking_id: int, suggestion_id: int) -> Booking:
+def booking_pick_suggestion(*, user: User, booking_id: int, suggestion_id: int) -> Booking:
     booking, previous_total = _pick(user=user, booking_id=booking_id, suggestion_id=suggestion_id)
     try:
         capture_payment(booking)
@@ -44,7 +49,7 @@ def booking_pick_suggestion(*, user, booking_id: int, suggestion_id: int) -> Boo
 
 
 @transaction.atomic(durable=True)  # its caller calls Stripe next: no outer lock
-def _pick(*, user, booking_id: int, suggestion_id: int) -> tuple[Booking, Decimal]:
+def _pick(*, user: User, booking_id: int, suggestion_id: int) -> tuple[Booking, Decimal]:
     booking = lock_booking_with_coach(booking_id)
     require_client(booking, user)
     selectors.require_not_blocked(user, booking.coach)
@@ -98,14 +103,14 @@ def _pick_undo(booking_id: int) -> None:
     booking.save()
 
 
-def booking_decline_suggestion(*, user, booking_id: int, message: str = "") -> Booking:
+def booking_decline_suggestion(*, user: User, booking_id: int, message: str = "") -> Booking:
     booking = _decline_suggestion(user=user, booking_id=booking_id, message=message)
     void_payment(booking, "suggestion declined by client")
     return booking
 
 
 @transaction.atomic
-def _decline_suggestion(*, user, booking_id: int, message: str) -> Booking:
+def _decline_suggestion(*, user: User, booking_id: int, message: str) -> Booking:
     booking = lock_booking_with_coach(booking_id)
     require_client(booking, user)
     require_status(booking, Booking.Status.TIME_SUGGESTED, action="declined")
@@ -121,7 +126,7 @@ def _decline_suggestion(*, user, booking_id: int, message: str) -> Booking:
     return booking
 
 
-def booking_withdraw(*, user, booking_id: int, message: str = "") -> Booking:
+def booking_withdraw(*, user: User, booking_id: int, message: str = "") -> Booking:
     """The client takes back a pending request (POST /bookings/<id>/withdraw/): the time goes
     back on the calendar, the coach is told, and after commit the card authorization is
     cancelled at Stripe (never captured). Racing the coach's accept, exactly one wins: both
@@ -134,7 +139,7 @@ def booking_withdraw(*, user, booking_id: int, message: str = "") -> Booking:
 
 
 @transaction.atomic(durable=True)  # its caller calls Stripe next: no outer lock
-def _withdraw(*, user, booking_id: int, message: str) -> Booking:
+def _withdraw(*, user: User, booking_id: int, message: str) -> Booking:
     booking = lock_booking_with_coach(booking_id)
     require_client(booking, user)
     if booking.status in (Booking.Status.CONFIRMED, Booking.Status.COMPLETED):
