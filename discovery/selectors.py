@@ -1,6 +1,7 @@
 """Reads for coach profiles and global search. Visibility in one place: drafts, cancelled or
 ended webinars, inactive session types, unlisted coaches and anyone on the other side of a
-block with the viewer never appear. PostgreSQL: full-text (SearchVector/SearchRank, GIN
+block with the viewer never appear, nor suspended, banned or hidden coaches
+(accounts.suspension.shown_in_search_q). PostgreSQL: full-text (SearchVector/SearchRank, GIN
 indexes from migration 0001) with a trigram word-similarity fallback for typos; other
 databases: icontains. Every list is a fixed number of queries whatever the data size."""
 
@@ -27,6 +28,7 @@ from django.utils import timezone
 
 from accounts import blocks
 from accounts.models import Coach
+from accounts.suspension import shown_in_search, shown_in_search_q
 from bookings.models import Booking, SessionType
 from discovery import search_vectors
 from webinars.models import Webinar, WebinarSlot
@@ -51,13 +53,16 @@ def is_postgres() -> bool:
 
 
 def visible_coaches(viewer) -> QuerySet[Coach]:
-    qs = Coach.objects.filter(is_listed=True, user__is_active=True).select_related("user")
+    qs = Coach.objects.filter(
+        shown_in_search_q("user__"), is_listed=True, user__is_active=True
+    ).select_related("user")
     return blocks.hide_blocked(qs, viewer, user_field="user")
 
 
 def visible_webinars(viewer, *, now: dt.datetime) -> QuerySet[Webinar]:
     not_ended = WebinarSlot.objects.filter(end__gt=now).values("webinar_id")
     qs = Webinar.objects.filter(
+        shown_in_search_q("coach__user__", at=now),
         status__in=Webinar.BOOKABLE_STATUSES,
         pk__in=not_ended,
         coach__is_listed=True,
@@ -77,7 +82,10 @@ def _session_price() -> ExpressionWrapper:
 
 def visible_session_types(viewer) -> QuerySet[SessionType]:
     qs = SessionType.objects.filter(
-        is_active=True, coach__is_listed=True, coach__user__is_active=True
+        shown_in_search_q("coach__user__"),
+        is_active=True,
+        coach__is_listed=True,
+        coach__user__is_active=True,
     ).select_related("coach__user")
     return blocks.hide_blocked(qs, viewer, user_field="coach__user").annotate(
         base_price=_session_price()
@@ -114,7 +122,11 @@ def visible_coach(*, viewer, slug: str | None = None, coach_id: int | None = Non
     if coach is None:
         raise Http404
     is_owner = getattr(viewer, "pk", None) == coach.user_id
-    if not is_owner and (not coach.is_listed or blocks.is_blocked_between(viewer, coach.user)):
+    if not is_owner and (
+        not coach.is_listed
+        or not shown_in_search(coach.user)  # suspended, banned or hidden (accounts.suspension)
+        or blocks.is_blocked_between(viewer, coach.user)
+    ):
         raise Http404
     return coach
 

@@ -66,3 +66,7 @@ class NotificationType(models.TextChoices):
     PASSWORD_RESET = "password_reset", "Password reset link"
     PASSWORD_CHANGED = "password_changed", "Password changed"
     EMAIL_CHANGED = "email_changed", "Email address changed"
+    # Sanctions (accounts.suspension, issue 18): moderation, the trust score or staff
+    ACCOUNT_WARNING = "account_warning", "Warning about your account"
+    ACCOUNT_SUSPENDED = "account_suspended", "Your account is suspended"
+    ACCOUNT_RESTORED = "account_restored", "Your account is restored"

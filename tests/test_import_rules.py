@@ -6,6 +6,10 @@ plug into the lower layers through registries filled in their AppConfig.ready (f
 `payments.handlers.register_purpose`, `notifications.live_fragments.register_live_renderers`);
 pages that combine both domains are composed one level up (`core`).
 
+`trust` (trust score) is the top level: it may import every app, and no app imports it (its
+hooks go the other way: it connects to accounts.suspension's signals, and facts from other
+apps are registered in trust/facts.py).
+
 A failure names the importing module, the line and the imported module.
 """
 
@@ -70,6 +74,24 @@ def violations(rules: dict[str, tuple[str, ...]] = FORBIDDEN, root: Path = ROOT)
 def test_lower_layers_import_no_domain_app_and_domains_do_not_import_each_other():
     found = violations()
     assert not found, "Layering rule broken (see this module's docstring):\n" + "\n".join(found)
+
+
+TOP_LEVEL_APPS = ("trust",)
+
+
+def _project_apps(root: Path = ROOT) -> list[str]:
+    return sorted(
+        path.parent.name
+        for path in root.glob("*/apps.py")
+        if path.parent.name not in TOP_LEVEL_APPS
+    ) + ["config"]
+
+
+def test_no_app_imports_the_top_level_trust_app():
+    rules = dict.fromkeys(_project_apps(), TOP_LEVEL_APPS)
+    assert "accounts" in rules and "bookings" in rules
+    found = violations(rules)
+    assert not found, "Only the top level imports trust:\n" + "\n".join(found)
 
 
 def test_the_check_sees_imports_inside_functions_and_model_lookups(tmp_path):
