@@ -59,7 +59,7 @@ def payment_method_save(*, user: User, setup_intent_id: str) -> SavedCard:
         raise PaymentNotFound("We could not find that card setup.", code="setup_not_found")
     if setup_intent.get("status") != "succeeded":
         raise PaymentError("The card could not be saved. Please try again.", code="setup_failed")
-    payment_method_id = finalize._id_of(setup_intent.get("payment_method"))
+    payment_method_id = finalize.stripe_id_of(setup_intent.get("payment_method"))
     card = gateway.payment_method_retrieve(payment_method_id)
     if card.get("customer") != customer_id:
         card = gateway.payment_method_attach(

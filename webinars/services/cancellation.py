@@ -27,7 +27,7 @@ from webinars.errors import (
 from webinars.models import Registration, Webinar
 from webinars.services.seats import (
     LIVE,
-    _cancel_payment_after_commit,
+    cancel_payment_after_commit,
     live_panels_push,
     webinar_starts_at,
 )
@@ -150,7 +150,7 @@ def _end_for_cancellation(registration, payment, now, result: CancelResult) -> _
         registration.status = Registration.Status.CANCELLED
         result.released_holds += 1
         if registration.payment_id:
-            _cancel_payment_after_commit(registration.payment_id, "webinar cancelled")
+            cancel_payment_after_commit(registration.payment_id, "webinar cancelled")
     elif payment is not None and payment.status in (
         Payment.Status.COMPLETED,
         Payment.Status.PARTIALLY_REFUNDED,

@@ -294,7 +294,7 @@ def registration_release(
     registration.ended_at = timezone.now()
     registration.save(update_fields=["status", "ended_at", "updated_at"])
     if registration.payment_id:
-        _cancel_payment_after_commit(registration.payment_id, "seat released")
+        cancel_payment_after_commit(registration.payment_id, "seat released")
     live_panels_push(webinar.pk, registration.pk)
     from webinars.services.waitlist import seats_offer
 
@@ -372,7 +372,7 @@ def _cancel_payment_now(payment_id: int, reason: str) -> None:
         logger.exception("could not queue the cancellation of payment %s", payment_id)
 
 
-def _cancel_payment_after_commit(payment_id: int, reason: str) -> None:
+def cancel_payment_after_commit(payment_id: int, reason: str) -> None:
     from core.oncommit import enqueue_on_commit
     from payments.tasks import cancel_payment
 

@@ -38,7 +38,7 @@ from webinars.errors import (
 from webinars.models import Registration, WaitlistEntry, Webinar
 from webinars.services.seats import (
     LIVE,
-    _cancel_payment_after_commit,
+    cancel_payment_after_commit,
     check_not_suspended,
     expire_stale_holds,
     live_panels_push,
@@ -104,7 +104,7 @@ def waitlist_leave(*, webinar_id: int, user: User, now: datetime | None = None) 
             registration.ended_at = now
             registration.save(update_fields=["status", "ended_at", "updated_at"])
             if registration.payment_id:
-                _cancel_payment_after_commit(registration.payment_id, "waitlist offer declined")
+                cancel_payment_after_commit(registration.payment_id, "waitlist offer declined")
             live_panels_push(None, registration.pk)
     entry.status = WaitlistEntry.Status.LEFT
     entry.ended_at = now
@@ -231,7 +231,7 @@ def _settle_offers(webinar: Webinar, now: datetime) -> None:
         if registration.status == Registration.Status.EXPIRED and registration.payment_id:
             # The offer ran out while a payment was open: cancel it, so a late payment cannot
             # charge for a seat that now goes to the next person.
-            _cancel_payment_after_commit(registration.payment_id, "waitlist offer expired")
+            cancel_payment_after_commit(registration.payment_id, "waitlist offer expired")
 
 
 def waitlist_mark_booked(*, webinar: Webinar, user_id: int, now: datetime) -> None:
