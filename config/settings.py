@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "launch",
     "discovery",
     "trust",  # top level: imports every app, imported by none
+    "reviews",
 ]
 
 MIDDLEWARE = [

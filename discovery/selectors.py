@@ -31,6 +31,7 @@ from accounts.models import Coach
 from accounts.suspension import shown_in_search, shown_in_search_q
 from bookings.models import Booking, SessionType
 from discovery import search_vectors
+from reviews.selectors import average_rating_subquery
 from webinars.models import Webinar, WebinarSlot
 from webinars.selectors import with_counts
 
@@ -322,7 +323,16 @@ def _querysets(text: str, f: Filters, viewer, now) -> dict[str, QuerySet]:
         "session_type": lambda: _session_types(text, f, viewer),
         "booking": lambda: _bookings(text, f, viewer),
     }
-    return {kind: builders[kind]().order_by("-rank", "pk") for kind in f.kinds}
+    querysets = {kind: builders[kind]().order_by("-rank", "pk") for kind in f.kinds}
+    if "coach" in querysets:
+        # Equal rank: the better-rated coach first (shown reviews only; unrated last). One
+        # correlated subquery in the same SELECT: the query count does not change.
+        querysets["coach"] = (
+            querysets["coach"]
+            .annotate(avg_rating=average_rating_subquery("pk"))
+            .order_by("-rank", F("avg_rating").desc(nulls_last=True), "pk")
+        )
+    return querysets
 
 
 def _name(user) -> str:
@@ -338,7 +348,7 @@ def _result(kind: str, obj) -> Result:
             obj.get_absolute_url(),
             _snippet(obj.headline or obj.bio),
             obj.rank,
-            {"coach": obj},
+            {"coach": obj, "avg_rating": obj.avg_rating},
         )
     if kind == "webinar":
         return Result(
@@ -409,7 +419,7 @@ def search(
         _result(kind, obj) for kind, qs in querysets.items() if counts[kind] for obj in qs[:window]
     ]
     order = {kind: i for i, kind in enumerate(KINDS)}
-    merged.sort(key=lambda r: (-r.rank, order[r.kind], r.id))
+    merged.sort(key=lambda r: (-r.rank, order[r.kind], -(r.extra.get("avg_rating") or 0), r.id))
     return SearchPage(merged[window - PAGE_SIZE : window], total, page, num_pages, counts)
 
 

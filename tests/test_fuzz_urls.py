@@ -38,6 +38,7 @@ NUL = "x\x00y"
 # Every parameter name the views read (grep GET/POST/data .get); each variant sets all of them.
 PARAMS = (
     "amount",
+    "booking",
     "booking_id",
     "client_secret",
     "coach",
@@ -65,8 +66,11 @@ PARAMS = (
     "payment_method_id",
     "purpose",
     "q",
+    "rating",
     "reason",
+    "registration",
     "registration_id",
+    "reply_text",
     "role",
     "selected",
     "session_type",
@@ -74,6 +78,8 @@ PARAMS = (
     "start_time",
     "status",
     "suggestion",
+    "target",
+    "text",
     "times",
     "timezone",
     "title",
@@ -176,6 +182,9 @@ def world(localstripe):
     RegistrationFactory(webinar=webinar, user=client_user)
     other = UserFactory()
     Block.objects.create(blocker=other, blocked=client_user)
+    from reviews.tests.factories import ReviewFactory
+
+    review = ReviewFactory(coach=coach, author=client_user)
     ids = {
         "coach_id": coach.pk,
         "webinar_id": webinar.pk,
@@ -186,6 +195,7 @@ def world(localstripe):
         "connection_id": 1,
         "material_id": 1,
         "notification_id": 1,
+        "review_id": review.pk,
         "object_id": booking.pk,
         "content_type_id": 1,
         "app_label": "bookings",

@@ -4,7 +4,8 @@ Lower layers never import a domain app: `payments`, `notifications` and `account
 neither `webinars` nor `bookings`; the two domain apps do not import each other. Domain apps
 plug into the lower layers through registries filled in their AppConfig.ready (for example
 `payments.handlers.register_purpose`, `notifications.live_fragments.register_live_renderers`);
-pages that combine both domains are composed one level up (`core`).
+pages that combine both domains are composed one level up (`core`). `reviews` sits above both
+domains (it reads bookings and registrations): nothing below it imports it; `discovery` may.
 
 `trust` (trust score) is the top level: it may import every app, and no app imports it (its
 hooks go the other way: it connects to accounts.suspension's signals, and facts from other
@@ -24,11 +25,11 @@ DOMAIN_APPS = ("webinars", "bookings")
 
 # app -> apps it must not import (the app's own tests and migrations are not checked)
 FORBIDDEN = {
-    "payments": DOMAIN_APPS,
-    "notifications": DOMAIN_APPS,
-    "accounts": DOMAIN_APPS,
-    "webinars": ("bookings",),
-    "bookings": ("webinars",),
+    "payments": (*DOMAIN_APPS, "reviews"),
+    "notifications": (*DOMAIN_APPS, "reviews"),
+    "accounts": (*DOMAIN_APPS, "reviews"),
+    "webinars": ("bookings", "reviews"),
+    "bookings": ("webinars", "reviews"),
 }
 
 
