@@ -13,7 +13,7 @@ ci:
 bootstrap:
 	./scripts/bootstrap
 lint: bootstrap
-	.venv/bin/ruff check . && .venv/bin/ruff format --check .
+	.venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/mypy .
 format: bootstrap
 	.venv/bin/ruff format . && .venv/bin/ruff check --fix .
 # Re-resolve the locks (with hashes) from requirements.in / requirements-dev.in after changing a

@@ -9,7 +9,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 
 from bookings.errors import BookingError, InvalidDiscountCode, TooManyAttempts
-from core.http import safe_next, wants_json  # noqa: F401  (re-exported for the bookings views)
+from core.http import json_error, safe_next, wants_json  # noqa: F401  (re-exported for the views)
 from core.throttle import Throttle
 
 # Discount codes are guessable words: 20 wrong ones in 10 minutes per signed-in client and per
@@ -90,10 +90,7 @@ def parse_date(value, default: dt.date, *, strict: bool = True) -> dt.date:
 
 
 def error_json(exc: BookingError) -> JsonResponse:
-    body = {"message": exc.message, "code": exc.code}
-    if exc.field:
-        body["field"] = exc.field
-    return with_retry_after(JsonResponse(body, status=exc.status_code), exc)
+    return json_error(exc)
 
 
 def with_retry_after(response, exc: Exception):

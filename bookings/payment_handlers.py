@@ -20,7 +20,6 @@ from core.oncommit import enqueue_on_commit
 from notifications.live import booking_changed
 
 logger = logging.getLogger(__name__)
-S = Booking.Status
 
 
 def _booking_for(payment, intent) -> Booking | None:
@@ -52,26 +51,29 @@ def on_succeeded(payment, intent) -> None:
     if booking is None:
         return
     now = timezone.now()
-    if booking.status in (S.CONFIRMED, S.COMPLETED):
+    if booking.status in (Booking.Status.CONFIRMED, Booking.Status.COMPLETED):
         booking.save(update_fields=["payment", "updated_at"])
         return
-    if booking.status in (S.CANCELLED_BY_CLIENT, S.CANCELLED_BY_COACH):
+    if booking.status in (Booking.Status.CANCELLED_BY_CLIENT, Booking.Status.CANCELLED_BY_COACH):
         # Accepted, then cancelled while Stripe captured: the money was owed, and the
         # cancellation already decided what goes back (booking.refund_amount, by policy).
         booking.save(update_fields=["payment", "updated_at"])
         _settle_after_commit(booking)
         return
-    was_expired = booking.status == S.EXPIRED
+    was_expired = booking.status == Booking.Status.EXPIRED
     if (
         was_expired
         and booking.booking_type == Booking.Type.FIRM
         and rereserve_for_late_payment(booking, now)
     ):
         booking.status = (
-            S.PAYMENT_PENDING
+            Booking.Status.PAYMENT_PENDING
         )  # paid after the hold ran out, and the time is still free
-    if booking.status == S.PAYMENT_PENDING and booking.booking_type == Booking.Type.FIRM:
-        booking.status = S.CONFIRMED
+    if (
+        booking.status == Booking.Status.PAYMENT_PENDING
+        and booking.booking_type == Booking.Type.FIRM
+    ):
+        booking.status = Booking.Status.CONFIRMED
         booking.confirmed_at = now
         booking.hold_expires_at = None
         booking.save()
@@ -104,14 +106,18 @@ def on_authorized(payment, intent) -> None:
     if booking is None:
         return
     now = timezone.now()
-    if booking.status == S.EXPIRED and rereserve_for_late_payment(booking, now):
-        booking.status = S.PAYMENT_PENDING
-    if booking.status != S.PAYMENT_PENDING:
-        if booking.status not in (S.REQUESTED, S.TIME_SUGGESTED, S.CONFIRMED):
+    if booking.status == Booking.Status.EXPIRED and rereserve_for_late_payment(booking, now):
+        booking.status = Booking.Status.PAYMENT_PENDING
+    if booking.status != Booking.Status.PAYMENT_PENDING:
+        if booking.status not in (
+            Booking.Status.REQUESTED,
+            Booking.Status.TIME_SUGGESTED,
+            Booking.Status.CONFIRMED,
+        ):
             booking.save(update_fields=["payment", "updated_at"])
             _give_back(payment, booking, "authorization for a booking that is no longer open")
         return
-    booking.status = S.REQUESTED
+    booking.status = Booking.Status.REQUESTED
     booking.hold_expires_at = None
     booking.save()
     booking_event(booking, "requested")
@@ -124,7 +130,7 @@ def on_failed(payment, intent) -> None:
     from notifications.types import NotificationType
 
     booking = _booking_for(payment, intent)
-    if booking is None or booking.status != S.PAYMENT_PENDING:
+    if booking is None or booking.status != Booking.Status.PAYMENT_PENDING:
         return  # nothing the client can still pay for
     booking.save(update_fields=["payment", "updated_at"])
     notify(

@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "core.htmx.HtmxVaryMiddleware",  # Vary: HX-Request where a view branched on request.htmx
     "accounts.middleware.UserTimezoneMiddleware",
     # Before launch (SITE_LAUNCHED=false) only the public pages answer; after auth (staff pass).
     "launch.middleware.LaunchGateMiddleware",

@@ -4,34 +4,27 @@ core above the two domains (issue 16)."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from core import launchpad, mission_control
-
-
-def _coach_or_403(request):
-    coach = getattr(request.user, "coach_profile", None)
-    if coach is None:
-        raise PermissionDenied("This page is for coaches.")
-    return coach
+from core.decorators import coach_required
 
 
 @require_GET
 @login_required
-def coach_dashboard(request):
-    coach = _coach_or_403(request)
+@coach_required
+def coach_dashboard(request, coach):
     widgets = mission_control.mission_control(coach, now=timezone.now())
     return render(request, "core/mission_control.html", {"coach": coach, "widgets": widgets})
 
 
 @require_POST
 @login_required
-def coach_dashboard_layout(request):
+@coach_required
+def coach_dashboard_layout(request, coach):
     """One button press: `move=<action>:<widget key>` (up, down, hide, show)."""
-    coach = _coach_or_403(request)
     action, _, key = request.POST.get("move", "").partition(":")
     mission_control.dashboard_layout_change(coach=coach, key=key[:50], action=action[:10])
     return redirect(f"{request.build_absolute_uri('/coach/dashboard/')}#widget-{key[:50]}")

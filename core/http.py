@@ -49,6 +49,17 @@ def json_body(request, *, invalid: Exception | None = None) -> dict | None:
 
 def json_error(exc) -> JsonResponse:
     """A core.errors.DomainError as the JSON answer the views give: `{"message", "code"}` with
-    the error's status code."""
+    the error's status code; `code` only when the error has one, `field` when it names the
+    input at fault, and `Retry-After` on a "busy, try again" error (core.locking)."""
     message = getattr(exc, "message", "") or exc.default_message
-    return JsonResponse({"message": message, "code": exc.code}, status=exc.status_code)
+    body = {"message": message}
+    if exc.code:
+        body["code"] = exc.code
+    field = getattr(exc, "field", None)
+    if field:
+        body["field"] = field
+    response = JsonResponse(body, status=exc.status_code)
+    retry_after = getattr(exc, "retry_after", None)
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.decorators import coach_required
 from core.http import safe_next
 from invoicing import selectors
 from invoicing.errors import ContestNotAllowed
@@ -89,13 +90,6 @@ def billing_details(request):
     return render(request, "invoicing/billing_details.html", {"form": form}, status=status)
 
 
-def _coach(request):
-    coach = getattr(request.user, "coach_profile", None)
-    if coach is None:
-        raise Http404("This page is for coaches.")
-    return coach
-
-
 def self_billing_context(coach, form=None) -> dict:
     """Context of the partial `invoicing/_self_billing_agreement.html` (the payouts page
     includes it with this context)."""
@@ -108,15 +102,15 @@ def self_billing_context(coach, form=None) -> dict:
 
 @login_required
 @require_GET
-def self_billing(request):
-    coach = _coach(request)
+@coach_required(denied=Http404)
+def self_billing(request, coach):
     return render(request, "invoicing/self_billing.html", self_billing_context(coach))
 
 
 @login_required
 @require_POST
-def self_billing_accept(request):
-    coach = _coach(request)
+@coach_required(denied=Http404)
+def self_billing_accept(request, coach):
     form = SelfBillingAcceptForm(request.POST)
     if not form.is_valid():
         return render(

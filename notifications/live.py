@@ -181,7 +181,7 @@ def render_bell(*, user_id: int, oob: bool) -> str:
     from notifications.selectors import unread_count
 
     return render_to_string(
-        "includes/notifications_bell.html",
+        "notifications/bell.html",
         {"unread_count": unread_count(user_id=user_id), "oob": oob},
     )
 

@@ -77,7 +77,7 @@ def succeeded(*, intent: dict) -> Payment | None:
     payment.amount_captured = charged
     payment.status = Payment.Status.COMPLETED
     payment.stripe_charge_id = charge_id_of(intent) or payment.stripe_charge_id
-    payment.stripe_payment_method_id = _id_of(intent.get("payment_method")) or (
+    payment.stripe_payment_method_id = stripe_id_of(intent.get("payment_method")) or (
         payment.stripe_payment_method_id
     )
     payment.completed_at = timezone.now()
@@ -167,7 +167,7 @@ def authorized(*, intent: dict) -> Payment | None:
         return payment
     payment.authorized_at = timezone.now()
     payment.status = Payment.Status.PROCESSING
-    payment.stripe_payment_method_id = _id_of(intent.get("payment_method")) or (
+    payment.stripe_payment_method_id = stripe_id_of(intent.get("payment_method")) or (
         payment.stripe_payment_method_id
     )
     payment.error_code = payment.error_message = payment.decline_code = ""
@@ -287,7 +287,7 @@ def _succeeded_without_record(intent: dict) -> Payment | None:
     return payment
 
 
-def _id_of(value) -> str:
+def stripe_id_of(value) -> str:
     if isinstance(value, dict):
         return value.get("id", "")
     return value or ""

@@ -2,10 +2,12 @@
 
 With STRIPE_API_BASE set (local mode) the SDK is pointed at localstripe on 127.0.0.1; in
 production it talks to api.stripe.com. Every write carries an idempotency key. SDK errors are
-translated into payments.errors so callers never see Stripe's exception classes, and results
-are plain dicts (`StripeObject.to_dict()`), so callers index them the same way whether they
-came from the API, a webhook payload or a test. Never call this while holding a database row
-lock (see STYLE.md).
+translated into payments.errors so callers never see Stripe's exception classes. Payment
+intents and refunds come back as small frozen results (`IntentResult`, `RefundResult`) whose
+fields callers read by name; each keeps the Stripe object as a plain dict in `raw`, the shape
+webhook payloads have, for `payments.finalize` and the purpose handlers that take either. The
+other calls return plain dicts (`StripeObject.to_dict()`). Never call this while holding a
+database row lock (see STYLE.md).
 
 localstripe quirks handled here (see DESIGN.md "Stripe offline"): it cannot take
 `confirm(payment_method=...)`, so confirmation is update-then-confirm; refunds carry their
@@ -15,6 +17,8 @@ reason in metadata (it rejects `reason`); `latest_charge` comes embedded instead
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
@@ -65,7 +69,7 @@ def _error_message(exc: stripe.StripeError) -> str:
     return str((body.get("error") or {}).get("message") or "")
 
 
-def _call(fn, *args, **kwargs) -> dict:
+def stripe_call(fn, *args, **kwargs) -> dict:
     try:
         result = fn(*args, **kwargs)
     except stripe.StripeError as exc:
@@ -74,7 +78,7 @@ def _call(fn, *args, **kwargs) -> dict:
     return result.to_dict() if hasattr(result, "to_dict") else result
 
 
-def charge_id_of(intent: dict) -> str:
+def charge_id_of(intent: Mapping[str, Any]) -> str:
     """The intent's latest charge id (Stripe sends an id, localstripe the embedded charge)."""
     charge = intent.get("latest_charge")
     if isinstance(charge, dict):
@@ -82,11 +86,90 @@ def charge_id_of(intent: dict) -> str:
     return charge or ""
 
 
+# --- typed results ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PaymentErrorInfo:
+    """Why Stripe refused the last attempt of an intent (`last_payment_error`)."""
+
+    code: str
+    message: str
+    decline_code: str
+
+
+@dataclass(frozen=True)
+class IntentResult:
+    """A payment intent as Stripe answered it. `raw` is the Stripe object (a dict)."""
+
+    id: str
+    status: str
+    client_secret: str
+    amount_minor: int
+    amount_received_minor: int
+    currency: str
+    capture_method: str
+    customer_id: str
+    latest_charge_id: str
+    metadata: Mapping[str, str]
+    last_payment_error: PaymentErrorInfo | None
+    raw: Mapping[str, Any]
+
+    @classmethod
+    def from_stripe(cls, obj: Mapping[str, Any]) -> IntentResult:
+        error = obj.get("last_payment_error") or None
+        return cls(
+            id=obj.get("id") or "",
+            status=obj.get("status") or "",
+            client_secret=obj.get("client_secret") or "",
+            amount_minor=int(obj.get("amount") or 0),
+            amount_received_minor=int(obj.get("amount_received") or 0),
+            currency=obj.get("currency") or "",
+            capture_method=obj.get("capture_method") or "",
+            customer_id=obj.get("customer") or "",
+            latest_charge_id=charge_id_of(obj),
+            metadata=dict(obj.get("metadata") or {}),
+            last_payment_error=(
+                PaymentErrorInfo(
+                    code=error.get("code") or "",
+                    message=error.get("message") or "",
+                    decline_code=error.get("decline_code") or "",
+                )
+                if error
+                else None
+            ),
+            raw=obj,
+        )
+
+
+@dataclass(frozen=True)
+class RefundResult:
+    """A refund as Stripe answered it. `raw` is the Stripe object (a dict)."""
+
+    id: str
+    status: str
+    amount_minor: int
+    currency: str
+    payment_intent_id: str
+    raw: Mapping[str, Any]
+
+    @classmethod
+    def from_stripe(cls, obj: Mapping[str, Any]) -> RefundResult:
+        return cls(
+            id=obj.get("id") or "",
+            status=obj.get("status") or "",
+            amount_minor=int(obj.get("amount") or 0),
+            currency=obj.get("currency") or "",
+            payment_intent_id=obj.get("payment_intent") or "",
+            raw=obj,
+        )
+
+
 # --- customers and cards ----------------------------------------------------------------------
 
 
 def customer_create(*, email: str, name: str, user_id: int, idempotency_key: str) -> dict:
-    return _call(
+    return stripe_call(
         client().v1.customers.create,
         params={"email": email, "name": name, "metadata": {"user_id": str(user_id)}},
         options={"idempotency_key": idempotency_key},
@@ -97,7 +180,7 @@ def customer_default_payment_method_set(
     *, customer_id: str, payment_method_id: str, idempotency_key: str
 ) -> dict:
     """Set (or with "" clear) the customer's invoice_settings.default_payment_method."""
-    return _call(
+    return stripe_call(
         client().v1.customers.update,
         customer_id,
         params={"invoice_settings": {"default_payment_method": payment_method_id}},
@@ -106,18 +189,18 @@ def customer_default_payment_method_set(
 
 
 def payment_method_list(*, customer_id: str) -> list[dict]:
-    result = _call(
+    result = stripe_call(
         client().v1.payment_methods.list, params={"customer": customer_id, "type": "card"}
     )
     return list(result.get("data", []))
 
 
 def payment_method_retrieve(payment_method_id: str) -> dict:
-    return _call(client().v1.payment_methods.retrieve, payment_method_id)
+    return stripe_call(client().v1.payment_methods.retrieve, payment_method_id)
 
 
 def payment_method_attach(*, payment_method_id: str, customer_id: str, idempotency_key: str):
-    return _call(
+    return stripe_call(
         client().v1.payment_methods.attach,
         payment_method_id,
         params={"customer": customer_id},
@@ -126,7 +209,7 @@ def payment_method_attach(*, payment_method_id: str, customer_id: str, idempoten
 
 
 def payment_method_detach(*, payment_method_id: str, idempotency_key: str) -> dict:
-    return _call(
+    return stripe_call(
         client().v1.payment_methods.detach,
         payment_method_id,
         options={"idempotency_key": idempotency_key},
@@ -134,7 +217,7 @@ def payment_method_detach(*, payment_method_id: str, idempotency_key: str) -> di
 
 
 def setup_intent_create(*, customer_id: str, idempotency_key: str) -> dict:
-    return _call(
+    return stripe_call(
         client().v1.setup_intents.create,
         params={"customer": customer_id, "usage": "off_session", "payment_method_types": ["card"]},
         options={"idempotency_key": idempotency_key},
@@ -142,7 +225,7 @@ def setup_intent_create(*, customer_id: str, idempotency_key: str) -> dict:
 
 
 def setup_intent_retrieve(setup_intent_id: str) -> dict:
-    return _call(client().v1.setup_intents.retrieve, setup_intent_id)
+    return stripe_call(client().v1.setup_intents.retrieve, setup_intent_id)
 
 
 # --- payment intents --------------------------------------------------------------------------
@@ -157,8 +240,8 @@ def payment_intent_create(
     idempotency_key: str,
     capture_method: str = "automatic",
     transfer_group: str = "",
-) -> dict:
-    params = {
+) -> IntentResult:
+    params: dict[str, Any] = {
         "amount": to_minor_units(amount, currency),
         "currency": currency.lower(),
         "customer": customer_id,
@@ -168,78 +251,90 @@ def payment_intent_create(
     }
     if transfer_group:  # separate charges and transfers: the coach's transfer joins this group
         params["transfer_group"] = transfer_group
-    return _call(
-        client().v1.payment_intents.create,
-        params=params,
-        options={"idempotency_key": idempotency_key},
+    return IntentResult.from_stripe(
+        stripe_call(
+            client().v1.payment_intents.create,
+            params=params,
+            options={"idempotency_key": idempotency_key},
+        )
     )
 
 
-def payment_intent_retrieve(payment_intent_id: str) -> dict:
-    return _call(client().v1.payment_intents.retrieve, payment_intent_id)
+def payment_intent_retrieve(payment_intent_id: str) -> IntentResult:
+    return IntentResult.from_stripe(
+        stripe_call(client().v1.payment_intents.retrieve, payment_intent_id)
+    )
 
 
 def payment_intent_confirm_with(
     *, payment_intent_id: str, payment_method_id: str, idempotency_key: str
-) -> dict:
+) -> IntentResult:
     """Attach the card, then confirm (two calls: localstripe rejects
     `confirm(payment_method=...)`; real Stripe accepts both forms)."""
-    _call(
+    stripe_call(
         client().v1.payment_intents.update,
         payment_intent_id,
         params={"payment_method": payment_method_id},
         options={"idempotency_key": f"{idempotency_key}-update"},
     )
-    return _call(
-        client().v1.payment_intents.confirm,
-        payment_intent_id,
-        options={"idempotency_key": f"{idempotency_key}-confirm"},
+    return IntentResult.from_stripe(
+        stripe_call(
+            client().v1.payment_intents.confirm,
+            payment_intent_id,
+            options={"idempotency_key": f"{idempotency_key}-confirm"},
+        )
     )
 
 
-def payment_intent_cancel(*, payment_intent_id: str, idempotency_key: str) -> dict:
-    return _call(
-        client().v1.payment_intents.cancel,
-        payment_intent_id,
-        options={"idempotency_key": idempotency_key},
+def payment_intent_cancel(*, payment_intent_id: str, idempotency_key: str) -> IntentResult:
+    return IntentResult.from_stripe(
+        stripe_call(
+            client().v1.payment_intents.cancel,
+            payment_intent_id,
+            options={"idempotency_key": idempotency_key},
+        )
     )
 
 
 def payment_intent_capture(
     *, payment_intent_id: str, amount_minor: int | None, idempotency_key: str
-) -> dict:
+) -> IntentResult:
     params = {"amount_to_capture": amount_minor} if amount_minor is not None else {}
-    return _call(
-        client().v1.payment_intents.capture,
-        payment_intent_id,
-        params=params,
-        options={"idempotency_key": idempotency_key},
+    return IntentResult.from_stripe(
+        stripe_call(
+            client().v1.payment_intents.capture,
+            payment_intent_id,
+            params=params,
+            options={"idempotency_key": idempotency_key},
+        )
     )
 
 
 def refund_create(
     *, payment_intent_id: str, amount: Decimal, currency: str, reason: str, idempotency_key: str
-) -> dict:
-    return _call(
-        client().v1.refunds.create,
-        params={
-            "payment_intent": payment_intent_id,
-            "amount": to_minor_units(amount, currency),
-            "metadata": {"reason": reason[:500]},
-        },
-        options={"idempotency_key": idempotency_key},
+) -> RefundResult:
+    return RefundResult.from_stripe(
+        stripe_call(
+            client().v1.refunds.create,
+            params={
+                "payment_intent": payment_intent_id,
+                "amount": to_minor_units(amount, currency),
+                "metadata": {"reason": reason[:500]},
+            },
+            options={"idempotency_key": idempotency_key},
+        )
     )
 
 
 def dispute_retrieve(dispute_id: str) -> dict:
-    return _call(client().v1.disputes.retrieve, dispute_id)
+    return stripe_call(client().v1.disputes.retrieve, dispute_id)
 
 
 def dispute_update(
     *, dispute_id: str, evidence: dict[str, str], submit: bool, idempotency_key: str
 ) -> dict:
     """Stage (`submit=False`) or submit the evidence; Stripe takes a submission once."""
-    return _call(
+    return stripe_call(
         client().v1.disputes.update,
         dispute_id,
         params={"evidence": evidence, "submit": submit},
@@ -249,7 +344,7 @@ def dispute_update(
 
 def dispute_close(*, dispute_id: str, idempotency_key: str) -> dict:
     """Accept the dispute (irreversible: it becomes `lost`)."""
-    return _call(
+    return stripe_call(
         client().v1.disputes.close, dispute_id, options={"idempotency_key": idempotency_key}
     )
 
@@ -259,7 +354,7 @@ def dispute_list(*, limit: int = 100, **filters) -> list[dict]:
     params: dict = {"limit": limit, **filters}
     found: list[dict] = []
     while True:
-        page = _call(client().v1.disputes.list, params=params)
+        page = stripe_call(client().v1.disputes.list, params=params)
         found.extend(page.get("data", []))
         if not page.get("has_more") or not page.get("data"):
             return found

@@ -60,7 +60,7 @@ def _intent_authorized(obj: dict) -> None:
 def _charge_refunded(charge: dict) -> None:
     """A refund made outside our refund service (e.g. the dashboard). Stripe sends the charge
     with its cumulative `amount_refunded`; we book the part we have not recorded yet."""
-    payment = lock_payment_by_intent(finalize._id_of(charge.get("payment_intent")))
+    payment = lock_payment_by_intent(finalize.stripe_id_of(charge.get("payment_intent")))
     if payment is None:
         return
     from payments.refunds.models import Refund
@@ -140,13 +140,15 @@ def event_apply(event: dict) -> Outcome:
         logger.error(
             "STAFF ATTENTION: webhook %s (%s) has no usable data.object", event["id"], event["type"]
         )
-        _record_failure(event, InvalidWebhook("data.object is missing or not an object with an id"))
+        event_record_failure(
+            event, InvalidWebhook("data.object is missing or not an object with an id")
+        )
         return Outcome.MALFORMED
     if handler is not None and event["type"] in INTENT_EVENTS:
         obj = _fresh_intent(obj)
     try:
         with transaction.atomic():
-            row, fresh = _claim(event)
+            row, fresh = event_claim(event)
             if not fresh:
                 return Outcome.DUPLICATE
             if handler is None:
@@ -160,7 +162,7 @@ def event_apply(event: dict) -> Outcome:
             return Outcome.IGNORED if handler is None else Outcome.PROCESSED
     except Exception as exc:
         logger.exception("webhook %s (%s) failed; Stripe will retry", event["id"], event["type"])
-        _record_failure(event, exc)
+        event_record_failure(event, exc)
         raise
 
 
@@ -168,13 +170,13 @@ def _fresh_intent(payload_intent: dict) -> dict:
     """The intent as Stripe has it now; the payload can be stale (events arrive out of order
     and late). If Stripe cannot be asked, the signed payload is the best we have."""
     try:
-        return gateway.payment_intent_retrieve(payload_intent["id"])
+        return dict(gateway.payment_intent_retrieve(payload_intent["id"]).raw)
     except PaymentError as exc:
         logger.warning("using webhook payload for %s: %s", payload_intent.get("id"), exc.message)
         return payload_intent
 
 
-def _claim(event: dict) -> tuple[WebhookEvent, bool]:
+def event_claim(event: dict) -> tuple[WebhookEvent, bool]:
     """Insert the event row (unique event id). Returns (row, True) when this delivery must be
     processed: a new event, or one whose earlier attempt failed."""
     try:
@@ -191,7 +193,7 @@ def _claim(event: dict) -> tuple[WebhookEvent, bool]:
         return row, False
 
 
-def _record_failure(event: dict, exc: Exception) -> None:
+def event_record_failure(event: dict, exc: Exception) -> None:
     try:
         with transaction.atomic():
             row, created = WebhookEvent.objects.get_or_create(

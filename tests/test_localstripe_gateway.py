@@ -29,7 +29,7 @@ def test_customer_and_payment_intent_round_trip(localstripe):
         customer_id=customer["id"],
         metadata={"registration_id": "42", "price_reason": "regular"},
         idempotency_key="registration-42",
-    )
+    ).raw
 
     stored_customer = fetch(localstripe, f"customers/{customer['id']}")
     stored_intent = fetch(localstripe, f"payment_intents/{intent['id']}")
@@ -41,7 +41,7 @@ def test_customer_and_payment_intent_round_trip(localstripe):
     assert stored_intent["metadata"]["registration_id"] == "42"
     assert stored_intent["status"] == "requires_payment_method"
     assert intent["client_secret"]
-    assert gateway.payment_intent_retrieve(intent["id"])["id"] == intent["id"]
+    assert gateway.payment_intent_retrieve(intent["id"]).id == intent["id"]
 
 
 def test_zero_decimal_currency_is_sent_in_whole_units(localstripe):
@@ -55,7 +55,7 @@ def test_zero_decimal_currency_is_sent_in_whole_units(localstripe):
         customer_id=customer["id"],
         metadata={},
         idempotency_key="jpy-1",
-    )
+    ).raw
 
     assert fetch(localstripe, f"payment_intents/{intent['id']}")["amount"] == 5000
 

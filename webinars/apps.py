@@ -36,9 +36,9 @@ class WebinarsConfig(AppConfig):
         )
         register_purpose(
             Payment.Purpose.WEBINAR_REGISTRATION,
-            on_succeeded=payment_handlers.on_payment_succeeded,
-            on_failed=payment_handlers.on_payment_failed,
-            on_refunded=payment_handlers.on_payment_refunded,
+            on_succeeded=payment_handlers.on_succeeded,
+            on_failed=payment_handlers.on_failed,
+            on_refunded=payment_handlers.on_refunded,
         )
         register_coach_permissions(
             "webinars.view_webinar",

@@ -8,12 +8,12 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.decorators import coach_required
 from webinars import selectors, services
 from webinars.errors import NotYourWebinar, WebinarInvalid
 from webinars.forms import MaterialUploadForm, SlotFormSet, WebinarEditorForm, add_service_errors
@@ -22,13 +22,6 @@ from webinars.services.editing import Edit, SlotChange
 SLOT_FIELDS = ("start", "end", "slots")
 MATERIAL_FIELDS = ("material_title", "material_file", "material_url")
 PUBLISH_FIELDS = ("price", "slots")
-
-
-def _coach_or_403(request):
-    coach = getattr(request.user, "coach_profile", None)
-    if coach is None:
-        raise PermissionDenied("This page is for coaches.")
-    return coach
 
 
 def _own_webinar_or_404(request, webinar_id: int):
@@ -70,8 +63,8 @@ def _render(request, *, webinar, form, slots, material_form, status=200):
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def webinar_new(request):
-    coach = _coach_or_403(request)
+@coach_required
+def webinar_new(request, coach):
     post = request.method == "POST"
     form = WebinarEditorForm(request.POST if post else None)
     slots = SlotFormSet(request.POST if post else None, prefix="slots")
@@ -94,8 +87,8 @@ def webinar_new(request):
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def webinar_edit(request, webinar_id: int):
-    _coach_or_403(request)
+@coach_required
+def webinar_edit(request, webinar_id: int, coach):
     webinar = _own_webinar_or_404(request, webinar_id)
     post = request.method == "POST"
     initial_slots = [
@@ -139,8 +132,8 @@ def webinar_edit(request, webinar_id: int):
 
 @require_POST
 @login_required
-def webinar_publish(request, webinar_id: int):
-    _coach_or_403(request)
+@coach_required
+def webinar_publish(request, webinar_id: int, coach):
     webinar = _own_webinar_or_404(request, webinar_id)
     service = (
         services.webinar_unpublish if "unpublish" in request.POST else services.webinar_publish

@@ -45,7 +45,7 @@ def _registration_of(payment: Payment, intent: dict | None) -> Registration | No
     return registration
 
 
-def on_payment_succeeded(payment: Payment, intent: dict) -> None:
+def on_succeeded(payment: Payment, intent: dict) -> None:
     registration = _registration_of(payment, intent)
     if registration is None:
         logger.error("STAFF ATTENTION: paid intent %s has no registration", intent.get("id"))
@@ -144,7 +144,7 @@ def _refund_late_payment(payment: Payment, registration: Registration, now) -> N
     live_panels_push(registration.webinar_id, registration.pk)
 
 
-def on_payment_failed(payment: Payment, intent: dict) -> None:
+def on_failed(payment: Payment, intent: dict) -> None:
     """Declined: no seat is given; the hold stays until it expires so the user can retry."""
     from notifications.services import notify
     from notifications.types import NotificationType
@@ -161,7 +161,7 @@ def on_payment_failed(payment: Payment, intent: dict) -> None:
     live_panels_push(None, registration.pk)  # no seat changed: only the user's panel
 
 
-def on_payment_refunded(payment: Payment, amount: Decimal) -> None:
+def on_refunded(payment: Payment, amount: Decimal) -> None:
     """Fully refunded (e.g. by staff): the seat goes back to the pool."""
     if payment.status != Payment.Status.REFUNDED:
         return

@@ -15,7 +15,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.conditional import anonymous_conditional
-from core.http import safe_next, wants_json
+from core.decorators import coach_required
+from core.http import json_error, safe_next, wants_json
 from core.pagination import paginate
 from payments.money import format_money
 from webinars import selectors, services
@@ -85,11 +86,7 @@ def webinar_register(request, webinar_id: int):
         result = services.webinar_register(webinar_id=webinar_id, user=request.user)
     except WebinarError as exc:
         if wants_json(request, html_wins=False):
-            body = {"message": exc.message, **({"code": exc.code} if exc.code else {})}
-            response = JsonResponse(body, status=exc.status_code)
-            if getattr(exc, "retry_after", None):
-                response["Retry-After"] = str(exc.retry_after)
-            return response
+            return json_error(exc)
         if request.htmx and exc.status_code != 404:
             return _panel(request, webinar_id, error=exc.message)
         if exc.status_code == 404:
@@ -157,7 +154,7 @@ def _error_answer(request, webinar_id: int, exc: WebinarError):
     """A refused waitlist or seat action: JSON with the status, the panel (htmx), or the
     page with a message."""
     if wants_json(request, html_wins=False):
-        return JsonResponse({"message": exc.message}, status=exc.status_code)
+        return json_error(exc)
     if exc.status_code == 404 and not request.htmx:
         raise Http404(exc.message)
     if request.htmx:
@@ -219,7 +216,7 @@ def seat_cancel(request, webinar_id: int):
         if exc.status_code == 404:
             raise Http404(exc.message) from exc
         if wants_json(request, html_wins=False):
-            return JsonResponse({"message": exc.message}, status=exc.status_code)
+            return json_error(exc)
         error, status = exc.message, exc.status_code
     if request.method == "POST" and not error:
         refund = preview.refund
@@ -293,17 +290,10 @@ def join(request, webinar_id: int):
     return render(request, "webinars/session_room.html", {"webinar": webinar})
 
 
-def _coach_of(request):
-    coach = getattr(request.user, "coach_profile", None)
-    if coach is None:
-        raise PermissionDenied("This page is for coaches.")
-    return coach
-
-
 @require_GET
 @login_required
-def coach_webinars(request):
-    coach = _coach_of(request)
+@coach_required
+def coach_webinars(request, coach):
     page = paginate(
         request,
         selectors.coach_webinars(coach=coach, now=timezone.now()),

@@ -229,7 +229,7 @@ def test_suspending_a_client_releases_their_open_hold_and_request(client, locals
     asked = Booking.objects.get(pk=request["booking_id"])
     assert held.status == S.EXPIRED and held.payment.status == Payment.Status.CANCELLED
     assert asked.status == S.WITHDRAWN
-    assert gateway.payment_intent_retrieve(request["payment_intent_id"])["status"] == "canceled"
+    assert gateway.payment_intent_retrieve(request["payment_intent_id"]).status == "canceled"
     assert not Transaction.objects.filter(payment__payer=user, kind="charge").exists()
     seat.refresh_from_db()
     assert seat.status == Registration.Status.CANCELLED

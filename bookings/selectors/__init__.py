@@ -2,7 +2,7 @@
 
 Query counts stay constant as data grows: each function loads the rows of its window in a
 fixed number of queries and works on them in memory. Split by sub-domain: access, rules,
-quotes, schedule, people; every name is re-exported here.
+quotes, schedule, panel (the booking modal), people; every name is re-exported here.
 """
 
 from bookings.selectors.access import (
@@ -10,10 +10,13 @@ from bookings.selectors.access import (
     active_session_types,
     calendar_access,
     coach_for_booking,
+    connected,
     is_blocked_between,
     require_not_blocked,
     session_type_for,
+    visible_booking,
 )
+from bookings.selectors.panel import booking_panel_context
 from bookings.selectors.people import (
     OPEN_REQUEST_STATUSES,
     Dashboard,
@@ -32,6 +35,7 @@ from bookings.selectors.quotes import (
     quote_session,
 )
 from bookings.selectors.rules import (
+    booking_type_for,
     validate_time_rules,
 )
 from bookings.selectors.schedule import (
@@ -48,6 +52,10 @@ from bookings.selectors.schedule import (
 )
 
 __all__ = [
+    "booking_panel_context",
+    "booking_type_for",
+    "connected",
+    "visible_booking",
     "CalendarAccess",
     "is_blocked_between",
     "calendar_access",

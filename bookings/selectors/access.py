@@ -7,9 +7,7 @@ from dataclasses import dataclass
 from accounts import blocks
 from accounts.models import Coach, Connection
 from bookings.errors import NotAllowed, NotFound
-from bookings.models import (
-    SessionType,
-)
+from bookings.models import Booking, SessionType
 
 # --- who may see and book whom --------------------------------------------------------------
 
@@ -93,3 +91,23 @@ def active_session_types(coach: Coach) -> list[SessionType]:
 def require_not_blocked(client, coach: Coach) -> None:
     if blocks.is_blocked_between(client, coach.user_id):
         raise NotAllowed(blocks.BLOCKED_MESSAGE, code="blocked")
+
+
+def connected(client, coach) -> bool:
+    return Connection.objects.filter(
+        client=client, coach=coach, status=Connection.Status.ACCEPTED
+    ).exists()
+
+
+def visible_booking(*, booking_id: int, user) -> Booking | None:
+    """The booking if `user` is its client or its coach, with what its pages show; else None
+    (the view answers 404 for someone else's booking: no existence leak)."""
+    booking = (
+        Booking.objects.select_related("coach__user", "client", "session_type", "payment")
+        .prefetch_related("suggested_times")
+        .filter(pk=booking_id)
+        .first()
+    )
+    if booking is None or user.pk not in (booking.client_id, booking.coach.user_id):
+        return None
+    return booking

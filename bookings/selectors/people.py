@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 
 from accounts.models import Coach
 from bookings import scheduling
@@ -63,8 +64,8 @@ def status_panel_context(booking: Booking) -> dict:
     return {
         "booking": booking,
         "payment": booking.payment,
-        "status_url": f"/bookings/{booking.pk}/status/",
-        "cancel_url": f"/bookings/{booking.pk}/payment/cancel/",
+        "status_url": reverse("bookings:status", kwargs={"booking_id": booking.pk}),
+        "cancel_url": reverse("bookings:payment_cancel", kwargs={"booking_id": booking.pk}),
     }
 
 

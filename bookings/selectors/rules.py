@@ -8,9 +8,7 @@ from django.utils import timezone
 
 from bookings import scheduling
 from bookings.errors import InvalidTime
-from bookings.models import (
-    SessionType,
-)
+from bookings.models import Booking, SessionType
 
 # --- time rules -----------------------------------------------------------------------------
 
@@ -42,3 +40,16 @@ def validate_time_rules(
             field="start",
         )
     return start + dt.timedelta(minutes=duration)
+
+
+def booking_type_for(
+    *, session_type, instant: bool, start: dt.datetime, now: dt.datetime, connected: bool
+) -> str:
+    """FIRM when every rule allows booking without the coach's approval; else a REQUEST."""
+    firm = (
+        instant
+        and session_type.allow_firm_booking
+        and start - now >= dt.timedelta(hours=session_type.firm_booking_threshold_hours)
+        and (connected or not session_type.require_approval_non_connected)
+    )
+    return Booking.Type.FIRM if firm else Booking.Type.REQUEST

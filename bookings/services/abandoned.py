@@ -9,10 +9,16 @@ commit. Holds of other clients keep protecting their time.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
+from typing import TYPE_CHECKING
 
 from bookings.models import Booking
+
+if TYPE_CHECKING:
+    from accounts.models import Coach, User
+
 
 logger = logging.getLogger(__name__)
 
@@ -23,7 +29,9 @@ def _collides(booking: Booking, start, end, *, before: dt.timedelta, after: dt.t
     return own_start < end + after and own_end > start - before
 
 
-def release_own_unpaid_attempts(*, client, coach, session_type, start, end) -> list[int]:
+def release_own_unpaid_attempts(
+    *, client: User, coach: Coach, session_type, start, end
+) -> list[int]:
     """Caller holds the coach and client locks (booking_create). Releases the client's unpaid
     bookings with this coach that collide with [start, end) and returns their ids."""
     from bookings.services.booking_create import booking_release_unpaid
@@ -48,4 +56,24 @@ def release_own_unpaid_attempts(*, client, coach, session_type, start, end) -> l
             enqueue_on_commit(cancel_payment, booking.payment_id, reason)
         live.booking_changed(booking_id=booking.pk)
         released.append(booking.pk)
+    return released
+
+
+def booking_payment_abandon(*, booking_id: int) -> Booking | None:
+    """The client stops at the payment step: the time comes back (under the locks), then, with
+    no lock held, the intent is cancelled at Stripe. Paid in the meantime: Stripe refuses the
+    cancel and the payment handler gives the money back. Returns the released booking, or None
+    when it no longer waited for its payment."""
+    from bookings.services.booking_create import booking_release_unpaid
+    from payments.errors import PaymentError
+    from payments.services import payment_cancel
+
+    released = booking_release_unpaid(
+        booking_id=booking_id, reason="client cancelled the payment", status=Booking.Status.EXPIRED
+    )
+    if released is not None and released.payment_id:
+        with contextlib.suppress(PaymentError):
+            payment_cancel(
+                payment_id=released.payment_id, reason="client cancelled the payment step"
+            )
     return released

@@ -13,7 +13,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts import suspension
-from accounts.models import Connection
 from bookings import scheduling, selectors
 from bookings.errors import (
     AccountSuspended,
@@ -29,6 +28,7 @@ from bookings.errors import (
 )
 from bookings.locks import lock_client, lock_coach
 from bookings.models import GENERIC_TITLES, AvailabilitySlot, Booking
+from bookings.selectors import booking_type_for
 from bookings.services import availability
 from bookings.services.abandoned import release_own_unpaid_attempts
 from bookings.services.notify import booking_event
@@ -62,19 +62,6 @@ class BookingStarted:
             data["client_secret"] = self.client_secret
             data["payment_intent_id"] = self.payment.stripe_payment_intent_id
         return data
-
-
-def booking_type_for(
-    *, session_type, instant: bool, start: dt.datetime, now: dt.datetime, connected: bool
-) -> str:
-    """FIRM when every rule allows booking without the coach's approval; else a REQUEST."""
-    firm = (
-        instant
-        and session_type.allow_firm_booking
-        and start - now >= dt.timedelta(hours=session_type.firm_booking_threshold_hours)
-        and (connected or not session_type.require_approval_non_connected)
-    )
-    return Booking.Type.FIRM if firm else Booking.Type.REQUEST
 
 
 def booking_title(title: str, session_type) -> str:
@@ -360,9 +347,3 @@ def booking_release_unpaid(
     booking.save(update_fields=["status", "hold_expires_at", "updated_at"])
     logger.info("booking %s released: %s", booking.pk, reason)
     return booking
-
-
-def connected(client, coach) -> bool:
-    return Connection.objects.filter(
-        client=client, coach=coach, status=Connection.Status.ACCEPTED
-    ).exists()

@@ -4,6 +4,7 @@ user blocking). The Connection and Block models live in accounts; these are thei
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Block, Coach, Connection
@@ -69,7 +70,7 @@ def connection_respond(*, coach_user, connection_id: int, accept: bool) -> Conne
             type=NotificationType.CONNECTION_ACCEPTED,
             context={
                 "accepter_name": coach_user.display_name,
-                "link": f"/coaches/{connection.coach_id}/calendar/",
+                "link": reverse("bookings:calendar", kwargs={"coach_id": connection.coach_id}),
             },
         )
     return connection

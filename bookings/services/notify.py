@@ -9,25 +9,40 @@ from __future__ import annotations
 
 from notifications import live
 from notifications.services import notify
-from notifications.types import NotificationType as T
+from notifications.types import NotificationType
 
 # event -> [(recipient side, notification type)]
 _EVENTS: dict[str, list[tuple[str, str]]] = {
-    "requested": [("coach", T.BOOKING_REQUESTED), ("client", T.BOOKING_REQUEST_SENT)],
-    "confirmed": [("client", T.BOOKING_CONFIRMED), ("coach", T.BOOKING_CONFIRMED)],
-    "accepted": [("client", T.BOOKING_ACCEPTED), ("coach", T.BOOKING_CONFIRMED)],
-    "declined": [("client", T.BOOKING_DECLINED)],
-    "expired": [("client", T.BOOKING_DECLINED)],
-    "time_suggested": [("client", T.BOOKING_TIME_SUGGESTED)],
-    "suggestion_accepted": [("client", T.BOOKING_CONFIRMED), ("coach", T.BOOKING_CONFIRMED)],
-    "suggestion_declined": [("coach", T.BOOKING_DECLINED)],
-    "withdrawn": [("coach", T.BOOKING_WITHDRAWN)],
-    "cancelled_by_client": [
-        ("coach", T.BOOKING_CANCELLED_BY_CLIENT),
-        ("client", T.BOOKING_CANCELLED_BY_CLIENT),
+    "requested": [
+        ("coach", NotificationType.BOOKING_REQUESTED),
+        ("client", NotificationType.BOOKING_REQUEST_SENT),
     ],
-    "cancelled_by_coach": [("client", T.BOOKING_CANCELLED_BY_COACH)],
-    "rescheduled": [("coach", T.BOOKING_RESCHEDULED), ("client", T.BOOKING_RESCHEDULED)],
+    "confirmed": [
+        ("client", NotificationType.BOOKING_CONFIRMED),
+        ("coach", NotificationType.BOOKING_CONFIRMED),
+    ],
+    "accepted": [
+        ("client", NotificationType.BOOKING_ACCEPTED),
+        ("coach", NotificationType.BOOKING_CONFIRMED),
+    ],
+    "declined": [("client", NotificationType.BOOKING_DECLINED)],
+    "expired": [("client", NotificationType.BOOKING_DECLINED)],
+    "time_suggested": [("client", NotificationType.BOOKING_TIME_SUGGESTED)],
+    "suggestion_accepted": [
+        ("client", NotificationType.BOOKING_CONFIRMED),
+        ("coach", NotificationType.BOOKING_CONFIRMED),
+    ],
+    "suggestion_declined": [("coach", NotificationType.BOOKING_DECLINED)],
+    "withdrawn": [("coach", NotificationType.BOOKING_WITHDRAWN)],
+    "cancelled_by_client": [
+        ("coach", NotificationType.BOOKING_CANCELLED_BY_CLIENT),
+        ("client", NotificationType.BOOKING_CANCELLED_BY_CLIENT),
+    ],
+    "cancelled_by_coach": [("client", NotificationType.BOOKING_CANCELLED_BY_COACH)],
+    "rescheduled": [
+        ("coach", NotificationType.BOOKING_RESCHEDULED),
+        ("client", NotificationType.BOOKING_RESCHEDULED),
+    ],
 }
 
 

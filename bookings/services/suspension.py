@@ -31,8 +31,7 @@ from bookings.services.transitions import (
 from bookings.services.transitions.common import void_payment
 
 logger = logging.getLogger(__name__)
-S = Booking.Status
-PENDING_REQUEST = (S.REQUESTED, S.TIME_SUGGESTED)
+PENDING_REQUEST = (Booking.Status.REQUESTED, Booking.Status.TIME_SUGGESTED)
 
 
 @dataclass
@@ -63,7 +62,7 @@ def bookings_end_for_suspension(*, user_id: int, reason: str = "") -> Suspension
     if user is None:
         return outcome
     why = "account suspended" + (f": {reason}" if reason else "")
-    for booking_id in _ids(client_id=user_id, status=S.PAYMENT_PENDING):
+    for booking_id in _ids(client_id=user_id, status=Booking.Status.PAYMENT_PENDING):
         outcome.holds_released += _release_hold(booking_id, why)
     client_message = "The client's account is suspended."
     for booking_id in _ids(client_id=user_id, status__in=PENDING_REQUEST):
@@ -73,7 +72,7 @@ def bookings_end_for_suspension(*, user_id: int, reason: str = "") -> Suspension
         except BookingError as exc:
             logger.info("withdrawing booking %s of suspended client: %s", booking_id, exc)
 
-    for booking_id in _ids(coach__user_id=user_id, status=S.PAYMENT_PENDING):
+    for booking_id in _ids(coach__user_id=user_id, status=Booking.Status.PAYMENT_PENDING):
         outcome.holds_released += _release_hold(booking_id, why)
     coach_message = "The coach's account is suspended; you have not been charged."
     for booking_id in _ids(coach__user_id=user_id, status__in=PENDING_REQUEST):
@@ -82,7 +81,7 @@ def bookings_end_for_suspension(*, user_id: int, reason: str = "") -> Suspension
             outcome.requests_declined += 1
         except BookingError as exc:
             logger.info("declining booking %s of suspended coach: %s", booking_id, exc)
-    future = _ids(coach__user_id=user_id, status=S.CONFIRMED, start__gt=timezone.now())
+    future = _ids(coach__user_id=user_id, status=Booking.Status.CONFIRMED, start__gt=timezone.now())
     for booking_id in future:
         try:
             booking_cancel(

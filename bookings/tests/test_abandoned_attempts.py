@@ -47,7 +47,7 @@ def test_trying_again_releases_the_clients_own_unpaid_attempt(
     first.booking.refresh_from_db()
     assert first.booking.status == Booking.Status.EXPIRED
     assert second.booking.status == Booking.Status.PAYMENT_PENDING
-    intent = gateway.payment_intent_retrieve(first.payment.stripe_payment_intent_id)
+    intent = gateway.payment_intent_retrieve(first.payment.stripe_payment_intent_id).raw
     assert intent["status"] == "canceled"
     assert Booking.objects.filter(client=client, status="payment_pending").count() == 1
 

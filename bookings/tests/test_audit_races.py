@@ -67,7 +67,7 @@ def _authorized_request():
 
 
 def _refunds_at_stripe(localstripe, payment_intent_id: str) -> list[int]:
-    charge_id = gateway.charge_id_of(gateway.payment_intent_retrieve(payment_intent_id))
+    charge_id = gateway.charge_id_of(gateway.payment_intent_retrieve(payment_intent_id).raw)
     response = requests.get(
         f"{localstripe['base']}/v1/refunds",
         headers={"Authorization": f"Bearer {settings.STRIPE_SECRET_KEY}"},
@@ -195,4 +195,4 @@ def test_a_booking_released_while_stripe_opens_its_payment_gets_no_payment(
     booking = Booking.objects.get(client=client)
     assert booking.status == S.CANCELLED_BY_CLIENT
     assert booking.payment_id is None
-    assert gateway.payment_intent_retrieve(opened["intent"])["status"] == "canceled"
+    assert gateway.payment_intent_retrieve(opened["intent"]).status == "canceled"

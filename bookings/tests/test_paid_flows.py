@@ -80,7 +80,7 @@ def test_firm_booking_is_paid_and_confirmed_by_the_webhook(
         data = _book(client, coach, session_type, at(day, 10), code="")
     assert data["type"] == "FIRM" and data["status"] == "payment_pending"
     assert data["amount"] == "150.00" and data["currency"] == "CHF" and data["client_secret"]
-    intent = gateway.payment_intent_retrieve(data["payment_intent_id"])
+    intent = gateway.payment_intent_retrieve(data["payment_intent_id"]).raw
     assert intent["amount"] == 15000 and intent["metadata"]["booking_id"] == str(data["booking_id"])
     assert intent["capture_method"] == "automatic"
 
@@ -107,7 +107,7 @@ def test_a_price_sent_by_the_client_is_ignored(client, localstripe):
         client, coach, session_type, at(day, 10), amount="1.00", price="1.00", total="1.00"
     )
     assert data["amount"] == "150.00"
-    assert gateway.payment_intent_retrieve(data["payment_intent_id"])["amount"] == 15000
+    assert gateway.payment_intent_retrieve(data["payment_intent_id"]).amount_minor == 15000
 
 
 def test_request_is_authorized_then_captured_when_the_coach_accepts(
@@ -119,7 +119,7 @@ def test_request_is_authorized_then_captured_when_the_coach_accepts(
     client.force_login(user)
     data = _book(client, coach, session_type, at(day, 10), code="welcome10")
     assert data["type"] == "REQUEST" and data["amount"] == "135.00"
-    assert gateway.payment_intent_retrieve(data["payment_intent_id"])["capture_method"] == "manual"
+    assert gateway.payment_intent_retrieve(data["payment_intent_id"]).capture_method == "manual"
 
     with django_capture_on_commit_callbacks(execute=True):
         assert _pay(client, user, data)["status"] == "requires_capture"
@@ -135,7 +135,7 @@ def test_request_is_authorized_then_captured_when_the_coach_accepts(
     booking.refresh_from_db()
     assert booking.status == S.CONFIRMED
     assert booking.payment.status == Payment.Status.COMPLETED
-    assert gateway.payment_intent_retrieve(data["payment_intent_id"])["status"] == "succeeded"
+    assert gateway.payment_intent_retrieve(data["payment_intent_id"]).status == "succeeded"
     assert Transaction.objects.filter(
         payment=booking.payment, kind="charge", amount=Decimal("135.00")
     ).exists()
@@ -151,7 +151,7 @@ def test_declined_request_is_never_charged(client, localstripe):
     transitions.booking_decline(user=coach.user, booking_id=data["booking_id"], message="Sorry")
     booking = Booking.objects.get(pk=data["booking_id"])
     assert booking.status == S.DECLINED and booking.payment.status == Payment.Status.CANCELLED
-    assert gateway.payment_intent_retrieve(data["payment_intent_id"])["status"] == "canceled"
+    assert gateway.payment_intent_retrieve(data["payment_intent_id"]).status == "canceled"
     assert not Transaction.objects.filter(payment=booking.payment).exists()
     assert AvailabilitySlot.objects.filter(coach=coach, start=at(day, 9), end=at(day, 17)).exists()
 
@@ -166,7 +166,7 @@ def test_expired_request_cancels_the_authorization(client, localstripe):
     transitions.bookings_expire(now=booking.request_expires_at + dt.timedelta(seconds=1))
     booking.refresh_from_db()
     assert booking.status == S.EXPIRED
-    assert gateway.payment_intent_retrieve(data["payment_intent_id"])["status"] == "canceled"
+    assert gateway.payment_intent_retrieve(data["payment_intent_id"]).status == "canceled"
 
 
 def test_unpaid_hold_expires_and_the_time_comes_back(client, localstripe):

@@ -54,7 +54,7 @@ def _slots(coach):
 
 def _intent_status(booking) -> str:
     payment = Payment.objects.get(pk=booking.payment_id)
-    return gateway.payment_intent_retrieve(payment.stripe_payment_intent_id)["status"]
+    return gateway.payment_intent_retrieve(payment.stripe_payment_intent_id).status
 
 
 def test_withdrawing_a_request_cancels_the_authorization_frees_the_time_and_tells_the_coach(

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -34,13 +35,8 @@ from core.http import json_body
 
 def _visible_booking(request, booking_id: int) -> Booking:
     """The client's or the coach's own booking; anyone else gets a 404 (no existence leak)."""
-    booking = (
-        Booking.objects.select_related("coach__user", "client", "session_type", "payment")
-        .prefetch_related("suggested_times")
-        .filter(pk=booking_id)
-        .first()
-    )
-    if booking is None or request.user.pk not in (booking.client_id, booking.coach.user_id):
+    booking = selectors.visible_booking(booking_id=booking_id, user=request.user)
+    if booking is None:
         raise Http404("No such booking.")
     return booking
 
@@ -107,7 +103,9 @@ def _fail(request, exc: BookingError, booking_id: int):
     if request.htmx:
         return render_error(request, exc)
     messages.error(request, exc.message)
-    return redirect(safe_next(request, f"/bookings/{booking_id}/"))
+    return redirect(
+        safe_next(request, reverse("bookings:detail", kwargs={"booking_id": booking_id}))
+    )
 
 
 def _body(request):

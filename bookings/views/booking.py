@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
+import functools
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from bookings import scheduling, selectors
-from bookings.errors import BookingError, InvalidDiscountCode, NotAllowed, TooManyAttempts
+from bookings.errors import BookingError, NotAllowed
 from bookings.http import (
     check_code_allowed,
     error_json,
@@ -25,14 +27,23 @@ from bookings.http import (
     wants_json,
 )
 from bookings.models import Booking
+from bookings.services.abandoned import booking_payment_abandon
 from bookings.services.booking_create import (
     booking_create,
-    booking_release_unpaid,
-    booking_type_for,
     check_time_free,
-    connected,
 )
 from core.http import json_body
+
+
+def _login_then_calendar(coach_id: str) -> str:
+    """The login page, coming back to the coach's calendar (or home for a coach id that is not
+    a number)."""
+    back = (
+        reverse("bookings:calendar", kwargs={"coach_id": coach_id})
+        if coach_id.isascii() and coach_id.isdigit()
+        else "/"
+    )
+    return f"{reverse(settings.LOGIN_URL)}?next={back}"
 
 
 def _viewer_tz(request):
@@ -40,75 +51,16 @@ def _viewer_tz(request):
 
 
 def modal_context(request, coach, params) -> dict:
-    """Everything the booking panel shows for the choices in `params` (GET or POST data)."""
-    now = timezone.now()
-    tz = _viewer_tz(request)
-    access = selectors.calendar_access(request.user, coach)
-    types = selectors.active_session_types(coach)
-    context = {"coach": coach, "access": access, "session_types": types, "tz": tz}
-    if not types or not access.can_view:
-        return context
-    session_type = next(
-        (t for t in types if str(t.pk) == str(params.get("session_type"))), types[0]
+    """Everything the booking panel shows for the choices in `params` (GET or POST data);
+    discount codes go through the per-client throttle."""
+    return selectors.booking_panel_context(
+        viewer=request.user,
+        coach=coach,
+        params=params,
+        tz=_viewer_tz(request),
+        now=timezone.now(),
+        code_lookup=functools.partial(lookup_discount_code, request),
     )
-    durations = session_type.allowed_durations()
-    try:
-        duration = int(params.get("duration") or session_type.duration_default)
-    except ValueError:
-        duration = session_type.duration_default
-    if duration not in durations:
-        duration = session_type.duration_default
-    day = parse_date(params.get("date"), now.astimezone(tz).date(), strict=False)
-    starts = selectors.bookable_starts(
-        coach=coach, session_type=session_type, day=day, duration=duration, viewer_tz=tz, now=now
-    )
-    chosen = next(
-        (s for s in starts if s.isoformat() == (params.get("start") or "").replace(" ", "+")), None
-    )
-    code = (params.get("code") or "").strip()
-    context["message"] = params.get("message") or ""
-    context.update(
-        session_type=session_type,
-        durations=durations,
-        duration=duration,
-        day=day,
-        starts=starts,
-        chosen=chosen,
-        code=code,
-        min_day=now.astimezone(tz).date(),
-        previous_day=day - dt.timedelta(days=1),
-        next_day=day + dt.timedelta(days=1),
-    )
-    if chosen is not None:
-        end = chosen + dt.timedelta(minutes=duration)
-        discount = None
-        if code:
-            try:
-                discount = lookup_discount_code(
-                    request,
-                    coach=coach,
-                    code=code,
-                    session_type=session_type,
-                    client=request.user,
-                    now=now,
-                )
-            except (InvalidDiscountCode, TooManyAttempts) as exc:
-                context["code_error"] = exc.message
-        context["quote"] = selectors.quote_session(
-            coach=coach, session_type=session_type, start=chosen, end=end, code=discount
-        )
-        slots = selectors.load_schedule(
-            coach=coach, session_type=session_type, window_start=chosen, window_end=end
-        ).slots
-        if request.user.is_authenticated:
-            context["booking_type"] = booking_type_for(
-                session_type=session_type,
-                instant=bool(slots) and all(s.instant_booking for s in slots),
-                start=chosen,
-                now=now,
-                connected=connected(request.user, coach),
-            )
-    return context
 
 
 @require_GET
@@ -216,7 +168,7 @@ def create(request):
             return JsonResponse(
                 {"message": "Log in to book a session.", "code": "login_required"}, status=401
             )
-        return redirect(f"/accounts/login/?next=/coaches/{request.POST.get('coach', '')}/calendar/")
+        return redirect(_login_then_calendar(request.POST.get("coach", "")))
     coach = None
     try:
         data = _body(request)
@@ -277,18 +229,7 @@ def status(request, booking_id: int):
 def payment_cancel(request, booking_id: int):
     """The client stops at the payment step: give the time back and cancel the intent."""
     booking = get_object_or_404(Booking, pk=booking_id, client=request.user)
-    released = booking_release_unpaid(
-        booking_id=booking.pk, reason="client cancelled the payment", status=Booking.Status.EXPIRED
-    )
-    if released is not None and released.payment_id:
-        from payments.errors import PaymentError
-        from payments.services import payment_cancel as cancel_intent
-
-        # Paid in the meantime: then the payment handler gives the money back.
-        with contextlib.suppress(PaymentError):
-            cancel_intent(
-                payment_id=released.payment_id, reason="client cancelled the payment step"
-            )
+    booking_payment_abandon(booking_id=booking.pk)
     booking.refresh_from_db()
     if wants_json(request):
         return JsonResponse({"booking_id": booking.pk, "status": booking.status})

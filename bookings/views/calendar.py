@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
@@ -20,6 +21,7 @@ from bookings.http import error_json, parse_date, render_error, safe_next, wants
 from bookings.models import AvailabilitySeries
 from bookings.services import availability as availability_services
 from bookings.services import connections
+from core.decorators import coach_required
 
 
 def _entry_json(entry) -> dict:
@@ -125,19 +127,24 @@ def _calendar_page(request, coach_id: int, *, bound_forms: dict | None = None, s
     return render(request, "bookings/calendar.html", context, status=status)
 
 
-def _own_coach(request) -> Coach:
-    coach = getattr(request.user, "coach_profile", None)
-    if coach is None:
-        raise NotAllowed("Only coaches have availability.")
-    return coach
+def _flash_and_back(request, exc: BookingError):
+    """A form post that failed: JSON for API clients, else the message and back where it came
+    from."""
+    if wants_json(request):
+        return error_json(exc)
+    messages.error(request, exc.message)
+    return redirect(safe_next(request, "/"))
+
+
+_COACHES_ONLY = "Only coaches have availability."
 
 
 @login_required
 @require_POST
-def availability_add(request):
+@coach_required(denied=NotAllowed, message=_COACHES_ONLY, on_denied=_flash_and_back)
+def availability_add(request, coach):
     """One-off availability, entered in the coach's own zone."""
     try:
-        coach = _own_coach(request)
         form = AvailabilityForm(request.POST, auto_id="oneoff_%s")
         if not form.is_valid():
             if not wants_json(request):
@@ -154,19 +161,17 @@ def availability_add(request):
             instant_booking=data["instant_booking"],
         )
     except BookingError as exc:
-        if wants_json(request):
-            return error_json(exc)
-        messages.error(request, exc.message)
-        return redirect(safe_next(request, "/"))
+        return _flash_and_back(request, exc)
     messages.success(request, "Availability added.")
-    return redirect(f"/coaches/{coach.pk}/calendar/?week={scheduling.week_start(data['date'])}")
+    calendar_url = reverse("bookings:calendar", kwargs={"coach_id": coach.pk})
+    return redirect(f"{calendar_url}?week={scheduling.week_start(data['date'])}")
 
 
 @login_required
 @require_POST
-def availability_add_weekly(request):
+@coach_required(denied=NotAllowed, message=_COACHES_ONLY, on_denied=_flash_and_back)
+def availability_add_weekly(request, coach):
     try:
-        coach = _own_coach(request)
         form = WeeklyAvailabilityForm(request.POST, auto_id="weekly_%s")
         if not form.is_valid():
             if not wants_json(request):
@@ -185,38 +190,34 @@ def availability_add_weekly(request):
             instant_booking=data["instant_booking"],
         )
     except BookingError as exc:
-        if wants_json(request):
-            return error_json(exc)
-        messages.error(request, exc.message)
-        return redirect(safe_next(request, "/"))
+        return _flash_and_back(request, exc)
     messages.success(request, f"Weekly availability added: {series}.")
-    return redirect(
-        f"/coaches/{coach.pk}/calendar/?week={scheduling.week_start(data['first_date'])}"
-    )
+    calendar_url = reverse("bookings:calendar", kwargs={"coach_id": coach.pk})
+    return redirect(f"{calendar_url}?week={scheduling.week_start(data['first_date'])}")
 
 
 @login_required
 @require_POST
-def availability_remove(request, slot_id: int):
+@coach_required(denied=NotAllowed, message=_COACHES_ONLY, on_denied=render_error)
+def availability_remove(request, slot_id: int, coach):
     try:
-        coach = _own_coach(request)
         availability_services.availability_remove(coach=coach, slot_id=slot_id)
     except BookingError as exc:
         return render_error(request, exc)
     messages.success(request, "Availability removed.")
-    return redirect(safe_next(request, f"/coaches/{coach.pk}/calendar/"))
+    return redirect(safe_next(request, reverse("bookings:calendar", kwargs={"coach_id": coach.pk})))
 
 
 @login_required
 @require_POST
-def availability_series_remove(request, series_id: int):
+@coach_required(denied=NotAllowed, message=_COACHES_ONLY, on_denied=render_error)
+def availability_series_remove(request, series_id: int, coach):
     try:
-        coach = _own_coach(request)
         removed = availability_services.availability_series_remove(coach=coach, series_id=series_id)
     except BookingError as exc:
         return render_error(request, exc)
     messages.success(request, f"Removed {removed} upcoming slots of that weekly availability.")
-    return redirect(f"/coaches/{coach.pk}/calendar/")
+    return redirect("bookings:calendar", coach_id=coach.pk)
 
 
 @login_required
@@ -233,7 +234,7 @@ def connect(request, coach_id: int):
         if wants_json(request):
             return JsonResponse({"status": "pending"}, status=201)
         messages.success(request, "Connection request sent. The coach will answer soon.")
-    return redirect(f"/coaches/{coach.pk}/calendar/")
+    return redirect("bookings:calendar", coach_id=coach.pk)
 
 
 @login_required

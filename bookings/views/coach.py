@@ -10,25 +10,16 @@ from accounts.models import Connection
 from bookings import selectors
 from bookings.errors import NotAllowed
 from bookings.http import render_error
+from core.decorators import coach_required
 from core.pagination import paginate
 
 REQUESTS_PAGE_SIZE = 20
 
 
-def _coach_or_error(request):
-    coach = getattr(request.user, "coach_profile", None)
-    if coach is None:
-        raise NotAllowed("This page is for coaches.")
-    return coach
-
-
 @login_required
 @require_GET
-def requests_inbox(request):
-    try:
-        coach = _coach_or_error(request)
-    except NotAllowed as exc:
-        return render_error(request, exc)
+@coach_required(denied=NotAllowed, on_denied=render_error)
+def requests_inbox(request, coach):
     page = paginate(request, selectors.requests_inbox(coach), per_page=REQUESTS_PAGE_SIZE)
     context = {
         "coach": coach,

@@ -5,8 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 
 from notifications.catalog.base import HIGH, LOW, NORMAL, Content, Spec, context_name
-from notifications.types import NotificationCategory as Cat
-from notifications.types import NotificationType as T
+from notifications.types import NotificationCategory, NotificationType
 
 # --- connections --------------------------------------------------------------------------
 
@@ -106,13 +105,27 @@ def _email_changed(recipient, info, context):
 
 
 SPECS: dict[str, Spec] = {
-    T.CONNECTION_REQUESTED: Spec(Cat.ACCOUNT, NORMAL, _connection_requested),
-    T.CONNECTION_ACCEPTED: Spec(Cat.ACCOUNT, LOW, _connection_accepted),
+    NotificationType.CONNECTION_REQUESTED: Spec(
+        NotificationCategory.ACCOUNT, NORMAL, _connection_requested
+    ),
+    NotificationType.CONNECTION_ACCEPTED: Spec(
+        NotificationCategory.ACCOUNT, LOW, _connection_accepted
+    ),
     # Sent once, at signup, before anyone could have chosen preferences: always delivered.
-    T.WELCOME: Spec(Cat.ACCOUNT, NORMAL, _welcome, email_mandatory=True),
+    NotificationType.WELCOME: Spec(
+        NotificationCategory.ACCOUNT, NORMAL, _welcome, email_mandatory=True
+    ),
     # Security mail: always delivered, whatever the preferences (accounts sends them email-only).
-    T.EMAIL_VERIFY: Spec(Cat.ACCOUNT, HIGH, _email_verify, email_mandatory=True),
-    T.PASSWORD_RESET: Spec(Cat.ACCOUNT, HIGH, _password_reset, email_mandatory=True),
-    T.PASSWORD_CHANGED: Spec(Cat.ACCOUNT, HIGH, _password_changed, email_mandatory=True),
-    T.EMAIL_CHANGED: Spec(Cat.ACCOUNT, HIGH, _email_changed, email_mandatory=True),
+    NotificationType.EMAIL_VERIFY: Spec(
+        NotificationCategory.ACCOUNT, HIGH, _email_verify, email_mandatory=True
+    ),
+    NotificationType.PASSWORD_RESET: Spec(
+        NotificationCategory.ACCOUNT, HIGH, _password_reset, email_mandatory=True
+    ),
+    NotificationType.PASSWORD_CHANGED: Spec(
+        NotificationCategory.ACCOUNT, HIGH, _password_changed, email_mandatory=True
+    ),
+    NotificationType.EMAIL_CHANGED: Spec(
+        NotificationCategory.ACCOUNT, HIGH, _email_changed, email_mandatory=True
+    ),
 }

@@ -12,8 +12,7 @@ from notifications.catalog.base import (
     session_details,
     when,
 )
-from notifications.types import NotificationCategory as Cat
-from notifications.types import NotificationType as T
+from notifications.types import NotificationCategory, NotificationType
 
 # --- payments -----------------------------------------------------------------------------
 
@@ -205,24 +204,44 @@ _refund_request_message = _refund_request(
 
 
 SPECS: dict[str, Spec] = {
-    T.PAYMENT_RECEIVED: Spec(Cat.PAYMENT, NORMAL, _payment_received, email_mandatory=True),
-    T.PAYMENT_FAILED: Spec(Cat.PAYMENT, HIGH, _payment_failed, email_mandatory=True),
-    T.PAYMENT_REFUNDED: Spec(Cat.PAYMENT, HIGH, _payment_refunded, email_mandatory=True),
-    T.PAYOUT_SETTLEMENT_ADVICE: Spec(
-        Cat.PAYMENT, HIGH, _payout_settlement_advice, email_mandatory=True
+    NotificationType.PAYMENT_RECEIVED: Spec(
+        NotificationCategory.PAYMENT, NORMAL, _payment_received, email_mandatory=True
     ),
-    T.PAYOUT_FAILED: Spec(Cat.PAYMENT, HIGH, _payout_failed, email_mandatory=True),
-    T.DISPUTE_OPENED: Spec(Cat.PAYMENT, HIGH, _dispute_opened, email_mandatory=True),
-    T.DISPUTE_DUE_SOON: Spec(Cat.PAYMENT, HIGH, _dispute_due_soon, email_mandatory=True),
-    T.DISPUTE_CLOSED: Spec(Cat.PAYMENT, NORMAL, _dispute_closed),
-    T.REFUND_REQUEST_OPENED: Spec(Cat.PAYMENT, HIGH, _refund_request_opened),
-    T.REFUND_REQUEST_APPROVED: Spec(
-        Cat.PAYMENT, HIGH, _refund_request_approved, email_mandatory=True
+    NotificationType.PAYMENT_FAILED: Spec(
+        NotificationCategory.PAYMENT, HIGH, _payment_failed, email_mandatory=True
     ),
-    T.REFUND_REQUEST_DECLINED: Spec(Cat.PAYMENT, HIGH, _refund_request_declined),
-    T.REFUND_REQUEST_ESCALATED: Spec(Cat.PAYMENT, HIGH, _refund_request_escalated),
-    T.REFUND_REQUEST_RESOLVED: Spec(
-        Cat.PAYMENT, HIGH, _refund_request_resolved, email_mandatory=True
+    NotificationType.PAYMENT_REFUNDED: Spec(
+        NotificationCategory.PAYMENT, HIGH, _payment_refunded, email_mandatory=True
     ),
-    T.REFUND_REQUEST_MESSAGE: Spec(Cat.PAYMENT, NORMAL, _refund_request_message),
+    NotificationType.PAYOUT_SETTLEMENT_ADVICE: Spec(
+        NotificationCategory.PAYMENT, HIGH, _payout_settlement_advice, email_mandatory=True
+    ),
+    NotificationType.PAYOUT_FAILED: Spec(
+        NotificationCategory.PAYMENT, HIGH, _payout_failed, email_mandatory=True
+    ),
+    NotificationType.DISPUTE_OPENED: Spec(
+        NotificationCategory.PAYMENT, HIGH, _dispute_opened, email_mandatory=True
+    ),
+    NotificationType.DISPUTE_DUE_SOON: Spec(
+        NotificationCategory.PAYMENT, HIGH, _dispute_due_soon, email_mandatory=True
+    ),
+    NotificationType.DISPUTE_CLOSED: Spec(NotificationCategory.PAYMENT, NORMAL, _dispute_closed),
+    NotificationType.REFUND_REQUEST_OPENED: Spec(
+        NotificationCategory.PAYMENT, HIGH, _refund_request_opened
+    ),
+    NotificationType.REFUND_REQUEST_APPROVED: Spec(
+        NotificationCategory.PAYMENT, HIGH, _refund_request_approved, email_mandatory=True
+    ),
+    NotificationType.REFUND_REQUEST_DECLINED: Spec(
+        NotificationCategory.PAYMENT, HIGH, _refund_request_declined
+    ),
+    NotificationType.REFUND_REQUEST_ESCALATED: Spec(
+        NotificationCategory.PAYMENT, HIGH, _refund_request_escalated
+    ),
+    NotificationType.REFUND_REQUEST_RESOLVED: Spec(
+        NotificationCategory.PAYMENT, HIGH, _refund_request_resolved, email_mandatory=True
+    ),
+    NotificationType.REFUND_REQUEST_MESSAGE: Spec(
+        NotificationCategory.PAYMENT, NORMAL, _refund_request_message
+    ),
 }

@@ -13,7 +13,7 @@ from notifications.catalog import (
     webinars,
 )
 from notifications.catalog.base import Spec
-from notifications.types import NotificationType as T
+from notifications.types import NotificationType
 
 SPECS: dict[str, Spec] = {
     **webinars.SPECS,
@@ -27,10 +27,10 @@ SPECS: dict[str, Spec] = {
 }
 
 # Every type has an entry: a new type without words fails at import, not in production.
-_missing = set(T.values) - set(SPECS)
+_missing = set(NotificationType.values) - set(SPECS)
 if _missing:  # pragma: no cover
     raise ImportError(f"notifications.catalog has no entry for {sorted(_missing)}")
 
 
 def spec_for(notification_type: str) -> Spec:
-    return SPECS[T(notification_type)]
+    return SPECS[NotificationType(notification_type)]

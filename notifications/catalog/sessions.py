@@ -17,8 +17,7 @@ from notifications.catalog.base import (
     when,
 )
 from notifications.targets import TargetInfo
-from notifications.types import NotificationCategory as Cat
-from notifications.types import NotificationType as T
+from notifications.types import NotificationCategory, NotificationType
 
 # --- reminders ----------------------------------------------------------------------------
 
@@ -209,27 +208,53 @@ def _booking_rescheduled(recipient, info, context):
 
 # Accepted, declined, expired (told as declined), a time suggested or the request withdrawn:
 # the coach's "new booking request" is no longer waiting for them.
-_ANSWERS_A_REQUEST = frozenset({T.BOOKING_REQUESTED})
+_ANSWERS_A_REQUEST = frozenset({NotificationType.BOOKING_REQUESTED})
 
 
 SPECS: dict[str, Spec] = {
-    T.SESSION_REMINDER: Spec(Cat.REMINDER, NORMAL, _session_reminder),
-    T.BOOKING_REQUESTED: Spec(Cat.BOOKING, HIGH, _booking_requested),
-    T.BOOKING_REQUEST_SENT: Spec(Cat.BOOKING, NORMAL, _booking_request_sent),
-    T.BOOKING_CONFIRMED: Spec(
-        Cat.BOOKING, HIGH, _booking_confirmed, "REQUEST", resolves=_ANSWERS_A_REQUEST
+    NotificationType.SESSION_REMINDER: Spec(
+        NotificationCategory.REMINDER, NORMAL, _session_reminder
     ),
-    T.BOOKING_ACCEPTED: Spec(
-        Cat.BOOKING, HIGH, _booking_accepted, "REQUEST", resolves=_ANSWERS_A_REQUEST
+    NotificationType.BOOKING_REQUESTED: Spec(
+        NotificationCategory.BOOKING, HIGH, _booking_requested
     ),
-    T.BOOKING_DECLINED: Spec(Cat.BOOKING, NORMAL, _booking_declined, resolves=_ANSWERS_A_REQUEST),
-    T.BOOKING_TIME_SUGGESTED: Spec(
-        Cat.BOOKING, HIGH, _booking_time_suggested, resolves=_ANSWERS_A_REQUEST
+    NotificationType.BOOKING_REQUEST_SENT: Spec(
+        NotificationCategory.BOOKING, NORMAL, _booking_request_sent
     ),
-    T.BOOKING_CANCELLED_BY_CLIENT: Spec(
-        Cat.BOOKING, HIGH, _booking_cancelled("client"), "CANCEL", resolves=_ANSWERS_A_REQUEST
+    NotificationType.BOOKING_CONFIRMED: Spec(
+        NotificationCategory.BOOKING,
+        HIGH,
+        _booking_confirmed,
+        "REQUEST",
+        resolves=_ANSWERS_A_REQUEST,
     ),
-    T.BOOKING_CANCELLED_BY_COACH: Spec(Cat.BOOKING, HIGH, _booking_cancelled("coach"), "CANCEL"),
-    T.BOOKING_RESCHEDULED: Spec(Cat.BOOKING, HIGH, _booking_rescheduled, "REQUEST"),
-    T.BOOKING_WITHDRAWN: Spec(Cat.BOOKING, NORMAL, _booking_withdrawn, resolves=_ANSWERS_A_REQUEST),
+    NotificationType.BOOKING_ACCEPTED: Spec(
+        NotificationCategory.BOOKING,
+        HIGH,
+        _booking_accepted,
+        "REQUEST",
+        resolves=_ANSWERS_A_REQUEST,
+    ),
+    NotificationType.BOOKING_DECLINED: Spec(
+        NotificationCategory.BOOKING, NORMAL, _booking_declined, resolves=_ANSWERS_A_REQUEST
+    ),
+    NotificationType.BOOKING_TIME_SUGGESTED: Spec(
+        NotificationCategory.BOOKING, HIGH, _booking_time_suggested, resolves=_ANSWERS_A_REQUEST
+    ),
+    NotificationType.BOOKING_CANCELLED_BY_CLIENT: Spec(
+        NotificationCategory.BOOKING,
+        HIGH,
+        _booking_cancelled("client"),
+        "CANCEL",
+        resolves=_ANSWERS_A_REQUEST,
+    ),
+    NotificationType.BOOKING_CANCELLED_BY_COACH: Spec(
+        NotificationCategory.BOOKING, HIGH, _booking_cancelled("coach"), "CANCEL"
+    ),
+    NotificationType.BOOKING_RESCHEDULED: Spec(
+        NotificationCategory.BOOKING, HIGH, _booking_rescheduled, "REQUEST"
+    ),
+    NotificationType.BOOKING_WITHDRAWN: Spec(
+        NotificationCategory.BOOKING, NORMAL, _booking_withdrawn, resolves=_ANSWERS_A_REQUEST
+    ),
 }

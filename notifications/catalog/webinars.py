@@ -18,8 +18,7 @@ from notifications.catalog.base import (
     session_details,
     when,
 )
-from notifications.types import NotificationCategory as Cat
-from notifications.types import NotificationType as T
+from notifications.types import NotificationCategory, NotificationType
 
 
 def _webinar_booking_confirmed(recipient, info, context):
@@ -203,20 +202,30 @@ def _webinar_waitlist_offer(recipient, info, context):
 
 
 SPECS: dict[str, Spec] = {
-    T.WEBINAR_BOOKING_CONFIRMED: Spec(Cat.BOOKING, HIGH, _webinar_booking_confirmed, "REQUEST"),
-    T.WEBINAR_NEW_ATTENDEE: Spec(Cat.BOOKING, NORMAL, _webinar_new_attendee),
-    T.WEBINAR_BOOKING_FAILED_FULL: Spec(
-        Cat.BOOKING, HIGH, _webinar_booking_failed_full, email_mandatory=True
+    NotificationType.WEBINAR_BOOKING_CONFIRMED: Spec(
+        NotificationCategory.BOOKING, HIGH, _webinar_booking_confirmed, "REQUEST"
+    ),
+    NotificationType.WEBINAR_NEW_ATTENDEE: Spec(
+        NotificationCategory.BOOKING, NORMAL, _webinar_new_attendee
+    ),
+    NotificationType.WEBINAR_BOOKING_FAILED_FULL: Spec(
+        NotificationCategory.BOOKING, HIGH, _webinar_booking_failed_full, email_mandatory=True
     ),
     # Mandatory email: it tells attendees their money is going back.
-    T.WEBINAR_CANCELLED: Spec(
-        Cat.BOOKING, HIGH, _webinar_cancelled, "CANCEL", email_mandatory=True
+    NotificationType.WEBINAR_CANCELLED: Spec(
+        NotificationCategory.BOOKING, HIGH, _webinar_cancelled, "CANCEL", email_mandatory=True
     ),
     # Money goes back (or not): the attendee's email cannot be switched off.
-    T.WEBINAR_SEAT_CANCELLED: Spec(
-        Cat.BOOKING, HIGH, _webinar_seat_cancelled, "CANCEL", email_mandatory=True
+    NotificationType.WEBINAR_SEAT_CANCELLED: Spec(
+        NotificationCategory.BOOKING, HIGH, _webinar_seat_cancelled, "CANCEL", email_mandatory=True
     ),
-    T.WEBINAR_ATTENDEE_CANCELLED: Spec(Cat.BOOKING, NORMAL, _webinar_attendee_cancelled),
-    T.WEBINAR_WAITLIST_OFFER: Spec(Cat.BOOKING, HIGH, _webinar_waitlist_offer),
-    T.WEBINAR_RESCHEDULED: Spec(Cat.BOOKING, HIGH, _webinar_rescheduled, "REQUEST"),
+    NotificationType.WEBINAR_ATTENDEE_CANCELLED: Spec(
+        NotificationCategory.BOOKING, NORMAL, _webinar_attendee_cancelled
+    ),
+    NotificationType.WEBINAR_WAITLIST_OFFER: Spec(
+        NotificationCategory.BOOKING, HIGH, _webinar_waitlist_offer
+    ),
+    NotificationType.WEBINAR_RESCHEDULED: Spec(
+        NotificationCategory.BOOKING, HIGH, _webinar_rescheduled, "REQUEST"
+    ),
 }

@@ -34,7 +34,7 @@ from payments.disputes.models import (
     Dispute,
 )
 from payments.errors import GatewayUnavailable, PaymentError
-from payments.finalize import PAID, _id_of
+from payments.finalize import PAID, stripe_id_of
 from payments.locks import lock_payment_for_charge
 from payments.models import Payment
 from payments.money import from_minor_units
@@ -71,8 +71,8 @@ def _timestamp(value) -> datetime | None:
 @transaction.atomic
 def dispute_sync(*, obj: dict, event_type: str = "") -> Dispute:
     """Apply one dispute object (an event payload or an API answer). Idempotent."""
-    charge_id = _id_of(obj.get("charge"))
-    intent_id = _id_of(obj.get("payment_intent"))
+    charge_id = stripe_id_of(obj.get("charge"))
+    intent_id = stripe_id_of(obj.get("payment_intent"))
     payment = lock_payment_for_charge(charge_id=charge_id, payment_intent_id=intent_id)
     dispute = _dispute_locked(obj, payment)
     _merge(dispute, obj, payment, charge_id, intent_id)

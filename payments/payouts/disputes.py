@@ -228,7 +228,7 @@ def dispute_retransfers_process() -> int:
             continue
         with transaction.atomic():
             if Dispute.objects.filter(pk=dispute.pk, retransfer_id="").update(
-                retransfer_id=transfer["id"], retransfer_error=""
+                retransfer_id=transfer.id, retransfer_error=""
             ):
                 PayoutItem.objects.filter(pk=item.pk).update(
                     amount_transferred=F("amount_transferred") + dispute.retransfer_amount

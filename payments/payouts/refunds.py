@@ -133,7 +133,7 @@ def reversals_process(*, now=None, coach_id: int | None = None) -> int:
         with transaction.atomic():
             if PayoutReversal.objects.filter(
                 pk=reversal.pk, status=PayoutReversal.Status.PENDING
-            ).update(status=PayoutReversal.Status.DONE, stripe_reversal_id=result["id"]):
+            ).update(status=PayoutReversal.Status.DONE, stripe_reversal_id=result.id):
                 PayoutItem.objects.filter(pk=item.pk).update(
                     amount_reversed=F("amount_reversed") + reversal.amount
                 )

@@ -205,17 +205,17 @@ def _release_blocked(items: list[PayoutItem], reason: str, now) -> None:
     )
 
 
-def _existing_transfer(item: PayoutItem) -> dict | None:
+def _existing_transfer(item: PayoutItem) -> gateway.TransferResult | None:
     for transfer in gateway.transfer_list(
         transfer_group=item.transfer_group,
         destination=item.coach.connect_account.stripe_account_id,
     ):
-        if (transfer.get("metadata") or {}).get("payout_item_id") == str(item.pk):
+        if transfer.metadata.get("payout_item_id") == str(item.pk):
             return transfer
     return None
 
 
-def transfer_send(item: PayoutItem) -> dict:
+def transfer_send(item: PayoutItem) -> gateway.TransferResult:
     """The Stripe call for one item: always the same parameters and key for the same item."""
     return gateway.transfer_create(
         amount_minor=to_minor_units(item.transfer_amount, item.currency),
@@ -247,7 +247,7 @@ def _pay(item: PayoutItem, now, report: PayoutReport) -> None:
         return
     updated = PayoutItem.objects.filter(pk=item.pk, status=PayoutItem.Status.PROCESSING).update(
         status=PayoutItem.Status.PAID,
-        stripe_transfer_id=(transfer or {}).get("id", ""),
+        stripe_transfer_id=transfer.id if transfer else "",
         amount_transferred=item.transfer_amount,
         paid_at=now,
         locked_until=None,

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from core.decorators import coach_required
 from payments.errors import InvalidWebhook, PaymentError
 from payments.payouts import connect, selectors
 from payments.payouts.models import Settlement
@@ -21,29 +22,22 @@ from payments.payouts.webhooks import connect_webhook_process
 logger = logging.getLogger(__name__)
 
 
-def _coach(request):
-    coach = getattr(request.user, "coach_profile", None)
-    if coach is None:
-        raise Http404("This page is for coaches.")
-    return coach
-
-
 def _absolute(request, name: str) -> str:
     return request.build_absolute_uri(reverse(name))
 
 
 @login_required
 @require_GET
-def overview(request):
-    coach = _coach(request)
+@coach_required(denied=Http404)
+def overview(request, coach):
     context = {"coach": coach, **selectors.payouts_overview(coach=coach, now=timezone.now())}
     return render(request, "payments/payouts/overview.html", context)
 
 
 @login_required
 @require_POST
-def connect_start(request):
-    coach = _coach(request)
+@coach_required(denied=Http404)
+def connect_start(request, coach):
     try:
         url = connect.connect_onboarding_url(
             coach=coach,
@@ -58,10 +52,10 @@ def connect_start(request):
 
 @login_required
 @require_GET
-def connect_refresh(request):
+@coach_required(denied=Http404)
+def connect_refresh(request, coach):
     """Stripe's refresh_url: the link expired or was used. login_required re-authenticates
     the coach first; then a fresh link."""
-    coach = _coach(request)
     try:
         url = connect.connect_onboarding_url(
             coach=coach,
@@ -76,10 +70,10 @@ def connect_refresh(request):
 
 @login_required
 @require_GET
-def connect_return(request):
+@coach_required(denied=Http404)
+def connect_return(request, coach):
     """Stripe's return_url: reaching it does not mean onboarding is complete; we only ask
     Stripe for the account's state again."""
-    coach = _coach(request)
     try:
         connect.connect_account_sync(coach=coach)
     except PaymentError as exc:
@@ -89,8 +83,8 @@ def connect_return(request):
 
 @login_required
 @require_POST
-def dashboard_link(request):
-    coach = _coach(request)
+@coach_required(denied=Http404)
+def dashboard_link(request, coach):
     try:
         url = connect.connect_dashboard_url(coach=coach)
     except PaymentError as exc:

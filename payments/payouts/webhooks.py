@@ -17,7 +17,7 @@ from payments.errors import InvalidWebhook
 from payments.models import WebhookEvent
 from payments.money import from_minor_units
 from payments.payouts import gateway
-from payments.webhooks import Outcome, _claim, _record_failure
+from payments.webhooks import Outcome, event_claim, event_record_failure
 
 logger = logging.getLogger(__name__)
 
@@ -87,7 +87,7 @@ def connect_webhook_process(*, payload: bytes, signature: str | None) -> Outcome
         handler = None
     try:
         with transaction.atomic():
-            row, fresh = _claim(event)
+            row, fresh = event_claim(event)
             if not fresh:
                 return Outcome.DUPLICATE
             if handler is not None:
@@ -101,5 +101,5 @@ def connect_webhook_process(*, payload: bytes, signature: str | None) -> Outcome
             return Outcome.IGNORED if handler is None else Outcome.PROCESSED
     except Exception as exc:
         logger.exception("connect webhook %s (%s) failed", event["id"], event["type"])
-        _record_failure(event, exc)
+        event_record_failure(event, exc)
         raise

@@ -30,7 +30,6 @@ from payments.refunds.service import available_amount, refund_attempt, refund_re
 from payments.refunds.sources import service_of, sources
 
 logger = logging.getLogger(__name__)
-S = RefundRequest.Status
 
 
 class RequestInvalid(PaymentError):
@@ -273,7 +272,7 @@ def refund_request_approve(*, user, request_id, amount=None) -> RefundRequest:
     request, role = request_for(user=user, request_id=request_id, coach_action=True)
     if role != "coach":
         raise RequestForbidden("Only the coach of this purchase can approve.", code="forbidden")
-    if request.status != S.OPEN:
+    if request.status != RefundRequest.Status.OPEN:
         raise RequestConflict("This request is no longer open.", code="not_open")
     if amount not in (None, ""):
         amount = parse_amount(amount, request.currency)
@@ -287,7 +286,7 @@ def refund_request_approve(*, user, request_id, amount=None) -> RefundRequest:
     with transaction.atomic():
         lock_payment(request.payment_id)
         request = RefundRequest.objects.select_for_update().get(pk=request.pk)
-        if request.status != S.OPEN:
+        if request.status != RefundRequest.Status.OPEN:
             raise RequestConflict("This request is no longer open.", code="not_open")
         refund = refund_reserve(
             payment_id=request.payment_id,
@@ -297,7 +296,11 @@ def refund_request_approve(*, user, request_id, amount=None) -> RefundRequest:
             actor=user,
             reason=f"Refund request {request.pk} approved by the coach",
         )
-        request.status = S.APPROVED if amount == request.amount else S.PARTIALLY_APPROVED
+        request.status = (
+            RefundRequest.Status.APPROVED
+            if amount == request.amount
+            else RefundRequest.Status.PARTIALLY_APPROVED
+        )
         _record_decision(request, user, refund, RefundPolicy.STANDARD)
         _event(request, user, request.status, f"{request.currency} {refund.amount}")
         _notify_both(request, NotificationType.REFUND_REQUEST_APPROVED)
@@ -333,9 +336,9 @@ def refund_request_decline(*, user, request_id, reason) -> RefundRequest:
     reason = _clean_text(reason, required=True, what="why you decline")
     with transaction.atomic():
         request = RefundRequest.objects.select_for_update().get(pk=request.pk)
-        if request.status != S.OPEN:
+        if request.status != RefundRequest.Status.OPEN:
             raise RequestConflict("This request is no longer open.", code="not_open")
-        request.status = S.DECLINED
+        request.status = RefundRequest.Status.DECLINED
         request.decline_reason = reason
         request.decided_by = user
         request.decided_at = timezone.now()
@@ -348,7 +351,7 @@ def refund_request_decline(*, user, request_id, reason) -> RefundRequest:
 def _escalate(request: RefundRequest, actor, why: str) -> None:
     from notifications.types import NotificationType
 
-    request.status = S.ESCALATED
+    request.status = RefundRequest.Status.ESCALATED
     request.escalated_at = timezone.now()
     request.save()
     _event(request, actor, "escalated", why)
@@ -362,7 +365,7 @@ def refund_request_escalate(*, user, request_id) -> RefundRequest:
         raise RequestForbidden("Only the client can escalate.", code="forbidden")
     with transaction.atomic():
         request = RefundRequest.objects.select_for_update().get(pk=request.pk)
-        if request.status != S.DECLINED:
+        if request.status != RefundRequest.Status.DECLINED:
             raise RequestConflict(
                 "Only a declined request can be escalated (an unanswered one is escalated "
                 "automatically when the coach's time is up).",
@@ -414,7 +417,7 @@ def refund_request_resolve(*, staff, request_id, amount, policy: str, note: str)
                 reason=f"Refund request {request.pk}: {note}"[:255],
                 note=note,
             )
-        request.status = S.RESOLVED
+        request.status = RefundRequest.Status.RESOLVED
         _record_decision(request, staff, refund, policy, note)
         _event(request, staff, "resolved", f"{request.currency} {amount} ({policy}): {note}")
         _notify_both(request, NotificationType.REFUND_REQUEST_RESOLVED, note=note)
@@ -429,7 +432,7 @@ def refund_requests_escalate_due(*, now=None) -> int:
     staff queue. Returns how many were escalated."""
     now = now or timezone.now()
     due = RefundRequest.objects.filter(
-        status__in=(S.OPEN, S.DECLINED), coach_due_at__lte=now
+        status__in=(RefundRequest.Status.OPEN, RefundRequest.Status.DECLINED), coach_due_at__lte=now
     ).values_list("pk", flat=True)
     count = 0
     for pk in list(due):
@@ -439,11 +442,14 @@ def refund_requests_escalate_due(*, now=None) -> int:
                 .select_related("client", "coach__user")
                 .get(pk=pk)
             )
-            if request.status not in (S.OPEN, S.DECLINED) or request.coach_due_at > now:
+            if (
+                request.status not in (RefundRequest.Status.OPEN, RefundRequest.Status.DECLINED)
+                or request.coach_due_at > now
+            ):
                 continue
             why = (
                 "The coach did not answer in time."
-                if request.status == S.OPEN
+                if request.status == RefundRequest.Status.OPEN
                 else "The coach declined; staff decide."
             )
             _escalate(request, None, why)

@@ -189,17 +189,17 @@ def refund_attempt(*, refund_id: int) -> Refund:
     return _finish(refund.pk, result)
 
 
-def _finish(refund_pk: int, result: dict) -> Refund:
+def _finish(refund_pk: int, result: gateway.RefundResult) -> Refund:
     with transaction.atomic():
         payment_pk = Refund.objects.values_list("payment_id", flat=True).get(pk=refund_pk)
         payment = lock_payment(payment_pk)
         refund = Refund.objects.select_for_update().get(pk=refund_pk)
         if refund.status != Refund.Status.PENDING:
             return refund
-        amount = from_minor_units(int(result["amount"]), refund.currency)
+        amount = from_minor_units(result.amount_minor, refund.currency)
         recorded = finalize.refunded(
             payment=payment,
-            refund_id=result["id"],
+            refund_id=result.id,
             amount=min(amount, refund.amount),
             note=refund.reason,
             policy=refund.policy,
@@ -207,7 +207,7 @@ def _finish(refund_pk: int, result: dict) -> Refund:
             actor=refund.actor,
         )
         refund.status = Refund.Status.SUCCEEDED
-        refund.stripe_refund_id = result["id"]
+        refund.stripe_refund_id = result.id
         refund.last_error = ""
         refund.save(update_fields=["status", "stripe_refund_id", "last_error", "updated_at"])
         if recorded and refund.notify:

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.decorators import coach_required
 from core.http import json_body, json_error, wants_json
 from payments.errors import PaymentError
 from payments.models import RefundRequest
@@ -181,10 +182,8 @@ def message(request, request_id: int):
 
 @require_http_methods(["GET"])
 @_login_required
-def coach_inbox(request):
-    coach = getattr(request.user, "coach_profile", None)
-    if coach is None:
-        raise Http404("This page is for coaches.")
+@coach_required(denied=Http404)
+def coach_inbox(request, coach):
     from payments.refunds.selectors import coach_refund_requests
 
     context = {**coach_refund_requests(coach=coach), "now": timezone.now()}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 
@@ -13,10 +14,14 @@ from payments.errors import (
 )
 from payments.selectors import SavedCard
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
 # --- customers and saved cards ----------------------------------------------------------------
 
 
-def customer_ensure(*, user) -> str:
+def customer_ensure(*, user: User) -> str:
     """The user's Stripe customer id, created on first use and stored on the user."""
     if user.stripe_customer_id:
         return user.stripe_customer_id
@@ -35,7 +40,7 @@ def customer_ensure(*, user) -> str:
     return user.stripe_customer_id
 
 
-def setup_intent_create(*, user) -> str:
+def setup_intent_create(*, user: User) -> str:
     """Client secret of a SetupIntent for the Card Element (`stripe.confirmCardSetup`)."""
     customer_id = customer_ensure(user=user)
     setup_intent = gateway.setup_intent_create(
@@ -44,7 +49,7 @@ def setup_intent_create(*, user) -> str:
     return setup_intent["client_secret"]
 
 
-def payment_method_save(*, user, setup_intent_id: str) -> SavedCard:
+def payment_method_save(*, user: User, setup_intent_id: str) -> SavedCard:
     """Keep the card a confirmed SetupIntent produced on the user's customer.
 
     Real Stripe attaches it already; localstripe does not, so attach when needed."""
@@ -54,7 +59,7 @@ def payment_method_save(*, user, setup_intent_id: str) -> SavedCard:
         raise PaymentNotFound("We could not find that card setup.", code="setup_not_found")
     if setup_intent.get("status") != "succeeded":
         raise PaymentError("The card could not be saved. Please try again.", code="setup_failed")
-    payment_method_id = finalize._id_of(setup_intent.get("payment_method"))
+    payment_method_id = finalize.stripe_id_of(setup_intent.get("payment_method"))
     card = gateway.payment_method_retrieve(payment_method_id)
     if card.get("customer") != customer_id:
         card = gateway.payment_method_attach(
@@ -65,7 +70,7 @@ def payment_method_save(*, user, setup_intent_id: str) -> SavedCard:
     return SavedCard.from_stripe(card)
 
 
-def payment_method_detach(*, user, payment_method_id: str) -> None:
+def payment_method_detach(*, user: User, payment_method_id: str) -> None:
     card = gateway.payment_method_retrieve(payment_method_id)
     if not user.stripe_customer_id or card.get("customer") != user.stripe_customer_id:
         raise PaymentNotFound("That card is not one of your saved cards.", code="foreign_card")

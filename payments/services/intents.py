@@ -6,6 +6,7 @@ import logging
 import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 
@@ -23,6 +24,10 @@ from payments.money import quantize, to_minor_units
 from payments.pricing import PriceBreakdown
 from payments.services.cards import customer_ensure
 
+if TYPE_CHECKING:
+    from accounts.models import Coach, User
+
+
 logger = logging.getLogger(__name__)
 
 # --- payments ---------------------------------------------------------------------------------
@@ -30,8 +35,8 @@ logger = logging.getLogger(__name__)
 
 def payment_open(
     *,
-    payer,
-    coach,
+    payer: User,
+    coach: Coach,
     purpose: str,
     breakdown: PriceBreakdown,
     metadata: dict[str, str],
@@ -64,7 +69,7 @@ def payment_open(
         transfer_group=transfer_group,
     )
     payment, _ = Payment.objects.get_or_create(
-        stripe_payment_intent_id=intent["id"],
+        stripe_payment_intent_id=intent.id,
         defaults={
             "payer": payer,
             "coach": coach,
@@ -80,7 +85,7 @@ def payment_open(
             "coach_share": breakdown.coach_share,
             "price_snapshot": breakdown.as_snapshot(),
             "stripe_customer_id": customer_id,
-            "stripe_client_secret": intent.get("client_secret") or "",
+            "stripe_client_secret": intent.client_secret,
             "capture_method": capture_method,
             "transfer_group": transfer_group,
         },
@@ -106,7 +111,7 @@ class ConfirmResult:
     extra: dict = field(default_factory=dict)
 
 
-def payment_confirm(*, user, payment_intent_id: str, payment_method_id: str) -> ConfirmResult:
+def payment_confirm(*, user: User, payment_intent_id: str, payment_method_id: str) -> ConfirmResult:
     """Server-side confirm with one of the user's saved cards (seed 001 /api/payments/confirm).
 
     A decline marks the payment failed (the purpose is told once) and raises CardDeclined;
@@ -135,20 +140,20 @@ def payment_confirm(*, user, payment_intent_id: str, payment_method_id: str) -> 
     except CardDeclined as exc:
         _record_decline(payment, exc)
         raise
-    status = intent.get("status")
+    status = intent.status
     if status == "requires_capture":
-        finalize.in_transaction(finalize.authorized, intent=intent)
+        finalize.in_transaction(finalize.authorized, intent=intent.raw)
     elif status in ("succeeded", "processing"):
         _mark_processing(payment.pk, payment_method_id)
     elif status == "requires_payment_method":
-        error = intent.get("last_payment_error") or {}
-        exc = CardDeclined(
-            error.get("message") or "Your card was declined.",
-            code=error.get("code") or "card_declined",
-            decline_code=error.get("decline_code") or "",
+        error = intent.last_payment_error
+        declined = CardDeclined(
+            (error.message if error else "") or "Your card was declined.",
+            code=(error.code if error else "") or "card_declined",
+            decline_code=error.decline_code if error else "",
         )
-        _record_decline(payment, exc)
-        raise exc
+        _record_decline(payment, declined)
+        raise declined
     payment.refresh_from_db()
     public_status = {"succeeded": "processing", "processing": "processing"}.get(status, status)
     return ConfirmResult(public_status, payment, payment.stripe_client_secret)
@@ -194,9 +199,9 @@ def payment_capture(*, payment_id: int, amount: Decimal | None = None) -> Paymen
         amount_minor=amount_minor,
         idempotency_key=f"capture-{payment.pk}",
     )
-    if intent.get("status") == "succeeded":
+    if intent.status == "succeeded":
         # Finalize now rather than wait for the webhook; the webhook is then a no-op.
-        finalize.in_transaction(finalize.succeeded, intent=intent)
+        finalize.in_transaction(finalize.succeeded, intent=intent.raw)
     payment.refresh_from_db()
     return payment
 
@@ -218,8 +223,8 @@ def payment_cancel(*, payment_id: int, reason: str = "") -> Payment:
         raise
     except PaymentError:
         intent = gateway.payment_intent_retrieve(payment.stripe_payment_intent_id)
-        if intent.get("status") != "canceled":
-            logger.info("payment %s not cancelled: intent is %s", payment.pk, intent.get("status"))
+        if intent.status != "canceled":
+            logger.info("payment %s not cancelled: intent is %s", payment.pk, intent.status)
             return payment
     logger.info("payment %s cancelled: %s", payment.pk, reason)
     return finalize.in_transaction(finalize.cancelled, payment_id=payment.pk)

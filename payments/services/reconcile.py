@@ -76,18 +76,18 @@ def payments_reconcile(*, now=None, limit: int = 500) -> ReconcileReport:
 
 def _reconcile_one(payment: Payment, abandoned_before, report: ReconcileReport) -> None:
     intent = gateway.payment_intent_retrieve(payment.stripe_payment_intent_id)
-    status = intent.get("status")
+    status = intent.status
     if status == "succeeded":
-        finalize.in_transaction(finalize.succeeded, intent=intent)
+        finalize.in_transaction(finalize.succeeded, intent=intent.raw)
         report.completed += 1
     elif status == "requires_capture":
-        finalize.in_transaction(finalize.authorized, intent=intent)
+        finalize.in_transaction(finalize.authorized, intent=intent.raw)
     elif status == "canceled":
         finalize.in_transaction(finalize.cancelled, payment_id=payment.pk)
         report.cancelled += 1
     elif payment.created_at < abandoned_before:
         payment_cancel(payment_id=payment.pk, reason="abandoned")
         report.abandoned += 1
-    elif status == "requires_payment_method" and intent.get("last_payment_error"):
-        finalize.in_transaction(finalize.failed, intent=intent)
+    elif status == "requires_payment_method" and intent.last_payment_error:
+        finalize.in_transaction(finalize.failed, intent=intent.raw)
         report.failed += 1

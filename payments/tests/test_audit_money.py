@@ -36,7 +36,7 @@ pytestmark = pytest.mark.django_db
 
 def _refunds_at_stripe(localstripe, payment_intent_id: str) -> list[int]:
     """Every refund localstripe holds for the intent's charge, in minor units."""
-    intent = gateway.payment_intent_retrieve(payment_intent_id)
+    intent = gateway.payment_intent_retrieve(payment_intent_id).raw
     charge_id = gateway.charge_id_of(intent)
     response = requests.get(
         f"{localstripe['base']}/v1/refunds",

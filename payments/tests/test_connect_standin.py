@@ -165,7 +165,7 @@ def test_transfers_need_a_succeeded_charge_of_ours_and_list_by_group_and_destina
         transfer_group="booking_1",
         metadata={"payout_item_id": "1"},
         idempotency_key="t-1",
-    )
+    ).raw
     connect.transfer_create(
         amount_minor=500,
         currency="CHF",
@@ -179,7 +179,7 @@ def test_transfers_need_a_succeeded_charge_of_ours_and_list_by_group_and_destina
     assert made["object"] == "transfer" and made["id"].startswith("tr_")
     assert made["source_transaction"] == charge
     assert made["reversals"]["total_count"] == 0
-    assert [t["id"] for t in connect.transfer_list(transfer_group="booking_1")] == [made["id"]]
+    assert [t.id for t in connect.transfer_list(transfer_group="booking_1")] == [made["id"]]
     by_destination = api(base, "GET", "/v1/transfers", params={"destination": other["id"]}).json()
     assert [t["transfer_group"] for t in by_destination["data"]] == ["booking_2"]
     page = api(base, "GET", "/v1/transfers", params={"limit": 1}).json()
@@ -227,11 +227,11 @@ def test_reversal_within_the_balance_succeeds_and_beyond_it_fails_with_stripes_e
         transfer_group="booking_9",
         metadata={},
         idempotency_key="t-9",
-    )
+    ).raw
 
     reversal = connect.transfer_reversal_create(
         transfer_id=transfer["id"], amount_minor=3000, metadata={}, idempotency_key="r-1"
-    )
+    ).raw
     assert reversal["object"] == "transfer_reversal" and reversal["amount"] == 3000
     assert account_balance(base, account["id"]) == 5000
     [event] = connect_events(base, "transfer.reversed")

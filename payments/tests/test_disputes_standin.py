@@ -43,10 +43,10 @@ def _disputed_intent(user, amount=Decimal("150.00")) -> dict:
         customer_id=customer_ensure(user=user),
         metadata={},
         idempotency_key=f"t-pi-{time.time_ns()}",
-    )
+    ).raw
     confirmed = gateway.payment_intent_confirm_with(
         payment_intent_id=intent["id"], payment_method_id=card, idempotency_key=f"t-{intent['id']}"
-    )
+    ).raw
     assert confirmed["status"] == "succeeded"
     return confirmed
 

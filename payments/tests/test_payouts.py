@@ -174,8 +174,8 @@ def test_after_stripe_forgot_the_key_the_run_finds_the_transfer_by_its_group(loc
 
     payouts_process(now=now + dt.timedelta(hours=25))
 
-    assert [t["id"] for t in transfers_at_stripe(base)] == [made["id"]]
-    assert PayoutItem.objects.get(pk=item.pk).stripe_transfer_id == made["id"]
+    assert [t["id"] for t in transfers_at_stripe(base)] == [made.id]
+    assert PayoutItem.objects.get(pk=item.pk).stripe_transfer_id == made.id
 
 
 def test_refund_after_payout_reverses_the_coach_part_in_proportion(
@@ -226,7 +226,7 @@ def test_refund_after_the_coach_was_paid_out_becomes_a_debt_netted_next_time(
     assert debt.remaining == 0 and debt.settled_at is not None
     assert item.debt_netted == first.coach_share
     transfer = connect.transfer_list(transfer_group=item.transfer_group)[0]
-    assert transfer["amount"] == int((second.coach_share - first.coach_share) * 100)
+    assert transfer.amount_minor == int((second.coach_share - first.coach_share) * 100)
 
 
 def test_a_before_transfer_hook_can_hold_items_back_without_spending_attempts(localstripe):

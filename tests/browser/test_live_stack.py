@@ -49,7 +49,7 @@ def test_localstripe_webhook_reaches_the_live_server_with_a_valid_signature(live
         customer_id=customer["id"],
         metadata={},
         idempotency_key="hook-intent",
-    )
+    ).raw
     gateway.payment_intent_confirm_with(
         payment_intent_id=intent["id"], payment_method_id=card["id"], idempotency_key="hook"
     )

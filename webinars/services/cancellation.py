@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -26,10 +27,13 @@ from webinars.errors import (
 from webinars.models import Registration, Webinar
 from webinars.services.seats import (
     LIVE,
-    _cancel_payment_after_commit,
+    cancel_payment_after_commit,
     live_panels_push,
     webinar_starts_at,
 )
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 @dataclass
@@ -45,7 +49,7 @@ class _PaymentsMoved(Exception):
     """A seat was confirmed with a payment we had not locked: roll back and try again."""
 
 
-def webinar_cancel(*, webinar_id: int, by, reason: str) -> CancelResult:
+def webinar_cancel(*, webinar_id: int, by: User, reason: str) -> CancelResult:
     """Cancel a webinar (its coach or platform staff) and give every attendee's money back.
 
     Locks in the project's fixed order: the payments of the paid seats (payment first, see
@@ -84,7 +88,7 @@ def _webinar_or_404(webinar_id: int) -> Webinar:
     return webinar
 
 
-def _check_may_cancel(webinar: Webinar, by) -> None:
+def _check_may_cancel(webinar: Webinar, by: User) -> None:
     if not (by.sees_everything or webinar.coach.user_id == by.pk):
         raise NotAllowedToCancel()
     if webinar.status == Webinar.Status.CANCELLED:
@@ -98,7 +102,9 @@ def _check_may_cancel(webinar: Webinar, by) -> None:
 
 
 @transaction.atomic(durable=True)  # its caller calls Stripe next: no outer lock
-def _cancel_locked(*, webinar_id: int, by, reason: str, payment_ids: list[int]) -> CancelResult:
+def _cancel_locked(
+    *, webinar_id: int, by: User, reason: str, payment_ids: list[int]
+) -> CancelResult:
     payments = {payment.pk: payment for payment in lock_payments(payment_ids)}
     webinar = locks.lock_webinar(webinar_id)
     _check_may_cancel(webinar, by)
@@ -144,7 +150,7 @@ def _end_for_cancellation(registration, payment, now, result: CancelResult) -> _
         registration.status = Registration.Status.CANCELLED
         result.released_holds += 1
         if registration.payment_id:
-            _cancel_payment_after_commit(registration.payment_id, "webinar cancelled")
+            cancel_payment_after_commit(registration.payment_id, "webinar cancelled")
     elif payment is not None and payment.status in (
         Payment.Status.COMPLETED,
         Payment.Status.PARTIALLY_REFUNDED,

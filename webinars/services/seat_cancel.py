@@ -15,6 +15,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import F
@@ -38,6 +39,10 @@ from webinars.services.seats import (
     webinar_starts_at,
 )
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
 logger = logging.getLogger(__name__)
 REFUNDABLE = (Payment.Status.COMPLETED, Payment.Status.PARTIALLY_REFUNDED)
 
@@ -49,7 +54,7 @@ class SeatCancelPreview:
     starts_at: datetime
 
 
-def _attendee_seat(*, webinar_id: int, user) -> Registration:
+def _attendee_seat(*, webinar_id: int, user: User) -> Registration:
     """The user's confirmed seat; 409 if they had one that is no longer live, 404 if never."""
     if not Webinar.objects.filter(pk=webinar_id).exists():
         raise WebinarNotFound()
@@ -87,13 +92,13 @@ def _preview(registration: Registration, now: datetime) -> SeatCancelPreview:
     return SeatCancelPreview(registration, refund, starts_at)
 
 
-def seat_cancel_preview(*, webinar_id: int, user, now: datetime | None = None):
+def seat_cancel_preview(*, webinar_id: int, user: User, now: datetime | None = None):
     """What cancelling the user's seat would refund now (GET /webinars/<id>/cancel-seat/)."""
     registration = _attendee_seat(webinar_id=webinar_id, user=user)
     return _preview(registration, now or timezone.now())
 
 
-def seat_cancel(*, webinar_id: int, user, now: datetime | None = None) -> SeatCancelPreview:
+def seat_cancel(*, webinar_id: int, user: User, now: datetime | None = None) -> SeatCancelPreview:
     """Cancel the user's seat and refund per the webinar's terms. Call with no transaction
     open (the refund reaches Stripe after commit)."""
     now = now or timezone.now()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
@@ -40,6 +41,10 @@ from webinars.errors import (
 )
 from webinars.models import Registration, Webinar, WebinarSlot
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
 logger = logging.getLogger(__name__)
 
 LIVE = Registration.LIVE_STATUSES
@@ -53,7 +58,7 @@ class RegisterResult:
     reused: bool = False
 
 
-def webinar_register(*, webinar_id: int, user, now: datetime | None = None) -> RegisterResult:
+def webinar_register(*, webinar_id: int, user: User, now: datetime | None = None) -> RegisterResult:
     """Book a seat for `user` (seed 000 POST /register).
 
     1. Under the webinar lock: validate in the seed's order, re-compute the price, take a
@@ -111,7 +116,9 @@ def check_not_suspended(webinar: Webinar, user) -> None:
 
 
 @transaction.atomic(durable=True)  # its caller calls Stripe next: no outer lock
-def _hold_seat(*, webinar_id: int, user, now: datetime) -> tuple[Registration | WebinarFull, bool]:
+def _hold_seat(
+    *, webinar_id: int, user: User, now: datetime
+) -> tuple[Registration | WebinarFull, bool]:
     """The hold (and whether it is one the user already had), or the "full" refusal to raise
     once committed."""
     try:
@@ -188,7 +195,7 @@ def _confirm_free_hold(webinar: Webinar, registration: Registration, now: dateti
     after_confirm(webinar=webinar, registration=registration)
 
 
-def _offer_ran_out(webinar: Webinar, user) -> bool:
+def _offer_ran_out(webinar: Webinar, user: User) -> bool:
     """The user's latest place in line is an offer that expired (the seat went on)."""
     from webinars.models import WaitlistEntry
 
@@ -287,7 +294,7 @@ def registration_release(
     registration.ended_at = timezone.now()
     registration.save(update_fields=["status", "ended_at", "updated_at"])
     if registration.payment_id:
-        _cancel_payment_after_commit(registration.payment_id, "seat released")
+        cancel_payment_after_commit(registration.payment_id, "seat released")
     live_panels_push(webinar.pk, registration.pk)
     from webinars.services.waitlist import seats_offer
 
@@ -365,7 +372,7 @@ def _cancel_payment_now(payment_id: int, reason: str) -> None:
         logger.exception("could not queue the cancellation of payment %s", payment_id)
 
 
-def _cancel_payment_after_commit(payment_id: int, reason: str) -> None:
+def cancel_payment_after_commit(payment_id: int, reason: str) -> None:
     from core.oncommit import enqueue_on_commit
     from payments.tasks import cancel_payment
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
@@ -37,7 +38,7 @@ from webinars.errors import (
 from webinars.models import Registration, WaitlistEntry, Webinar
 from webinars.services.seats import (
     LIVE,
-    _cancel_payment_after_commit,
+    cancel_payment_after_commit,
     check_not_suspended,
     expire_stale_holds,
     live_panels_push,
@@ -45,15 +46,18 @@ from webinars.services.seats import (
     webinar_starts_at,
 )
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
 logger = logging.getLogger(__name__)
-W = WaitlistEntry.Status
 
 
 # --- joining and leaving ---------------------------------------------------------------------
 
 
 @transaction.atomic
-def waitlist_join(*, webinar_id: int, user, now: datetime | None = None) -> WaitlistEntry:
+def waitlist_join(*, webinar_id: int, user: User, now: datetime | None = None) -> WaitlistEntry:
     """Take a place in line (POST /webinars/<id>/waitlist/). Only when the webinar is full
     (NotFull otherwise: book instead); joining twice keeps the one place. Refused like a
     booking for the coach, a blocked pair, a registered attendee, a closed webinar."""
@@ -82,7 +86,7 @@ def waitlist_join(*, webinar_id: int, user, now: datetime | None = None) -> Wait
 
 
 @transaction.atomic
-def waitlist_leave(*, webinar_id: int, user, now: datetime | None = None) -> WaitlistEntry:
+def waitlist_leave(*, webinar_id: int, user: User, now: datetime | None = None) -> WaitlistEntry:
     """Give up one's place (or the seat offered): an offered seat goes to the next in line."""
     now = now or timezone.now()
     try:
@@ -93,16 +97,16 @@ def waitlist_leave(*, webinar_id: int, user, now: datetime | None = None) -> Wai
     if not entries:
         raise NotOnWaitlist()
     entry = entries[0]
-    if entry.status == W.OFFERED and entry.registration_id:
+    if entry.status == WaitlistEntry.Status.OFFERED and entry.registration_id:
         registration = locks.lock_registration(entry.registration_id)
         if registration.status == Registration.Status.HELD:
             registration.status = Registration.Status.CANCELLED
             registration.ended_at = now
             registration.save(update_fields=["status", "ended_at", "updated_at"])
             if registration.payment_id:
-                _cancel_payment_after_commit(registration.payment_id, "waitlist offer declined")
+                cancel_payment_after_commit(registration.payment_id, "waitlist offer declined")
             live_panels_push(None, registration.pk)
-    entry.status = W.LEFT
+    entry.status = WaitlistEntry.Status.LEFT
     entry.ended_at = now
     entry.save(update_fields=["status", "ended_at", "updated_at"])
     expire_stale_holds(webinar=webinar, now=now)
@@ -114,7 +118,7 @@ def waitlist_leave(*, webinar_id: int, user, now: datetime | None = None) -> Wai
 _ACTIVE = WaitlistEntry.ACTIVE_STATUSES
 
 
-def _check_can_wait(webinar: Webinar, user, now: datetime) -> None:
+def _check_can_wait(webinar: Webinar, user: User, now: datetime) -> None:
     if webinar.status == Webinar.Status.CANCELLED:
         raise WebinarCancelled()
     if webinar.status not in Webinar.BOOKABLE_STATUSES:
@@ -161,7 +165,7 @@ def seats_offer(*, webinar: Webinar, now: datetime) -> list[WaitlistEntry]:
     if not quote.is_set or (not quote.is_free and not coach_can_take_payments(webinar.coach)):
         return []  # nobody could pay for the seat now; the line keeps its order
     offers: list[WaitlistEntry] = []
-    for entry in locks.lock_waitlist(webinar_id=webinar.pk, status=W.WAITING):
+    for entry in locks.lock_waitlist(webinar_id=webinar.pk, status=WaitlistEntry.Status.WAITING):
         if free <= 0:
             break
         if _drop_if_ineligible(entry, webinar, now):
@@ -175,7 +179,7 @@ def seats_offer(*, webinar: Webinar, now: datetime) -> list[WaitlistEntry]:
             currency=webinar.currency,
             price_reason=quote.reason,
         )
-        entry.status = W.OFFERED
+        entry.status = WaitlistEntry.Status.OFFERED
         entry.offered_at = now
         entry.offer_expires_at = entry.registration.hold_expires_at
         entry.save(update_fields=["status", "registration", "offered_at", "offer_expires_at"])
@@ -194,11 +198,11 @@ def _drop_if_ineligible(entry: WaitlistEntry, webinar: Webinar, now: datetime) -
     if Registration.objects.filter(
         webinar_id=webinar.pk, user_id=entry.user_id, status__in=LIVE
     ).exists():
-        entry.status = W.BOOKED
+        entry.status = WaitlistEntry.Status.BOOKED
     elif blocks.is_blocked_between(entry.user, webinar.coach.user_id) or suspension.is_suspended(
         entry.user
     ):
-        entry.status = W.ENDED
+        entry.status = WaitlistEntry.Status.ENDED
     else:
         return False
     entry.ended_at = now
@@ -207,15 +211,16 @@ def _drop_if_ineligible(entry: WaitlistEntry, webinar: Webinar, now: datetime) -
 
 
 _ENDED_BY = {
-    Registration.Status.CONFIRMED: W.BOOKED,
-    Registration.Status.EXPIRED: W.EXPIRED,
-    Registration.Status.REFUNDED: W.EXPIRED,
-    Registration.Status.CANCELLED: W.LEFT,  # "Cancel and release my seat" on the offer
+    Registration.Status.CONFIRMED: WaitlistEntry.Status.BOOKED,
+    Registration.Status.EXPIRED: WaitlistEntry.Status.EXPIRED,
+    Registration.Status.REFUNDED: WaitlistEntry.Status.EXPIRED,
+    # "Cancel and release my seat" on the offer
+    Registration.Status.CANCELLED: WaitlistEntry.Status.LEFT,
 }
 
 
 def _settle_offers(webinar: Webinar, now: datetime) -> None:
-    offered = locks.lock_waitlist(webinar_id=webinar.pk, status=W.OFFERED)
+    offered = locks.lock_waitlist(webinar_id=webinar.pk, status=WaitlistEntry.Status.OFFERED)
     for entry in offered:
         registration = entry.registration
         if registration is None or registration.status not in _ENDED_BY:
@@ -226,21 +231,21 @@ def _settle_offers(webinar: Webinar, now: datetime) -> None:
         if registration.status == Registration.Status.EXPIRED and registration.payment_id:
             # The offer ran out while a payment was open: cancel it, so a late payment cannot
             # charge for a seat that now goes to the next person.
-            _cancel_payment_after_commit(registration.payment_id, "waitlist offer expired")
+            cancel_payment_after_commit(registration.payment_id, "waitlist offer expired")
 
 
 def waitlist_mark_booked(*, webinar: Webinar, user_id: int, now: datetime) -> None:
     """A seat was confirmed for `user_id` (caller holds the webinar lock): their place in
     line, or the offer they paid for, is done."""
     WaitlistEntry.objects.filter(webinar_id=webinar.pk, user_id=user_id, status__in=_ACTIVE).update(
-        status=W.BOOKED, ended_at=now, updated_at=now
+        status=WaitlistEntry.Status.BOOKED, ended_at=now, updated_at=now
     )
 
 
 def waitlist_end(*, webinar: Webinar, now: datetime) -> int:
     """The webinar was cancelled (caller holds the lock): nobody waits for it any more."""
     return WaitlistEntry.objects.filter(webinar_id=webinar.pk, status__in=_ACTIVE).update(
-        status=W.ENDED, ended_at=now, updated_at=now
+        status=WaitlistEntry.Status.ENDED, ended_at=now, updated_at=now
     )
 
 

@@ -230,7 +230,7 @@ def test_a_hold_released_while_stripe_opens_the_payment_gets_it_cancelled(locals
     registration = Registration.objects.get(user=user)
     assert registration.status == Registration.Status.CANCELLED
     assert registration.payment_id is None
-    assert gateway.payment_intent_retrieve(opened["intent"])["status"] == "canceled"
+    assert gateway.payment_intent_retrieve(opened["intent"]).status == "canceled"
 
 
 def test_my_bookings_shows_a_running_webinar_under_live_now_not_upcoming(client):

@@ -47,7 +47,7 @@ def test_register_pay_and_webhook_confirm_the_seat_book_the_money_and_send_email
     registration = Registration.objects.get(pk=booked["registration_id"])
     assert registration.status == Registration.Status.HELD
 
-    intent = gateway.payment_intent_retrieve(booked["payment_intent_id"])
+    intent = gateway.payment_intent_retrieve(booked["payment_intent_id"]).raw
     assert intent["amount"] == 12000 and intent["currency"] == "chf"
     assert intent["metadata"]["registration_id"] == str(registration.pk)
     assert intent["metadata"]["webinar_id"] == str(webinar.pk)
@@ -146,7 +146,7 @@ def test_declined_card_shows_the_reason_keeps_the_hold_and_a_retry_with_another_
     )
     assert response.status_code == 200, response.content
     assert response.json()["status"] == "processing"
-    assert gateway.payment_intent_retrieve(booked["payment_intent_id"])["status"] == "succeeded"
+    assert gateway.payment_intent_retrieve(booked["payment_intent_id"]).status == "succeeded"
 
 
 def test_confirm_with_a_card_of_another_customer_is_refused(client, localstripe):
@@ -193,7 +193,7 @@ def test_cancel_releases_the_seat_at_once_and_cancels_the_intent(
     assert response.status_code == 302
     assert Registration.objects.get().status == Registration.Status.CANCELLED
     assert Payment.objects.get().status == Payment.Status.CANCELLED
-    assert gateway.payment_intent_retrieve(booked["payment_intent_id"])["status"] == "canceled"
+    assert gateway.payment_intent_retrieve(booked["payment_intent_id"]).status == "canceled"
     client.force_login(UserFactory())
     assert _register(client, webinar)["registration_id"] != booked["registration_id"]
 

@@ -89,7 +89,7 @@ def test_database_error_mid_finalization_is_500_leaves_nothing_half_written_and_
 ):
     registration, payment, event = paid(localstripe, WebinarFactory())
     charge_id = gateway.charge_id_of(
-        gateway.payment_intent_retrieve(payment.stripe_payment_intent_id)
+        gateway.payment_intent_retrieve(payment.stripe_payment_intent_id).raw
     )
     # A real database error half-way: another payment already booked a ledger row for this
     # charge, so our ledger insert violates the unique (kind, stripe_object_id) constraint
@@ -274,7 +274,7 @@ def test_reconcile_cancels_abandoned_intents(localstripe, settings):
     report = payments_reconcile()
     assert report.abandoned == 1
     assert Payment.objects.get().status == Payment.Status.CANCELLED
-    intent = gateway.payment_intent_retrieve(result.payment.stripe_payment_intent_id)
+    intent = gateway.payment_intent_retrieve(result.payment.stripe_payment_intent_id).raw
     assert intent["status"] == "canceled"
 
 

@@ -103,7 +103,7 @@ def test_control_without_the_webinar_lock_the_seat_is_offered_several_times(
 
 def _refunds_at_stripe(localstripe, payment: Payment) -> list[int]:
     charge_id = gateway.charge_id_of(
-        gateway.payment_intent_retrieve(payment.stripe_payment_intent_id)
+        gateway.payment_intent_retrieve(payment.stripe_payment_intent_id).raw
     )
     response = requests.get(
         f"{localstripe['base']}/v1/refunds",

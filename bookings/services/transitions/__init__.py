@@ -24,7 +24,6 @@ from bookings.services.transitions.cancellation import (
 )
 from bookings.services.transitions.common import (
     MAX_SUGGESTIONS,
-    S,
     logger,
     settle_refund,
 )
@@ -46,7 +45,6 @@ from bookings.services.transitions.sweeps import (
 
 __all__ = [
     "logger",
-    "S",
     "MAX_SUGGESTIONS",
     "settle_refund",
     "booking_accept",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -20,7 +21,11 @@ from bookings.policy import RefundDecision, cancellation_refund, reschedule_dead
 from bookings.services import availability
 from bookings.services.booking_create import check_free
 from bookings.services.notify import booking_event
-from bookings.services.transitions.common import S, require_client, require_status, settle_refund
+from bookings.services.transitions.common import require_client, require_status, settle_refund
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
 
 # --- cancellation and reschedule --------------------------------------------------------------
 
@@ -35,13 +40,15 @@ class CancelPreview:
     settle_now: bool = True
 
 
-def cancel_preview(*, user, booking: Booking, now: dt.datetime | None = None) -> CancelPreview:
+def cancel_preview(
+    *, user: User, booking: Booking, now: dt.datetime | None = None
+) -> CancelPreview:
     """What a cancellation by `user` would refund now (shown before they confirm)."""
     now = now or timezone.now()
     by_coach = booking.coach.user_id == user.pk
     if not by_coach:
         require_client(booking, user)
-    require_status(booking, S.CONFIRMED, action="cancelled")
+    require_status(booking, Booking.Status.CONFIRMED, action="cancelled")
     if booking.start <= now:
         raise InvalidTime("This session has already started; it can no longer be cancelled.")
     # The price the client pays for the session (a price-change refund already lowered it).
@@ -67,13 +74,17 @@ def booking_cancel(
 
 
 @transaction.atomic(durable=True)  # its caller calls Stripe next: no outer lock
-def _cancel(*, user, booking_id: int, reason: str, now: dt.datetime) -> CancelPreview:
+def _cancel(*, user: User, booking_id: int, reason: str, now: dt.datetime) -> CancelPreview:
     booking = lock_booking_with_coach(booking_id)
     preview = cancel_preview(user=user, booking=booking, now=now)
     # Read under the coach lock: a capture finalizing now waits for this lock in
     # on_succeeded, so "not captured" here means that finalization will see the cancellation.
     preview.settle_now = _payment_captured(booking)
-    booking.status = S.CANCELLED_BY_COACH if preview.by_coach else S.CANCELLED_BY_CLIENT
+    booking.status = (
+        Booking.Status.CANCELLED_BY_COACH
+        if preview.by_coach
+        else Booking.Status.CANCELLED_BY_CLIENT
+    )
     booking.cancelled_at = now
     booking.refund_amount += preview.refund.amount
     if preview.by_coach:
@@ -111,7 +122,7 @@ def booking_reschedule(
     booking = lock_booking_with_coach(booking_id)
     require_client(booking, user)
     selectors.require_not_blocked(user, booking.coach)
-    require_status(booking, S.CONFIRMED, action="rescheduled")
+    require_status(booking, Booking.Status.CONFIRMED, action="rescheduled")
     if now >= reschedule_deadline(start=booking.start, session_type=booking.session_type):
         raise InvalidTime(
             f"Sessions can be moved up to {booking.session_type.full_refund_hours} hours "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 
@@ -16,17 +17,20 @@ from bookings.locks import lock_booking_with_coach
 from bookings.models import Booking
 from bookings.services.notify import booking_event
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
 logger = logging.getLogger(__name__)
-S = Booking.Status
 MAX_SUGGESTIONS = 5
 
 
-def require_coach(booking: Booking, user) -> None:
+def require_coach(booking: Booking, user: User) -> None:
     if booking.coach.user_id != user.pk:
         raise NotAllowed("Only the coach of this booking can do that.")
 
 
-def require_client(booking: Booking, user) -> None:
+def require_client(booking: Booking, user: User) -> None:
     if booking.client_id != user.pk:
         raise NotAllowed("Only the client of this booking can do that.")
 
@@ -108,7 +112,7 @@ def after_confirmation(booking_id: int, event: str, **context) -> Booking:
     booking = Booking.objects.select_related("coach__user", "client", "session_type").get(
         pk=booking_id
     )
-    if booking.status == S.CONFIRMED:
+    if booking.status == Booking.Status.CONFIRMED:
         booking_event(booking, event, **context)
     else:
         logger.info("booking %s is %s: no %r notice", booking.pk, booking.status, event)

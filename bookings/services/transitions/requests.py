@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -21,7 +22,6 @@ from bookings.services.booking_create import check_free
 from bookings.services.notify import booking_event
 from bookings.services.transitions.common import (
     MAX_SUGGESTIONS,
-    S,
     after_confirmation,
     capture_payment,
     require_coach,
@@ -29,10 +29,14 @@ from bookings.services.transitions.common import (
     void_payment,
 )
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
 # --- coach answers a request ------------------------------------------------------------------
 
 
-def booking_accept(*, user, booking_id: int, message: str = "") -> Booking:
+def booking_accept(*, user: User, booking_id: int, message: str = "") -> Booking:
     """Confirm (commit), capture at Stripe (no lock), then tell both sides. The client may
     cancel the confirmed booking while the capture is in flight: the capture's finalization
     then refunds what the policy promised (payment_handlers.on_succeeded), and "accepted" is
@@ -41,22 +45,25 @@ def booking_accept(*, user, booking_id: int, message: str = "") -> Booking:
     try:
         capture_payment(booking)
     except PaymentProblem:
-        if _accept_undo(booking_id) in (S.CANCELLED_BY_CLIENT, S.CANCELLED_BY_COACH):
+        if _accept_undo(booking_id) in (
+            Booking.Status.CANCELLED_BY_CLIENT,
+            Booking.Status.CANCELLED_BY_COACH,
+        ):
             void_payment(booking, "cancelled while the capture failed")
         raise
     return after_confirmation(booking_id, "accepted")
 
 
 @transaction.atomic(durable=True)  # its caller calls Stripe next: no outer lock
-def _accept_reserve(*, user, booking_id: int, message: str) -> Booking:
+def _accept_reserve(*, user: User, booking_id: int, message: str) -> Booking:
     booking = lock_booking_with_coach(booking_id)
     require_coach(booking, user)
     if suspension.is_suspended(user):
         raise AccountSuspended(suspension.refusal_message(user))
-    require_status(booking, S.REQUESTED, action="accepted")
+    require_status(booking, Booking.Status.REQUESTED, action="accepted")
     if booking.start <= timezone.now():
         raise InvalidTime("This session's time has passed; it can no longer be accepted.")
-    booking.status = S.CONFIRMED
+    booking.status = Booking.Status.CONFIRMED
     booking.confirmed_at = timezone.now()
     booking.request_expires_at = None
     booking.coach_message = message.strip()
@@ -77,27 +84,29 @@ def _accept_undo(booking_id: int) -> str:
     """The capture failed: the request goes back to the inbox, nothing was charged. Returns
     the booking's status (a cancellation may have come in meanwhile)."""
     booking = lock_booking_with_coach(booking_id)
-    if booking.status == S.CONFIRMED:
-        booking.status = S.REQUESTED
+    if booking.status == Booking.Status.CONFIRMED:
+        booking.status = Booking.Status.REQUESTED
         booking.confirmed_at = None
         booking.save(update_fields=["status", "confirmed_at", "updated_at"])
     return booking.status
 
 
-def booking_decline(*, user, booking_id: int, message: str = "") -> Booking:
+def booking_decline(*, user: User, booking_id: int, message: str = "") -> Booking:
     booking = _decline(user=user, booking_id=booking_id, message=message)
     void_payment(booking, "declined by coach")
     return booking
 
 
 @transaction.atomic
-def _decline(*, user, booking_id: int, message: str) -> Booking:
+def _decline(*, user: User, booking_id: int, message: str) -> Booking:
     booking = lock_booking_with_coach(booking_id)
     require_coach(booking, user)
-    require_status(booking, S.REQUESTED, S.TIME_SUGGESTED, action="declined")
-    if booking.status == S.REQUESTED:
+    require_status(
+        booking, Booking.Status.REQUESTED, Booking.Status.TIME_SUGGESTED, action="declined"
+    )
+    if booking.status == Booking.Status.REQUESTED:
         availability.restore(coach=booking.coach, pieces=booking.consumed_availability)
-    booking.status = S.DECLINED
+    booking.status = Booking.Status.DECLINED
     booking.coach_message = message.strip()
     booking.request_expires_at = None
     booking.save(update_fields=["status", "coach_message", "request_expires_at", "updated_at"])
@@ -113,7 +122,7 @@ def booking_suggest(
     the client picks one of the suggestions."""
     booking = lock_booking_with_coach(booking_id)
     require_coach(booking, user)
-    require_status(booking, S.REQUESTED, action="answered with other times")
+    require_status(booking, Booking.Status.REQUESTED, action="answered with other times")
     if not starts:
         raise InvalidTime("Suggest at least one time.", field="times")
     if len(starts) > MAX_SUGGESTIONS:
@@ -139,7 +148,7 @@ def booking_suggest(
         SuggestedTime(booking=booking, start=start, end=start + length)
         for start in sorted(set(starts))
     )
-    booking.status = S.TIME_SUGGESTED
+    booking.status = Booking.Status.TIME_SUGGESTED
     booking.coach_message = message.strip()
     booking.save(update_fields=["status", "consumed_availability", "coach_message", "updated_at"])
     booking_event(

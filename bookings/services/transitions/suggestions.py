@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -22,7 +23,6 @@ from bookings.services import availability
 from bookings.services.booking_create import check_free
 from bookings.services.notify import booking_event
 from bookings.services.transitions.common import (
-    S,
     after_confirmation,
     capture_payment,
     require_client,
@@ -31,10 +31,14 @@ from bookings.services.transitions.common import (
     void_payment,
 )
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
 # --- client answers a suggestion --------------------------------------------------------------
 
 
-def booking_pick_suggestion(*, user, booking_id: int, suggestion_id: int) -> Booking:
+def booking_pick_suggestion(*, user: User, booking_id: int, suggestion_id: int) -> Booking:
     booking, previous_total = _pick(user=user, booking_id=booking_id, suggestion_id=suggestion_id)
     try:
         capture_payment(booking)
@@ -47,7 +51,7 @@ def booking_pick_suggestion(*, user, booking_id: int, suggestion_id: int) -> Boo
 
 
 @transaction.atomic(durable=True)  # its caller calls Stripe next: no outer lock
-def _pick(*, user, booking_id: int, suggestion_id: int) -> tuple[Booking, Decimal]:
+def _pick(*, user: User, booking_id: int, suggestion_id: int) -> tuple[Booking, Decimal]:
     booking = lock_booking_with_coach(booking_id)
     require_client(booking, user)
     selectors.require_not_blocked(user, booking.coach)
@@ -55,7 +59,7 @@ def _pick(*, user, booking_id: int, suggestion_id: int) -> tuple[Booking, Decima
         raise AccountSuspended(suspension.refusal_message(user))
     if suspension.is_suspended(booking.coach.user):
         raise AccountSuspended("This coach is not taking bookings at the moment.")
-    require_status(booking, S.TIME_SUGGESTED, action="confirmed")
+    require_status(booking, Booking.Status.TIME_SUGGESTED, action="confirmed")
     suggestion = booking.suggested_times.filter(pk=suggestion_id).first()
     if suggestion is None:
         raise BookingError("This is not one of the suggested times.", field="suggestion")
@@ -85,7 +89,7 @@ def _pick(*, user, booking_id: int, suggestion_id: int) -> tuple[Booking, Decima
         coach=booking.coach, start=suggestion.start, end=suggestion.end
     )
     booking.start, booking.end = suggestion.start, suggestion.end
-    booking.status = S.CONFIRMED
+    booking.status = Booking.Status.CONFIRMED
     booking.confirmed_at = timezone.now()
     booking.request_expires_at = None
     booking.save()
@@ -95,28 +99,28 @@ def _pick(*, user, booking_id: int, suggestion_id: int) -> tuple[Booking, Decima
 @transaction.atomic
 def _pick_undo(booking_id: int) -> None:
     booking = lock_booking_with_coach(booking_id)
-    if booking.status != S.CONFIRMED:
+    if booking.status != Booking.Status.CONFIRMED:
         return
     availability.restore(coach=booking.coach, pieces=booking.consumed_availability)
     booking.consumed_availability = []
-    booking.status = S.TIME_SUGGESTED
+    booking.status = Booking.Status.TIME_SUGGESTED
     booking.confirmed_at = None
     booking.refund_amount = Decimal("0")
     booking.save()
 
 
-def booking_decline_suggestion(*, user, booking_id: int, message: str = "") -> Booking:
+def booking_decline_suggestion(*, user: User, booking_id: int, message: str = "") -> Booking:
     booking = _decline_suggestion(user=user, booking_id=booking_id, message=message)
     void_payment(booking, "suggestion declined by client")
     return booking
 
 
 @transaction.atomic
-def _decline_suggestion(*, user, booking_id: int, message: str) -> Booking:
+def _decline_suggestion(*, user: User, booking_id: int, message: str) -> Booking:
     booking = lock_booking_with_coach(booking_id)
     require_client(booking, user)
-    require_status(booking, S.TIME_SUGGESTED, action="declined")
-    booking.status = S.DECLINED
+    require_status(booking, Booking.Status.TIME_SUGGESTED, action="declined")
+    booking.status = Booking.Status.DECLINED
     booking.client_message = message.strip() or booking.client_message
     booking.request_expires_at = None
     booking.save(update_fields=["status", "client_message", "request_expires_at", "updated_at"])
@@ -128,7 +132,7 @@ def _decline_suggestion(*, user, booking_id: int, message: str) -> Booking:
     return booking
 
 
-def booking_withdraw(*, user, booking_id: int, message: str = "") -> Booking:
+def booking_withdraw(*, user: User, booking_id: int, message: str = "") -> Booking:
     """The client takes back a pending request (POST /bookings/<id>/withdraw/): the time goes
     back on the calendar, the coach is told, and after commit the card authorization is
     cancelled at Stripe (never captured). Racing the coach's accept, exactly one wins: both
@@ -141,20 +145,24 @@ def booking_withdraw(*, user, booking_id: int, message: str = "") -> Booking:
 
 
 @transaction.atomic(durable=True)  # its caller calls Stripe next: no outer lock
-def _withdraw(*, user, booking_id: int, message: str) -> Booking:
+def _withdraw(*, user: User, booking_id: int, message: str) -> Booking:
     booking = lock_booking_with_coach(booking_id)
     require_client(booking, user)
-    if booking.status in (S.CONFIRMED, S.COMPLETED):
+    if booking.status in (Booking.Status.CONFIRMED, Booking.Status.COMPLETED):
         raise InvalidTransition(
             "This booking is already confirmed, so it can no longer be withdrawn. Cancel it "
             "instead (the cancellation policy decides the refund).",
             code="already_confirmed",
         )
-    require_status(booking, S.REQUESTED, S.TIME_SUGGESTED, action="withdrawn")
-    if booking.status == S.REQUESTED:  # a suggestion already gave the requested time back
+    require_status(
+        booking, Booking.Status.REQUESTED, Booking.Status.TIME_SUGGESTED, action="withdrawn"
+    )
+    if (
+        booking.status == Booking.Status.REQUESTED
+    ):  # a suggestion already gave the requested time back
         availability.restore(coach=booking.coach, pieces=booking.consumed_availability)
     booking.consumed_availability = []
-    booking.status = S.WITHDRAWN
+    booking.status = Booking.Status.WITHDRAWN
     booking.request_expires_at = None
     booking.client_message = message.strip() or booking.client_message
     booking.save(

@@ -17,7 +17,7 @@ from bookings.models import Booking
 from bookings.services import availability
 from bookings.services.booking_create import check_free, covering_slots
 from bookings.services.notify import booking_event
-from bookings.services.transitions.common import S, void_payment
+from bookings.services.transitions.common import void_payment
 from notifications import live
 
 # --- time passes ----------------------------------------------------------------------------
@@ -25,8 +25,8 @@ from notifications import live
 
 def bookings_complete_past(*, now: dt.datetime | None = None) -> int:
     now = now or timezone.now()
-    return Booking.objects.filter(status=S.CONFIRMED, end__lte=now).update(
-        status=S.COMPLETED, updated_at=now
+    return Booking.objects.filter(status=Booking.Status.CONFIRMED, end__lte=now).update(
+        status=Booking.Status.COMPLETED, updated_at=now
     )
 
 
@@ -35,12 +35,13 @@ def bookings_expire(*, now: dt.datetime | None = None) -> int:
     back and cancel the payment intent / authorization. The client is never charged."""
     now = now or timezone.now()
     stale = list(
-        Booking.objects.filter(status=S.PAYMENT_PENDING, hold_expires_at__lte=now).values_list(
-            "pk", flat=True
-        )
+        Booking.objects.filter(
+            status=Booking.Status.PAYMENT_PENDING, hold_expires_at__lte=now
+        ).values_list("pk", flat=True)
     ) + list(
         Booking.objects.filter(
-            status__in=[S.REQUESTED, S.TIME_SUGGESTED], request_expires_at__lte=now
+            status__in=[Booking.Status.REQUESTED, Booking.Status.TIME_SUGGESTED],
+            request_expires_at__lte=now,
         ).values_list("pk", flat=True)
     )
     expired = 0
@@ -60,21 +61,21 @@ def _expire_one(booking_id: int, now: dt.datetime) -> Booking | None:
         return None
     was = booking.status
     if (
-        was == S.PAYMENT_PENDING
+        was == Booking.Status.PAYMENT_PENDING
         and booking.hold_expires_at
         and booking.hold_expires_at <= now
-        or was in (S.REQUESTED, S.TIME_SUGGESTED)
+        or was in (Booking.Status.REQUESTED, Booking.Status.TIME_SUGGESTED)
         and booking.request_expires_at
         and booking.request_expires_at <= now
     ):
         pass
     else:
         return None
-    if was in (S.PAYMENT_PENDING, S.REQUESTED):
+    if was in (Booking.Status.PAYMENT_PENDING, Booking.Status.REQUESTED):
         availability.restore(coach=booking.coach, pieces=booking.consumed_availability, now=now)
-    booking.status = S.EXPIRED
+    booking.status = Booking.Status.EXPIRED
     booking.save(update_fields=["status", "updated_at"])
-    if was == S.PAYMENT_PENDING:
+    if was == Booking.Status.PAYMENT_PENDING:
         # An unpaid hold ran out: nothing to notify, but an open panel shows "Booking released".
         live.booking_changed(booking_id=booking.pk)
     else:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -24,9 +26,14 @@ from webinars.services.seats import (
     minimum_attendees_sync,
 )
 
+if TYPE_CHECKING:
+    from accounts.models import Coach, User
+
 
 @transaction.atomic
-def webinar_create(*, coach, by, fields: dict, slots: list[SlotChange] = ()) -> Webinar:
+def webinar_create(
+    *, coach: Coach, by: User, fields: dict, slots: list[SlotChange] = ()
+) -> Webinar:
     """A new webinar, always a draft (publish it with `webinar_publish`)."""
     if not (getattr(by, "sees_everything", False) or coach.user_id == by.pk):
         raise NotYourWebinar()
@@ -50,7 +57,7 @@ def webinar_create(*, coach, by, fields: dict, slots: list[SlotChange] = ()) -> 
 
 
 @transaction.atomic
-def webinar_update(*, webinar_id: int, by, edit: Edit) -> Webinar:
+def webinar_update(*, webinar_id: int, by: User, edit: Edit) -> Webinar:
     """Apply an edit (fields, slots, materials) under the webinar lock; all or nothing."""
     webinar = locked_for_edit(webinar_id, by)
     now = timezone.now()
@@ -95,7 +102,7 @@ def webinar_update(*, webinar_id: int, by, edit: Edit) -> Webinar:
 
 
 @transaction.atomic
-def webinar_publish(*, webinar_id: int, by) -> Webinar:
+def webinar_publish(*, webinar_id: int, by: User) -> Webinar:
     """Draft → open for booking: `scheduled`, or `pending_minimum_attendees` while the
     confirmed seats are below the minimum. Needs a price and a future slot."""
     webinar = locked_for_edit(webinar_id, by)
@@ -130,7 +137,7 @@ def webinar_publish(*, webinar_id: int, by) -> Webinar:
 
 
 @transaction.atomic
-def webinar_unpublish(*, webinar_id: int, by) -> Webinar:
+def webinar_unpublish(*, webinar_id: int, by: User) -> Webinar:
     """Back to draft (hidden), only while nobody holds or bought a seat: attendees would
     lose a webinar they paid for without the refunds that cancelling makes."""
     webinar = locked_for_edit(webinar_id, by)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from webinars import locks
 from webinars.errors import NotYourWebinar
@@ -12,15 +13,19 @@ from webinars.services.seats import (
     LIVE,
 )
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
 # --- services ---------------------------------------------------------------------------
 
 
-def _check_editor(webinar: Webinar, by) -> None:
+def _check_editor(webinar: Webinar, by: User) -> None:
     if not (getattr(by, "sees_everything", False) or webinar.coach.user_id == by.pk):
         raise NotYourWebinar()
 
 
-def locked_for_edit(webinar_id: int, by) -> Webinar:
+def locked_for_edit(webinar_id: int, by: User) -> Webinar:
     try:
         webinar = locks.lock_webinar(webinar_id)
     except Webinar.DoesNotExist:
@@ -49,6 +54,6 @@ def starts_after(webinar_id: int, slots: list[SlotChange]) -> dt.datetime | None
     return min(starts.values()) if starts else None
 
 
-def allowed_fields(by) -> tuple[str, ...]:
+def allowed_fields(by: User) -> tuple[str, ...]:
     extra = STAFF_ONLY_FIELDS if getattr(by, "sees_everything", False) else ()
     return EDITABLE_FIELDS + extra

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 
@@ -11,6 +12,9 @@ from webinars.errors import WebinarInvalid
 from webinars.models import Material, Webinar
 from webinars.services.editing.checks import NewMaterial, material_errors
 from webinars.services.editing.guards import locked_for_edit
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 def add_material(webinar: Webinar, material: NewMaterial) -> Material:
@@ -41,13 +45,13 @@ def remove_material(webinar: Webinar, material_id: int) -> None:
 
 
 @transaction.atomic
-def webinar_material_add(*, webinar_id: int, by, material: NewMaterial) -> Material:
+def webinar_material_add(*, webinar_id: int, by: User, material: NewMaterial) -> Material:
     webinar = locked_for_edit(webinar_id, by)
     return add_material(webinar, material)
 
 
 @transaction.atomic
-def webinar_material_remove(*, material_id: int, by) -> None:
+def webinar_material_remove(*, material_id: int, by: User) -> None:
     webinar_id = Material.objects.filter(pk=material_id).values_list("webinar_id", flat=True)
     webinar = locked_for_edit(webinar_id.first() or 0, by)
     remove_material(webinar, material_id)

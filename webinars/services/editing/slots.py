@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -16,6 +17,9 @@ from webinars.services.seats import (
     LIVE,
     live_panels_push,
 )
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 def apply_slots(
@@ -92,14 +96,14 @@ def _notify_rescheduled(webinar: Webinar, moved: list[tuple[WebinarSlot, dt.date
 
 
 @transaction.atomic
-def webinar_slot_add(*, webinar_id: int, by, start, end) -> WebinarSlot:
+def webinar_slot_add(*, webinar_id: int, by: User, start, end) -> WebinarSlot:
     webinar = locked_for_edit(webinar_id, by)
     apply_slots(webinar, [SlotChange(start=start, end=end)], now=timezone.now())
     return WebinarSlot.objects.filter(webinar=webinar, start=start, end=end).latest("pk")
 
 
 @transaction.atomic
-def webinar_slot_reschedule(*, slot_id: int, by, start, end) -> WebinarSlot:
+def webinar_slot_reschedule(*, slot_id: int, by: User, start, end) -> WebinarSlot:
     """Move a slot; its attendees are told (WEBINAR_RESCHEDULED)."""
     webinar_id = WebinarSlot.objects.filter(pk=slot_id).values_list("webinar_id", flat=True)
     webinar = locked_for_edit(webinar_id.first() or 0, by)
@@ -108,7 +112,7 @@ def webinar_slot_reschedule(*, slot_id: int, by, start, end) -> WebinarSlot:
 
 
 @transaction.atomic
-def webinar_slot_remove(*, slot_id: int, by) -> None:
+def webinar_slot_remove(*, slot_id: int, by: User) -> None:
     webinar_id = WebinarSlot.objects.filter(pk=slot_id).values_list("webinar_id", flat=True)
     webinar = locked_for_edit(webinar_id.first() or 0, by)
     live_seats, _ = seat_counts(webinar.pk)
