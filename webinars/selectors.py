@@ -1,5 +1,6 @@
-"""Reads of the webinars app. Query counts stay constant as attendees grow: counts and start
-times are subqueries, related rows come with select_related / prefetch_related."""
+"""Reads of the webinars app. Query counts stay constant as attendees grow: start/end times
+and seat counts are stored on the webinar row (webinars/stored_counts.py), related rows come
+with select_related / prefetch_related."""
 
 from __future__ import annotations
 
@@ -7,7 +8,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -38,13 +49,16 @@ def _count(filter_q: Q) -> Coalesce:
 
 
 def with_counts(queryset: QuerySet[Webinar], *, now: datetime) -> QuerySet[Webinar]:
-    """Annotate live_count (held + confirmed), confirmed_count, starts_at, ends_at."""
-    slots = WebinarSlot.objects.filter(webinar=OuterRef("pk"))
+    """Annotate live_count (held + confirmed) and confirmed_count from the stored columns
+    (webinars/stored_counts.py; `starts_at`/`ends_at` are stored too). Only a row whose
+    earliest hold deadline has passed without the sweep counts its live seats again."""
     return queryset.annotate(
-        live_count=_count(_live_q(now)),
-        confirmed_count=_count(Q(status=Status.CONFIRMED)),
-        starts_at=Subquery(slots.order_by("start").values("start")[:1]),
-        ends_at=Subquery(slots.order_by("-end").values("end")[:1]),
+        live_count=Case(
+            When(next_hold_expires_at__lte=now, then=_count(_live_q(now))),
+            default=F("seats_taken"),
+            output_field=IntegerField(),
+        ),
+        confirmed_count=F("seats_confirmed"),
     )
 
 
@@ -246,11 +260,10 @@ class MyWaitlistPlace:
 def my_waitlists(*, user, now: datetime) -> list[MyWaitlistPlace]:
     """The user's places in line for webinars not started yet (few: one query, plus one
     count per place)."""
-    slots = WebinarSlot.objects.filter(webinar=OuterRef("webinar_id"))
     entries = (
         WaitlistEntry.objects.filter(user=user, status=WaitlistEntry.Status.WAITING)
         .select_related("webinar__coach__user")
-        .annotate(starts_at=Subquery(slots.order_by("start").values("start")[:1]))
+        .annotate(starts_at=F("webinar__starts_at"))
         .order_by("starts_at", "pk")
     )
     places = []
@@ -325,13 +338,11 @@ PAST_PAGE_SIZE = 20
 
 
 def _open_webinars(*, now: datetime, viewer) -> QuerySet[Webinar]:
-    """Open webinars with a slot still to end, with counts. The "not ended" test goes through
-    the slots' `end` index (a webinar has not ended iff one of its slots ends after now), so
-    ended webinars are never scanned, nor their `ends_at` computed."""
-    not_ended = WebinarSlot.objects.filter(end__gt=now).values("webinar_id")
+    """Open webinars not ended yet, with counts: ordered by `starts_at` it is a LIMIT over the
+    partial index `webinar_open_starts_at` (closed and completed webinars are not in it)."""
     return with_counts(
         blocks.hide_blocked(
-            Webinar.objects.filter(status__in=Webinar.BOOKABLE_STATUSES, pk__in=not_ended),
+            Webinar.objects.filter(status__in=Webinar.BOOKABLE_STATUSES, ends_at__gt=now),
             viewer,
             user_field="coach__user",
         ).select_related("coach__user"),
@@ -471,25 +482,17 @@ def _was_booked_q() -> Q:
 def _my_registrations(user) -> QuerySet[Registration]:
     """The user's seats (live or lost without choosing to) with start/end and what the rows
     show (related rows selected, materials prefetched: a constant number of queries)."""
-    slots = WebinarSlot.objects.filter(webinar=OuterRef("webinar_id"))
     return (
         Registration.objects.filter(user=user)
         .select_related("webinar__coach__user", "payment")
         .prefetch_related("webinar__materials", "waitlist_entries")
-        .annotate(
-            starts_at=Subquery(slots.order_by("start").values("start")[:1]),
-            ends_at=Subquery(slots.order_by("-end").values("end")[:1]),
-        )
+        .annotate(starts_at=F("webinar__starts_at"), ends_at=F("webinar__ends_at"))
     )
 
 
 def _not_over_q(now: datetime) -> Q:
-    """ends_at >= now or no date, as a semi-join through the slots' `end` index (only slots
-    still to end are read) instead of each registration's `ends_at` subquery."""
-    any_slot = WebinarSlot.objects.filter(webinar=OuterRef("webinar_id"))
-    return Q(
-        webinar_id__in=WebinarSlot.objects.filter(end__gte=now).values("webinar_id")
-    ) | ~Exists(any_slot)
+    """ends_at >= now or no date (the webinar's stored end)."""
+    return Q(webinar__ends_at__gte=now) | Q(webinar__ends_at__isnull=True)
 
 
 def _upcoming_q(now: datetime) -> Q:

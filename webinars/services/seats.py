@@ -116,7 +116,7 @@ def _hold_seat(*, webinar_id: int, user, now: datetime) -> tuple[Registration | 
         raise OwnWebinar()
     if blocks.is_blocked_between(user, webinar.coach.user_id):
         raise NotBookable(blocks.BLOCKED_MESSAGE)
-    starts_at = webinar_starts_at(webinar.pk)
+    starts_at = webinar.starts_at  # stored on the locked row (webinars/stored_counts.py)
     if starts_at is None:
         raise NotBookable("This webinar has no date yet.")
     if starts_at <= now:
@@ -209,6 +209,8 @@ def _attach_payment(*, registration_id: int, payment: Payment) -> Registration |
 
 
 def webinar_starts_at(webinar_id: int) -> datetime | None:
+    """The first slot's start, counted from the slots (right after a slot change in the same
+    transaction, where an instance's stored `starts_at` may be older)."""
     return WebinarSlot.objects.filter(webinar_id=webinar_id).aggregate(start=Min("start"))["start"]
 
 
