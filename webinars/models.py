@@ -99,13 +99,17 @@ class Webinar(models.Model):
     # so that every writer keeps them right (services, admin, bulk updates, fixtures) and
     # the list is a LIMIT over an index and the capacity check reads the locked row: the
     # first slot's start, the last slot's end, held + confirmed seats (a hold counts until
-    # it is expired, see `live_seats`), confirmed seats, and the earliest hold deadline.
+    # it is expired, see `live_seats`), confirmed seats, the earliest hold deadline and a
+    # version.
     # `save()` never writes them (DB_MAINTAINED_FIELDS).
     starts_at = models.DateTimeField(null=True, blank=True, editable=False)
     ends_at = models.DateTimeField(null=True, blank=True, editable=False)
     seats_taken = models.PositiveIntegerField(default=0, editable=False)
     seats_confirmed = models.PositiveIntegerField(default=0, editable=False)
     next_hold_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # +1 on every trigger run: with `updated_at` (every save) it versions the public list
+    # card cached for anonymous visitors (webinars/fragments.py).
+    counts_version = models.PositiveIntegerField(default=0, editable=False)
 
     DB_MAINTAINED_FIELDS = (
         "starts_at",
@@ -113,6 +117,7 @@ class Webinar(models.Model):
         "seats_taken",
         "seats_confirmed",
         "next_hold_expires_at",
+        "counts_version",
     )
 
     class Meta:

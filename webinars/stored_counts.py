@@ -15,10 +15,12 @@ SQLite, Django rebuilds a table to alter it, which drops its triggers.
 from __future__ import annotations
 
 SLOT_SET = (
+    "counts_version = counts_version + 1, "
     "starts_at = (SELECT MIN(s.start) FROM webinars_webinarslot s WHERE s.webinar_id = {id}), "
     'ends_at = (SELECT MAX(s."end") FROM webinars_webinarslot s WHERE s.webinar_id = {id})'
 )
 SEAT_SET = (
+    "counts_version = counts_version + 1, "
     "seats_taken = (SELECT COUNT(*) FROM webinars_registration r WHERE r.webinar_id = {id}"
     " AND r.status IN ('held', 'confirmed')), "
     "seats_confirmed = (SELECT COUNT(*) FROM webinars_registration r"

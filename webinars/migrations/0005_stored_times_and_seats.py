@@ -60,6 +60,11 @@ class Migration(migrations.Migration):
             name='starts_at',
             field=models.DateTimeField(blank=True, editable=False, null=True),
         ),
+        migrations.AddField(
+            model_name='webinar',
+            name='counts_version',
+            field=models.PositiveIntegerField(default=0, editable=False),
+        ),
         migrations.AddIndex(
             model_name='webinar',
             index=models.Index(condition=models.Q(('status__in', ['pending_minimum_attendees', 'scheduled'])), fields=['starts_at', 'id'], name='webinar_open_starts_at'),

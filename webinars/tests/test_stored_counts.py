@@ -48,7 +48,8 @@ def recount(webinar_id: int) -> dict:
 
 
 def stored(webinar_id: int) -> dict:
-    return Webinar.objects.filter(pk=webinar_id).values(*Webinar.DB_MAINTAINED_FIELDS).get()
+    fields = [f for f in Webinar.DB_MAINTAINED_FIELDS if f != "counts_version"]
+    return Webinar.objects.filter(pk=webinar_id).values(*fields).get()
 
 
 def assert_reconciled(webinar_id: int) -> None:
