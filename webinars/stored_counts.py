@@ -14,14 +14,15 @@ SQLite, Django rebuilds a table to alter it, which drops its triggers.
 
 from __future__ import annotations
 
+VERSION_BUMP = "counts_version = counts_version + 1, "
 SLOT_SET = (
-    "counts_version = counts_version + 1, "
-    "starts_at = (SELECT MIN(s.start) FROM webinars_webinarslot s WHERE s.webinar_id = {id}), "
+    VERSION_BUMP
+    + "starts_at = (SELECT MIN(s.start) FROM webinars_webinarslot s WHERE s.webinar_id = {id}), "
     'ends_at = (SELECT MAX(s."end") FROM webinars_webinarslot s WHERE s.webinar_id = {id})'
 )
 SEAT_SET = (
-    "counts_version = counts_version + 1, "
-    "seats_taken = (SELECT COUNT(*) FROM webinars_registration r WHERE r.webinar_id = {id}"
+    VERSION_BUMP
+    + "seats_taken = (SELECT COUNT(*) FROM webinars_registration r WHERE r.webinar_id = {id}"
     " AND r.status IN ('held', 'confirmed')), "
     "seats_confirmed = (SELECT COUNT(*) FROM webinars_registration r"
     " WHERE r.webinar_id = {id} AND r.status = 'confirmed'), "
@@ -83,9 +84,8 @@ def install_triggers(connection) -> None:
 
 def recount_all(connection) -> None:
     """Recompute every webinar's stored values (the backfill)."""
-    both = (
-        SLOT_SET.format(id="webinars_webinar.id") + ", " + SEAT_SET.format(id="webinars_webinar.id")
-    )
+    seats = SEAT_SET.format(id="webinars_webinar.id").replace(VERSION_BUMP, "")
+    both = SLOT_SET.format(id="webinars_webinar.id") + ", " + seats
     with connection.cursor() as cursor:
         cursor.execute(f"UPDATE webinars_webinar SET {both}")
 
