@@ -327,7 +327,7 @@ DEFAULT_PLATFORM_FEE_PERCENT = Decimal(env.str("DEFAULT_PLATFORM_FEE_PERCENT", d
 SEAT_HOLD_MINUTES = env.int("SEAT_HOLD_MINUTES", default=15)
 # A seat freed on a full webinar is held this long for the first person on its waitlist.
 WAITLIST_OFFER_HOURS = env.int("WAITLIST_OFFER_HOURS", default=12)
-# Largest webinar material a coach may upload (webinars/services/editing.py).
+# Largest webinar material a coach may upload (webinars/services/editing/checks.py).
 WEBINAR_MATERIAL_MAX_BYTES = env.int("WEBINAR_MATERIAL_MAX_BYTES", default=20 * 1024 * 1024)
 # reconcile_payments: ask Stripe about payments unfinished for this long; cancel abandoned ones.
 PAYMENT_RECONCILE_AFTER_MINUTES = env.int("PAYMENT_RECONCILE_AFTER_MINUTES", default=10)
