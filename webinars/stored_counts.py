@@ -31,6 +31,14 @@ SEAT_SET = (
 )
 
 
+def _changed(columns: str) -> str:
+    """Only an UPDATE that changes a counted column fires: a save that rewrites the same
+    values (a full `save()` of a registration while paying) never touches the webinar row,
+    so it takes no lock there (seat changes already hold it, see webinars/locks.py)."""
+    names = [c.strip() for c in columns.split(",")]
+    return " OR ".join(f"OLD.{c} IS DISTINCT FROM NEW.{c}" for c in names)
+
+
 def _postgres(kind: str, table: str, set_sql: str, columns: str) -> list[str]:
     new, old = set_sql.format(id="NEW.webinar_id"), set_sql.format(id="OLD.webinar_id")
     return [
@@ -45,22 +53,28 @@ BEGIN
   RETURN NULL;
 END $$ LANGUAGE plpgsql""",
         f"DROP TRIGGER IF EXISTS webinars_sync_{kind} ON {table}",
-        f"""CREATE TRIGGER webinars_sync_{kind} AFTER INSERT OR DELETE OR UPDATE OF {columns}
+        f"""CREATE TRIGGER webinars_sync_{kind} AFTER INSERT OR DELETE
 ON {table} FOR EACH ROW EXECUTE FUNCTION webinars_sync_{kind}()""",
+        f"DROP TRIGGER IF EXISTS webinars_sync_{kind}_update ON {table}",
+        f"""CREATE TRIGGER webinars_sync_{kind}_update AFTER UPDATE OF {columns}
+ON {table} FOR EACH ROW WHEN ({_changed(columns)}) EXECUTE FUNCTION webinars_sync_{kind}()""",
     ]
 
 
 def _sqlite(kind: str, table: str, set_sql: str, columns: str) -> list[str]:
     new, old = set_sql.format(id="NEW.webinar_id"), set_sql.format(id="OLD.webinar_id")
     return [
-        f"""CREATE TRIGGER IF NOT EXISTS webinars_sync_{kind}_insert AFTER INSERT ON {table}
+        f"DROP TRIGGER IF EXISTS webinars_sync_{kind}_insert",
+        f"""CREATE TRIGGER webinars_sync_{kind}_insert AFTER INSERT ON {table}
 BEGIN UPDATE webinars_webinar SET {new} WHERE id = NEW.webinar_id; END""",
-        f"""CREATE TRIGGER IF NOT EXISTS webinars_sync_{kind}_update AFTER UPDATE OF {columns}
-ON {table} BEGIN
+        f"DROP TRIGGER IF EXISTS webinars_sync_{kind}_update",
+        f"""CREATE TRIGGER webinars_sync_{kind}_update AFTER UPDATE OF {columns}
+ON {table} WHEN {_changed(columns)} BEGIN
 UPDATE webinars_webinar SET {new} WHERE id = NEW.webinar_id;
 UPDATE webinars_webinar SET {old} WHERE id = OLD.webinar_id AND OLD.webinar_id <> NEW.webinar_id;
 END""",
-        f"""CREATE TRIGGER IF NOT EXISTS webinars_sync_{kind}_delete AFTER DELETE ON {table}
+        f"DROP TRIGGER IF EXISTS webinars_sync_{kind}_delete",
+        f"""CREATE TRIGGER webinars_sync_{kind}_delete AFTER DELETE ON {table}
 BEGIN UPDATE webinars_webinar SET {old} WHERE id = OLD.webinar_id; END""",
     ]
 
@@ -96,6 +110,7 @@ def drop_triggers(connection) -> None:
         for kind, table, _, _ in TRIGGERS:
             if vendor == "postgresql":
                 cursor.execute(f"DROP TRIGGER IF EXISTS webinars_sync_{kind} ON {table}")
+                cursor.execute(f"DROP TRIGGER IF EXISTS webinars_sync_{kind}_update ON {table}")
                 cursor.execute(f"DROP FUNCTION IF EXISTS webinars_sync_{kind}()")
             else:
                 for when in ("insert", "update", "delete"):

@@ -192,12 +192,9 @@ def _offer_ran_out(webinar: Webinar, user) -> bool:
 
 @transaction.atomic(durable=True)  # its caller calls Stripe next: no outer lock
 def _attach_payment(*, registration_id: int, payment: Payment) -> Registration | None:
-    registration = Registration.objects.select_related("webinar__coach__user").get(
-        pk=registration_id
-    )
-    webinar = locks.lock_webinar(registration.webinar_id)
-    registration = locks.lock_registration(registration_id)
-    registration.webinar = webinar
+    """Link the PaymentIntent to the hold: one locked read of the registration, no webinar
+    lock (no seat moves; see locks.lock_held_registration)."""
+    registration = locks.lock_held_registration(registration_id)
     if registration.payment_id == payment.pk:
         return registration  # a webhook already linked it (paid before we got here)
     if registration.status != Registration.Status.HELD:
