@@ -40,11 +40,19 @@ class Moment:
     time: str  # "H:i"
 
 
-def moment(value) -> Moment | None:
+def _names() -> tuple[list[str], list[str]]:
+    """Day and month abbreviations as the `date` filter's D and M give them (translated)."""
+    return [str(WEEKDAYS_ABBR[i]) for i in range(7)], [""] + [
+        str(MONTHS_3[i]).title() for i in range(1, 13)
+    ]
+
+
+def moment(value, names=None) -> Moment | None:
     if value is None:
         return None
+    days, months = names or _names()
     local = timezone.localtime(value)
-    day, month = WEEKDAYS_ABBR[local.weekday()], str(MONTHS_3[local.month]).title()
+    day, month = days[local.weekday()], months[local.month]
     clock = f"{local:%H:%M}"
     return Moment(
         iso=local.strftime("%Y-%m-%dT%H:%M:%S%z"),
@@ -64,10 +72,11 @@ def _prepare_rows(webinars, sessions, *, documents, refund_links) -> None:
     """Per-row display values in one pass: times, the row's links, its documents and refund
     link (the includes render only for rows that have them)."""
     detail_url, session_url = _url_maker("webinars:detail"), _url_maker("bookings:detail")
+    names = _names()
     for item in webinars:
         payment_id = item.registration.payment_id
         item.detail_url = detail_url(item.webinar.pk)
-        item.start, item.end = moment(item.starts_at), moment(item.ends_at)
+        item.start, item.end = moment(item.starts_at, names), moment(item.ends_at, names)
         item.documents = documents.get(payment_id, []) if payment_id else []
         item.refund_link = refund_links.get(payment_id) if payment_id else None
     coach_urls: dict[int, str] = {}
@@ -78,7 +87,7 @@ def _prepare_rows(webinars, sessions, *, documents, refund_links) -> None:
             coach_urls[coach.pk] = coach.get_absolute_url()
         booking.coach_url = coach_urls[coach.pk]
         booking.coach_name = coach.user.get_full_name() or coach.user.display_name
-        booking.start_at, booking.end_at = moment(booking.start), moment(booking.end)
+        booking.start_at, booking.end_at = moment(booking.start, names), moment(booking.end, names)
         booking.documents = documents.get(booking.payment_id, []) if booking.payment_id else []
         booking.refund_link = refund_links.get(booking.payment_id) if booking.payment_id else None
 

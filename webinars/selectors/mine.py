@@ -70,13 +70,15 @@ def _was_booked_q() -> Q:
     return Q(status=Status.REFUNDED) | Q(status=Status.CANCELLED, confirmed_at__isnull=False)
 
 
-def _my_registrations(user) -> QuerySet[Registration]:
+def _my_registrations(user, *, offers: bool = True) -> QuerySet[Registration]:
     """The user's seats (live or lost without choosing to) with start/end and what the rows
-    show (related rows selected, materials prefetched: a constant number of queries)."""
+    show (related rows selected, materials prefetched: a constant number of queries; the
+    waitlist entries behind offered holds only where rows can show an offer)."""
+    prefetch = ("webinar__materials", "waitlist_entries") if offers else ("webinar__materials",)
     return (
         Registration.objects.filter(user=user)
         .select_related("webinar__coach__user", "payment")
-        .prefetch_related("webinar__materials", "waitlist_entries")
+        .prefetch_related(*prefetch)
         .annotate(starts_at=F("webinar__starts_at"), ends_at=F("webinar__ends_at"))
     )
 
@@ -124,7 +126,7 @@ def my_past_webinars(*, user, now: datetime) -> QuerySet[Registration]:
     """Ended webinars, cancelled and refunded seats, newest first (paginate it; rows become
     MyWebinar items through `my_webinar_items`)."""
     return (
-        _my_registrations(user)
+        _my_registrations(user, offers=False)  # past rows never show a waitlist offer
         .filter(_past_q(now))
         .order_by(F("starts_at").desc(nulls_first=True), "-pk")
     )
