@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from bookings.views import actions, booking, calendar, coach
+from bookings.views import actions, booking, calendar, coach, no_show
 
 app_name = "bookings"
 
@@ -28,6 +28,7 @@ urlpatterns = [
     path("bookings/<int:booking_id>/withdraw/", actions.withdraw, name="withdraw"),
     path("bookings/<int:booking_id>/cancel/", actions.cancel, name="cancel"),
     path("bookings/<int:booking_id>/reschedule/", actions.reschedule, name="reschedule"),
+    path("bookings/<int:booking_id>/no-show/", no_show.mark, name="no_show"),
     path("coach/requests/", coach.requests_inbox, name="coach_requests"),
     path("coach/availability/add/", calendar.availability_add, name="availability_add"),
     path(

@@ -62,6 +62,9 @@ INSTALLED_APPS = [
     "invoicing",
     "launch",
     "discovery",
+    "trust",  # top level: imports every app, imported by none
+    "reviews",
+    "integrations",  # top level (Calendly): imports bookings, accounts, notifications
 ]
 
 MIDDLEWARE = [
@@ -99,6 +102,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.site",
                 "launch.context_processors.launch",
+                "accounts.context_processors.sanction_banner",
             ],
         },
     }
@@ -228,6 +232,13 @@ CELERY_TASK_TIME_LIMIT = 120
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE: dict = {}  # filled by the apps (see config/celery.py)
 
+# Trust score (trust app, issue 18): automatic actions below these scores (0-100).
+TRUST_SCORE_WARN_BELOW = env.int("TRUST_SCORE_WARN_BELOW", default=70)
+TRUST_SCORE_HIDE_BELOW = env.int("TRUST_SCORE_HIDE_BELOW", default=50)
+TRUST_SCORE_SUSPEND_BELOW = env.int("TRUST_SCORE_SUSPEND_BELOW", default=30)
+TRUST_SCORE_SUSPEND_DAYS = env.int("TRUST_SCORE_SUSPEND_DAYS", default=14)
+TRUST_SCORE_BATCH_SIZE = env.int("TRUST_SCORE_BATCH_SIZE", default=500)
+
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
@@ -348,6 +359,19 @@ DISPUTE_REMIND_DAYS_BEFORE = env.int("DISPUTE_REMIND_DAYS_BEFORE", default=3)
 REFUND_REQUEST_DAYS = env.int("REFUND_REQUEST_DAYS", default=14)
 REFUND_COACH_RESPONSE_HOURS = env.int("REFUND_COACH_RESPONSE_HOURS", default=72)
 
+# --- Integrations (integrations/, README "Calendly") --------------------------------------
+# Calendly's API v2. `make run` starts the stand-in (integrations/calendly_standin/, demo
+# token calendly-demo-token) on 127.0.0.1:CALENDLY_STANDIN_PORT and points this at it.
+CALENDLY_STANDIN_PORT = env.int("CALENDLY_STANDIN_PORT", default=8430)
+CALENDLY_API_BASE = env.str("CALENDLY_API_BASE", default="https://api.calendly.com").rstrip("/")
+CALENDLY_TIMEOUT_SECONDS = env.float("CALENDLY_TIMEOUT_SECONDS", default=10.0)
+# Tokens and signing keys of connected services are stored encrypted with this Fernet key
+# (`python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"`).
+LOCAL_FIELD_ENCRYPTION_KEY = "bG9jYWwtZGV2LW9ubHktbm90LXNlY3JldC1rZXkhISE="
+FIELD_ENCRYPTION_KEY = env.str(
+    "FIELD_ENCRYPTION_KEY", default="" if IS_PRODUCTION else LOCAL_FIELD_ENCRYPTION_KEY
+)
+
 # --- Invoicing (the platform is the deemed supplier; see docs/invoicing.md) ----------------
 LOCAL_PLATFORM_LEGAL_NAME = "Coaching Platform GmbH (local demo)"
 PLATFORM_LEGAL_NAME = env.str(
@@ -398,6 +422,16 @@ LOGGING = {
 }
 
 
+def _is_fernet_key(value: str) -> bool:
+    import base64
+    import binascii
+
+    try:
+        return len(base64.urlsafe_b64decode(value.encode())) == 32
+    except (binascii.Error, ValueError):
+        return False
+
+
 def _check_production() -> None:
     """Refuse to start in production with a missing or unsafe setting, naming the variable."""
     problems = []
@@ -434,6 +468,12 @@ def _check_production() -> None:
         value = globals()[name].strip()
         if not value or value == LOCAL_PLATFORM_LEGAL_NAME:
             problems.append(f"{name} must be set (it is printed on every invoice)")
+    if not FIELD_ENCRYPTION_KEY or FIELD_ENCRYPTION_KEY == LOCAL_FIELD_ENCRYPTION_KEY:
+        problems.append(
+            "FIELD_ENCRYPTION_KEY must be a Fernet key of your own (it encrypts Calendly tokens)"
+        )
+    elif not _is_fernet_key(FIELD_ENCRYPTION_KEY):
+        problems.append("FIELD_ENCRYPTION_KEY is not a Fernet key (32 url-safe base64 bytes)")
     if problems:
         raise ImproperlyConfigured(
             "Production settings incomplete:\n  - " + "\n  - ".join(problems)

@@ -20,6 +20,7 @@ from bookings.selectors import my_past_sessions, my_upcoming_sessions
 from core.pagination import paginate
 from invoicing.selectors import documents_by_payment
 from payments.refunds.selectors import refund_links_for
+from reviews.selectors import review_links_for
 from webinars.selectors import (
     PAST_PAGE_SIZE,
     my_past_webinars,
@@ -68,7 +69,7 @@ def _url_maker(name: str):
     return lambda pk: pattern.replace(str(sentinel), str(pk), 1)
 
 
-def _prepare_rows(webinars, sessions, *, documents, refund_links) -> None:
+def _prepare_rows(webinars, sessions, *, documents, refund_links, review_links) -> None:
     """Per-row display values in one pass: times, the row's links, its documents and refund
     link (the includes render only for rows that have them)."""
     detail_url, session_url = _url_maker("webinars:detail"), _url_maker("bookings:detail")
@@ -79,6 +80,7 @@ def _prepare_rows(webinars, sessions, *, documents, refund_links) -> None:
         item.start, item.end = moment(item.starts_at, names), moment(item.ends_at, names)
         item.documents = documents.get(payment_id, []) if payment_id else []
         item.refund_link = refund_links.get(payment_id) if payment_id else None
+        item.review_url = review_links.get(f"registration:{item.registration.pk}")
     coach_urls: dict[int, str] = {}
     for booking in sessions:
         booking.url = session_url(booking.pk)
@@ -90,6 +92,7 @@ def _prepare_rows(webinars, sessions, *, documents, refund_links) -> None:
         booking.start_at, booking.end_at = moment(booking.start, names), moment(booking.end, names)
         booking.documents = documents.get(booking.payment_id, []) if booking.payment_id else []
         booking.refund_link = refund_links.get(booking.payment_id) if booking.payment_id else None
+        booking.review_url = review_links.get(f"booking:{booking.pk}")
 
 
 @require_GET
@@ -118,11 +121,14 @@ def my_bookings(request):
         + [booking.payment_id for booking in past_sessions],
         now=now,
     )
+    # "Review" links of what may be reviewed now (reviews: 2 queries, any history)
+    review_links = review_links_for(user, now=now)
     _prepare_rows(
         upcoming_webinars + past_webinars,
         upcoming_sessions + past_sessions,
         documents=documents,
         refund_links=refund_links,
+        review_links=review_links,
     )
     context = {
         "now": now,
@@ -135,5 +141,6 @@ def my_bookings(request):
         "past_sessions_page": past_sessions_page,
         "documents_by_payment": documents,
         "refund_links": refund_links,
+        "review_links": review_links,
     }
     return render(request, "bookings/my_bookings.html", context)

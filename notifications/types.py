@@ -44,6 +44,9 @@ class NotificationType(models.TextChoices):
     REFUND_REQUEST_ESCALATED = "refund_request_escalated", "Refund request escalated to staff"
     REFUND_REQUEST_RESOLVED = "refund_request_resolved", "Refund request decided by staff"
     REFUND_REQUEST_MESSAGE = "refund_request_message", "New message on a refund request"
+    # Reviews (issue 18): the coach hears about a new review, the author about the reply
+    REVIEW_RECEIVED = "review_received", "New review of you"
+    REVIEW_REPLIED = "review_replied", "The coach replied to your review"
     # Reminders
     SESSION_REMINDER = "session_reminder", "Reminder before a session"
     # 1:1 bookings (seed 002)
@@ -57,6 +60,18 @@ class NotificationType(models.TextChoices):
     BOOKING_CANCELLED_BY_COACH = "booking_cancelled_by_coach", "Booking cancelled by coach"
     BOOKING_RESCHEDULED = "booking_rescheduled", "Booking rescheduled"
     BOOKING_WITHDRAWN = "booking_withdrawn", "Booking request withdrawn by the client"
+    # Calendly (issue 17): bookings made on the coach's Calendly page, mirrored here
+    CALENDLY_BOOKING_CREATED = "calendly_booking_created", "New booking from Calendly"
+    CALENDLY_BOOKING_RESCHEDULED = "calendly_booking_rescheduled", "Calendly booking moved"
+    CALENDLY_BOOKING_CANCELLED = "calendly_booking_cancelled", "Calendly booking cancelled"
+    CALENDLY_BOOKING_CONFLICT = (
+        "calendly_booking_conflict",
+        "Calendly booking overlaps another booking",
+    )
+    CALENDLY_SUBSCRIPTION_DISABLED = (
+        "calendly_subscription_disabled",
+        "Calendly stopped sending bookings",
+    )
     # Connections (seed 002 calendar visibility)
     CONNECTION_REQUESTED = "connection_requested", "Connection request"
     CONNECTION_ACCEPTED = "connection_accepted", "Connection accepted"
@@ -66,3 +81,7 @@ class NotificationType(models.TextChoices):
     PASSWORD_RESET = "password_reset", "Password reset link"
     PASSWORD_CHANGED = "password_changed", "Password changed"
     EMAIL_CHANGED = "email_changed", "Email address changed"
+    # Sanctions (accounts.suspension, issue 18): moderation, the trust score or staff
+    ACCOUNT_WARNING = "account_warning", "Warning about your account"
+    ACCOUNT_SUSPENDED = "account_suspended", "Your account is suspended"
+    ACCOUNT_RESTORED = "account_restored", "Your account is restored"

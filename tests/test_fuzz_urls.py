@@ -37,7 +37,9 @@ NUL = "x\x00y"
 
 # Every parameter name the views read (grep GET/POST/data .get); each variant sets all of them.
 PARAMS = (
+    "action",
     "amount",
+    "booking",
     "booking_id",
     "client_secret",
     "coach",
@@ -65,8 +67,11 @@ PARAMS = (
     "payment_method_id",
     "purpose",
     "q",
+    "rating",
     "reason",
+    "registration",
     "registration_id",
+    "reply_text",
     "role",
     "selected",
     "session_type",
@@ -74,9 +79,14 @@ PARAMS = (
     "start_time",
     "status",
     "suggestion",
+    "target",
+    "text",
     "times",
     "timezone",
     "title",
+    "token",
+    "no_show",
+    "routing_forms",
     "type",
     "username",
     "password",
@@ -176,6 +186,9 @@ def world(localstripe):
     RegistrationFactory(webinar=webinar, user=client_user)
     other = UserFactory()
     Block.objects.create(blocker=other, blocked=client_user)
+    from reviews.tests.factories import ReviewFactory
+
+    review = ReviewFactory(coach=coach, author=client_user)
     ids = {
         "coach_id": coach.pk,
         "webinar_id": webinar.pk,
@@ -186,6 +199,7 @@ def world(localstripe):
         "connection_id": 1,
         "material_id": 1,
         "notification_id": 1,
+        "review_id": review.pk,
         "object_id": booking.pk,
         "content_type_id": 1,
         "app_label": "bookings",

@@ -46,6 +46,8 @@ SETTINGS_VARIABLES = {
     "PLATFORM_ADDRESS",
     "PLATFORM_VAT_NUMBER",
     "DB_CONN_MAX_AGE",
+    "FIELD_ENCRYPTION_KEY",
+    "CALENDLY_API_BASE",
 }
 
 PRODUCTION_ENV = {
@@ -63,6 +65,7 @@ PRODUCTION_ENV = {
     "PLATFORM_LEGAL_NAME": "Coaching Platform AG",
     "PLATFORM_ADDRESS": "Bahnhofstrasse 1\\n8001 Zürich",
     "PLATFORM_VAT_NUMBER": "CHE-123.456.789 MWST",
+    "FIELD_ENCRYPTION_KEY": "cHJvZHVjdGlvbi1maWVsZC1rZXktZm9yLXRlc3RzISE=",
 }
 
 
@@ -238,6 +241,7 @@ def test_production_keeps_database_connections_with_health_checks_by_default(tmp
         "PLATFORM_LEGAL_NAME",
         "PLATFORM_ADDRESS",
         "PLATFORM_VAT_NUMBER",
+        "FIELD_ENCRYPTION_KEY",
     ],
 )
 def test_production_refuses_to_start_without_variable_and_names_it(variable, tmp_path):
@@ -256,6 +260,8 @@ def test_production_refuses_to_start_without_variable_and_names_it(variable, tmp
         ("STRIPE_CONNECT_WEBHOOK_SECRET", "whsec_localstripe_coaching_connect"),
         ("PLATFORM_LEGAL_NAME", "Coaching Platform GmbH (local demo)"),
         ("PLATFORM_VAT_NUMBER", "   "),
+        ("FIELD_ENCRYPTION_KEY", "bG9jYWwtZGV2LW9ubHktbm90LXNlY3JldC1rZXkhISE="),
+        ("FIELD_ENCRYPTION_KEY", "not-a-fernet-key"),
     ],
 )
 def test_production_refuses_local_or_weak_values_and_names_the_variable(

@@ -28,6 +28,9 @@ class Booking(models.Model):
         EXPIRED = "expired", "Expired"
         # The client took back a pending request (issue 15 #5): never charged.
         WITHDRAWN = "withdrawn", "Withdrawn"
+        # Made elsewhere (Calendly) for a time already taken here: kept, shown to the coach,
+        # and outside BLOCKING_STATUSES so the exclusion constraint lets it be stored.
+        CONFLICT = "conflict", "Overlaps another booking"
 
     class Type(models.TextChoices):
         FIRM = "FIRM", "Firm booking"
@@ -133,6 +136,9 @@ class Booking(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    # The client did not come (seed 002 `no_show`): set by the coach on a past session, or by
+    # Calendly's invitee_no_show events; cleared again when unmarked.
+    no_show_marked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["start"]

@@ -236,7 +236,7 @@ def calendar_week(
                     "booking",
                     booking.start,
                     booking.end,
-                    f"{booking.title} · {booking.client.display_name}",
+                    f"{booking.title} · {booking.person_name}",
                     booking,
                 )
             )

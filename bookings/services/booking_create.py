@@ -12,9 +12,11 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts import suspension
 from accounts.models import Connection
 from bookings import scheduling, selectors
 from bookings.errors import (
+    AccountSuspended,
     BookingError,
     CoachPaymentsNotConfigured,
     InvalidTime,
@@ -164,6 +166,12 @@ def _reserve(
     session_type = selectors.session_type_for(coach, session_type_id)
     if client.pk == coach.user_id:
         raise NotAllowed("You cannot book a session with yourself.", code="own_calendar")
+    # The one entry point of firm bookings and requests: a suspended client cannot book, a
+    # suspended coach cannot sell (accounts.suspension).
+    if suspension.is_suspended(client):
+        raise AccountSuspended(suspension.refusal_message(client))
+    if suspension.is_suspended(coach.user):
+        raise AccountSuspended("This coach is not taking bookings at the moment.")
     access = selectors.calendar_access(client, coach)
     if not access.can_book:
         raise NotAllowed(

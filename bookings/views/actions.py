@@ -28,6 +28,7 @@ from bookings.models import Booking
 from bookings.policy import reschedule_deadline
 from bookings.services import transitions
 from bookings.views.booking import panel_context
+from bookings.views.no_show import no_show_allowed
 from core.http import json_body
 
 
@@ -69,6 +70,7 @@ def detail(request, booking_id: int):
         return JsonResponse(booking_json(booking))
     is_coach = booking.coach.user_id == request.user.pk
     context = {"booking": booking, "is_coach": is_coach, **panel_context(booking)}
+    context["can_mark_no_show"] = is_coach and no_show_allowed(booking, timezone.now())
     if booking.status == Booking.Status.CONFIRMED and booking.start > timezone.now():
         with contextlib.suppress(BookingError):
             context["cancel_preview"] = transitions.cancel_preview(

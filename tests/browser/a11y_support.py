@@ -52,6 +52,7 @@ class World:
     ada_request: object = None  # Ada's request with a suggested time (pick, withdraw)
     past_paid: object = None  # Ada's paid session last week (Ask for a refund)
     refund_request: object = None  # Ada's open refund request on another past session
+    review: object = None  # Bob's review of the coach (answered); Ada may still review hers
 
 
 def seed_world() -> World:
@@ -211,6 +212,31 @@ def _seed_world() -> World:
             slug=slug, defaults={"title": title, "body": "Placeholder.\n\nSecond paragraph."}
         )
     LegalPage.objects.get_or_create(slug="imprint", defaults={"title": "Imprint", "body": "-"})
+    # Issue 18 #2: two reviews on the profile (one answered by the coach); Ada's two past
+    # sessions above are still reviewable, so her profile view shows the form.
+    from reviews.models import Review
+
+    reviews = []
+    for days, author, rating, text in (
+        (3, bob, 5, "Clear, kind and practical: I use the feedback model every week."),
+        (2, UserFactory(first_name="Cleo", last_name="Client"), 4, "Good questions."),
+    ):
+        start = timezone.now() - dt.timedelta(days=days)
+        attended = BookingFactory(
+            coach=coach,
+            client=author,
+            session_type=session_type,
+            start=start,
+            end=start + dt.timedelta(hours=1),
+            status=Booking.Status.COMPLETED,
+        )
+        reviews.append(
+            Review.objects.create(
+                coach=coach, author=author, booking=attended, rating=rating, text=text
+            )
+        )
+    reviews[0].reply_text, reviews[0].replied_at = "Thank you, Bob!", timezone.now()
+    reviews[0].save()
     from accounts.models import User
 
     staff = UserFactory(
@@ -239,6 +265,7 @@ def _seed_world() -> World:
         ada_request=ada_request,
         past_paid=past_paid,
         refund_request=past_refunded,
+        review=reviews[0],
     )
 
 
@@ -325,6 +352,12 @@ def submit_empty_webinar_form(page) -> None:
     page.locator("[role=alert]").first.wait_for()
 
 
+def submit_empty_review_form(page) -> None:
+    """On the coach's profile: publish the review form with nothing chosen (400 page)."""
+    page.get_by_role("button", name="Publish review").click()
+    page.locator("[role=alert]").first.wait_for()
+
+
 def page_states(world: World) -> list[PageState]:
     c, w, b = world.coach.pk, world.webinar.pk, world.booking.pk
     cal = f"/coaches/{c}/calendar/?week={world.week.isoformat()}"
@@ -407,6 +440,7 @@ def page_states(world: World) -> list[PageState]:
         PageState("client-launchpad", "client", "/dashboard/"),
         PageState("client-search", "client", "/search/?q=coaching&kind=session_type"),
         PageState("client-coach-profile", "client", profile),
+        PageState("client-review-errors", "client", profile, submit_empty_review_form, status=400),
         PageState(
             "client-refund-new",
             "client",
@@ -444,6 +478,7 @@ def page_states(world: World) -> list[PageState]:
         PageState("coach-profile", "coach", "/accounts/profile/"),
         PageState("coach-public-profile", "coach", profile),
         PageState("coach-refunds", "coach", "/coach/refunds/"),
+        PageState("coach-integrations", "coach", "/coach/integrations/"),
         PageState(
             "coach-refund-request", "coach", f"/payments/refund-requests/{world.refund_request.pk}/"
         ),
@@ -503,6 +538,7 @@ STATE_IDS = [
     "client-launchpad",
     "client-search",
     "client-coach-profile",
+    "client-review-errors",
     "client-refund-new",
     "client-refund-request",
     "coach-home",
@@ -522,6 +558,7 @@ STATE_IDS = [
     "coach-profile",
     "coach-public-profile",
     "coach-refunds",
+    "coach-integrations",
     "coach-refund-request",
     "staff-command-center",
 ]

@@ -30,6 +30,8 @@ Fixtures
     `<url>/payments/stripe/webhook/` signed with `.webhook_secret`; the server uses it as
     STRIPE_API_BASE, and the test process's settings point the gateway at it as well, so a
     test can inspect what the server created in Stripe. Its store is emptied before each test;
+  - `.calendly_base`: a private Calendly stand-in (integrations/calendly_standin/) that the
+    server uses as CALENDLY_API_BASE (so does the test process); emptied before each test;
   - `.emails()` / `.emails_to(address)` / `.wait_for_email(to=..., subject_contains=...)` /
     `.email_text(message)` / `.clear_emails()`: emails sent by the server process (and its
     worker), read back from its file-mail folder `.mail_dir` (cleared before each test);
@@ -166,6 +168,7 @@ class LiveStack:
     media_root: Path
     log_dir: Path
     processes: dict[str, subprocess.Popen] = field(default_factory=dict, repr=False)
+    calendly_base: str = ""  # the Calendly stand-in the server uses as CALENDLY_API_BASE
 
     # emails ---------------------------------------------------------------------------------
     def emails(self) -> list[EmailMessage]:
@@ -281,7 +284,8 @@ def _live_stack_processes(django_db_setup, django_db_blocker, tmp_path_factory):
     for folder in (var_dir, mail_dir, media_root, log_dir):
         folder.mkdir()
 
-    server_port, stripe_port = free_port(), free_port()
+    server_port, stripe_port, calendly_port = free_port(), free_port(), free_port()
+    calendly_base = f"http://127.0.0.1:{calendly_port}"
     url = f"http://127.0.0.1:{server_port}"
     localstripe_base = f"http://127.0.0.1:{stripe_port}"
     webhook_url = f"{url}/payments/stripe/webhook/"
@@ -303,6 +307,7 @@ def _live_stack_processes(django_db_setup, django_db_blocker, tmp_path_factory):
         STRIPE_PUBLISHABLE_KEY="pk_test_localstripe",
         STRIPE_WEBHOOK_SECRET=webhook_secret,
         LOCALSTRIPE_PORT=str(stripe_port),
+        CALENDLY_API_BASE=calendly_base,
     )
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # the server must keep Django's safety checks
     redis_url = env.get("REDIS_URL", "")
@@ -319,6 +324,7 @@ def _live_stack_processes(django_db_setup, django_db_blocker, tmp_path_factory):
         media_root=media_root,
         log_dir=log_dir,
         processes=processes,
+        calendly_base=calendly_base,
     )
     try:
         processes["localstripe"] = _start(
@@ -342,6 +348,11 @@ def _live_stack_processes(django_db_setup, django_db_blocker, tmp_path_factory):
             ],
             env=env,
             log_path=log_dir / "localstripe.log",
+        )
+        processes["calendly"] = _start(
+            [sys.executable, "-m", "integrations.calendly_standin", "--port", str(calendly_port)],
+            env=env,
+            log_path=log_dir / "calendly.log",
         )
         processes["daphne"] = _start(
             [
@@ -382,6 +393,7 @@ def _live_stack_processes(django_db_setup, django_db_blocker, tmp_path_factory):
                 log_path=log_dir / "celery.log",
             )
         wait_for_http(f"{localstripe_base}/js.stripe.com/v3/")
+        wait_for_http(f"{calendly_base}/_standin/")
         wait_for_http(f"{url}/healthz/", timeout=60)
         if "celery" in processes:
             _wait_for_log(processes["celery"], log_dir / "celery.log", "ready.", timeout=60)
@@ -398,6 +410,7 @@ def live_stack(transactional_db, _live_stack_processes, settings) -> LiveStack:
         if proc.poll() is not None:
             pytest.fail(f"live_stack: {name} exited ({proc.returncode})\n{stack.server_log()}")
     requests.delete(f"{stack.localstripe_base}/_config/data", timeout=5)
+    requests.delete(f"{stack.calendly_base}/_standin/data", timeout=5)
     stack.clear_emails()
     # The test process talks to the same localstripe and media folder as the server.
     settings.STRIPE_API_BASE = stack.localstripe_base
@@ -406,6 +419,7 @@ def live_stack(transactional_db, _live_stack_processes, settings) -> LiveStack:
     settings.STRIPE_JS_URL = f"{stack.localstripe_base}/js.stripe.com/v3/"
     settings.MEDIA_ROOT = stack.media_root
     settings.SITE_URL = stack.url
+    settings.CALENDLY_API_BASE = stack.calendly_base
     for child in stack.media_root.iterdir():
         shutil.rmtree(child) if child.is_dir() else child.unlink()
     return stack

@@ -4,6 +4,9 @@ Runs migrate and seed_demo, then starts (each in its own process group):
   - localstripe through our launcher on 127.0.0.1:8420, store under var/, webhook registered
     to http://127.0.0.1:8000/payments/stripe/webhook/ with STRIPE_WEBHOOK_SECRET
     (only in local Stripe mode, i.e. when STRIPE_API_BASE points at this machine);
+  - the Calendly stand-in (integrations/calendly_standin/, demo token calendly-demo-token) on
+    127.0.0.1:8430 with its store under var/, and CALENDLY_API_BASE pointed at it (unless
+    CALENDLY_API_BASE names another, non-local server);
   - the development server (daphne's runserver: HTTP + websockets) on 127.0.0.1:8000;
   - a Celery worker and beat, only when REDIS_URL is set (otherwise tasks run in-process).
 Ports are checked first. Ctrl-C (or SIGTERM) stops every process group it started; if one of
@@ -54,7 +57,8 @@ class Command(BaseCommand):
     def handle(self, *args, port: int, no_seed: bool, noreload: bool, **options):
         self.children: dict[str, subprocess.Popen] = {}
         stripe_port = self._local_stripe_port()
-        self._check_ports(port, stripe_port)
+        calendly_port = self._local_calendly_port()
+        self._check_ports(port, stripe_port, calendly_port)
         redis_url = settings.REDIS_URL
         if redis_url:
             self._check_redis(redis_url)
@@ -62,6 +66,8 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=1)
         site_url = f"http://127.0.0.1:{port}"
         env = {**os.environ, "PYTHONUNBUFFERED": "1", "SITE_URL": site_url}
+        if calendly_port is not None:
+            env["CALENDLY_API_BASE"] = f"http://127.0.0.1:{calendly_port}"
         # Ctrl-C, `kill` and a closed terminal all stop everything; SIGINT explicitly, because a
         # shell starting us in the background hands it down ignored.
         for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
@@ -70,6 +76,8 @@ class Command(BaseCommand):
             # localstripe first: seeding onboards the demo coaches on its Connect stand-in.
             if stripe_port is not None:
                 self._start_localstripe(stripe_port, site_url, env)
+            if calendly_port is not None:
+                self._start_calendly_standin(calendly_port, env)
             if not no_seed:
                 # The logins it prints point at the port this run serves (RUN_PORT / --port).
                 call_command("seed_demo", site_url=site_url)
@@ -87,7 +95,7 @@ class Command(BaseCommand):
             if redis_url:
                 self._start_celery(env)
             self._wait_http(f"{site_url}/healthz/", "server", timeout=90)
-            self._banner(site_url, stripe_port, redis_url)
+            self._banner(site_url, stripe_port, redis_url, calendly_port)
             self._watch()
         except KeyboardInterrupt:
             self.stdout.write("\nStopping ...")
@@ -104,17 +112,33 @@ class Command(BaseCommand):
             return None
         return parts.port or 80
 
-    def _check_ports(self, port: int, stripe_port: int | None) -> None:
+    def _local_calendly_port(self) -> int | None:
+        """The port to run the Calendly stand-in on, or None when CALENDLY_API_BASE names a
+        server elsewhere (Calendly itself, when set in the environment)."""
+        configured = os.environ.get("CALENDLY_API_BASE", "")
+        if not configured:
+            return settings.CALENDLY_STANDIN_PORT
+        parts = urlsplit(configured)
+        return (parts.port or 80) if parts.hostname in LOCAL_HOSTS else None
+
+    def _check_ports(
+        self, port: int, stripe_port: int | None, calendly_port: int | None = None
+    ) -> None:
         busy = [
             (name, p)
-            for name, p in (("server", port), ("localstripe", stripe_port))
+            for name, p in (
+                ("server", port),
+                ("localstripe", stripe_port),
+                ("calendly stand-in", calendly_port),
+            )
             if p is not None and not port_is_free(p)
         ]
         if busy:
             names = ", ".join(f"{p} ({name})" for name, p in busy)
             raise CommandError(
                 f"Port {names} on 127.0.0.1 is already in use: is another `make run` running? "
-                "Stop it, or choose other ports: RUN_PORT=8001 LOCALSTRIPE_PORT=8421 make run"
+                "Stop it, or choose other ports: RUN_PORT=8001 LOCALSTRIPE_PORT=8421 "
+                "CALENDLY_STANDIN_PORT=8431 make run"
             )
 
     def _check_redis(self, redis_url: str) -> None:
@@ -156,6 +180,22 @@ class Command(BaseCommand):
             env,
         )
         self._wait_http(f"http://127.0.0.1:{stripe_port}/js.stripe.com/v3/", "localstripe", 30)
+
+    def _start_calendly_standin(self, calendly_port: int, env: dict) -> None:
+        self._start(
+            "calendly stand-in",
+            [
+                sys.executable,
+                "-m",
+                "integrations.calendly_standin",
+                "--port",
+                str(calendly_port),
+                "--store",
+                str(settings.VAR_DIR / "calendly_standin.json"),
+            ],
+            env,
+        )
+        self._wait_http(f"http://127.0.0.1:{calendly_port}/_standin/", "calendly stand-in", 30)
 
     def _start_celery(self, env: dict) -> None:
         celery = [sys.executable, "-m", "celery", "-A", "config"]
@@ -210,13 +250,20 @@ class Command(BaseCommand):
         self.children.clear()
 
     # --- output ---------------------------------------------------------------------------
-    def _banner(self, site_url: str, stripe_port: int | None, redis_url: str) -> None:
+    def _banner(
+        self, site_url: str, stripe_port: int | None, redis_url: str, calendly_port=None
+    ) -> None:
         rule = "=" * 78
         running = [f"  server       {site_url}/ (HTTP + websockets, autoreload)"]
         if stripe_port is not None:
             running.append(f"  localstripe  http://127.0.0.1:{stripe_port} (store under var/)")
         else:
             running.append(f"  Stripe       {settings.STRIPE_API_BASE or 'api.stripe.com'}")
+        if calendly_port is not None:
+            running.append(
+                f"  calendly     http://127.0.0.1:{calendly_port}/_standin/ (stand-in; token "
+                "calendly-demo-token)"
+            )
         if redis_url:
             running.append(f"  celery       worker + beat, broker {redis_url}")
         else:

@@ -1,0 +1,1 @@
+"""Calendly API v2: the HTTP client (client.py) and webhook signatures (signatures.py)."""
