@@ -7,9 +7,13 @@ list with its own page parameter, so a long history costs the same as a short on
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
 from django.views.decorators.http import require_GET
 
 from bookings.selectors import my_past_sessions, my_upcoming_sessions
@@ -24,6 +28,71 @@ from webinars.selectors import (
     my_waitlists,
     my_webinar_items,
 )
+
+
+@dataclass(frozen=True)
+class Moment:
+    """A time as the rows show it, in the viewer's zone: formatted once per row here, not by
+    a `date` filter per use (the page's per-row cost was mostly date filters, `{% url %}`
+    and includes that render nothing)."""
+
+    iso: str  # the `date:'Y-m-d\\TH:i:sO'` form of <time datetime>
+    label: str  # "D j M Y, H:i"
+    time: str  # "H:i"
+
+
+def _names() -> tuple[list[str], list[str]]:
+    """Day and month abbreviations as the `date` filter's D and M give them (translated)."""
+    return [str(WEEKDAYS_ABBR[i]) for i in range(7)], [""] + [
+        str(MONTHS_3[i]).title() for i in range(1, 13)
+    ]
+
+
+def moment(value, names=None) -> Moment | None:
+    if value is None:
+        return None
+    days, months = names or _names()
+    local = timezone.localtime(value)
+    day, month = days[local.weekday()], months[local.month]
+    clock = f"{local:%H:%M}"
+    return Moment(
+        iso=local.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        label=f"{day} {local.day} {month} {local.year}, {clock}",
+        time=clock,
+    )
+
+
+def _url_maker(name: str):
+    """pk -> URL of a one-integer route, reversed once per request instead of once a row."""
+    sentinel = 987654321
+    pattern = reverse(name, args=[sentinel])
+    return lambda pk: pattern.replace(str(sentinel), str(pk), 1)
+
+
+def _prepare_rows(webinars, sessions, *, documents, refund_links, review_links) -> None:
+    """Per-row display values in one pass: times, the row's links, its documents and refund
+    link (the includes render only for rows that have them)."""
+    detail_url, session_url = _url_maker("webinars:detail"), _url_maker("bookings:detail")
+    names = _names()
+    for item in webinars:
+        payment_id = item.registration.payment_id
+        item.detail_url = detail_url(item.webinar.pk)
+        item.start, item.end = moment(item.starts_at, names), moment(item.ends_at, names)
+        item.documents = documents.get(payment_id, []) if payment_id else []
+        item.refund_link = refund_links.get(payment_id) if payment_id else None
+        item.review_url = review_links.get(f"registration:{item.registration.pk}")
+    coach_urls: dict[int, str] = {}
+    for booking in sessions:
+        booking.url = session_url(booking.pk)
+        coach = booking.coach
+        if coach.pk not in coach_urls:
+            coach_urls[coach.pk] = coach.get_absolute_url()
+        booking.coach_url = coach_urls[coach.pk]
+        booking.coach_name = coach.user.get_full_name() or coach.user.display_name
+        booking.start_at, booking.end_at = moment(booking.start, names), moment(booking.end, names)
+        booking.documents = documents.get(booking.payment_id, []) if booking.payment_id else []
+        booking.refund_link = refund_links.get(booking.payment_id) if booking.payment_id else None
+        booking.review_url = review_links.get(f"booking:{booking.pk}")
 
 
 @require_GET
@@ -43,6 +112,24 @@ def my_bookings(request):
     past_sessions = list(past_sessions_page.object_list)
     payment_ids = [item.registration.payment_id for item in upcoming_webinars + past_webinars]
     payment_ids += [booking.payment_id for booking in upcoming_sessions + past_sessions]
+    # invoices and credit notes of the rows on this page only (one query)
+    documents = documents_by_payment(user, payment_ids=payment_ids)
+    # refund request links of the past paid rows (payments.refunds)
+    refund_links = refund_links_for(
+        user,
+        payment_ids=[item.registration.payment_id for item in past_webinars]
+        + [booking.payment_id for booking in past_sessions],
+        now=now,
+    )
+    # "Review" links of what may be reviewed now (reviews: 2 queries, any history)
+    review_links = review_links_for(user, now=now)
+    _prepare_rows(
+        upcoming_webinars + past_webinars,
+        upcoming_sessions + past_sessions,
+        documents=documents,
+        refund_links=refund_links,
+        review_links=review_links,
+    )
     context = {
         "now": now,
         "upcoming_webinars": upcoming_webinars,
@@ -52,16 +139,8 @@ def my_bookings(request):
         "upcoming_sessions": upcoming_sessions,
         "past_sessions": past_sessions,
         "past_sessions_page": past_sessions_page,
-        # invoices and credit notes of the rows on this page only (one query)
-        "documents_by_payment": documents_by_payment(user, payment_ids=payment_ids),
-        # refund request links of the past paid rows (payments.refunds)
-        "refund_links": refund_links_for(
-            user,
-            payment_ids=[item.registration.payment_id for item in past_webinars]
-            + [booking.payment_id for booking in past_sessions],
-            now=now,
-        ),
-        # "Review" links of what may be reviewed now (reviews: 2 queries, any history)
-        "review_links": review_links_for(user, now=now),
+        "documents_by_payment": documents,
+        "refund_links": refund_links,
+        "review_links": review_links,
     }
     return render(request, "bookings/my_bookings.html", context)

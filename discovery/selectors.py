@@ -22,6 +22,7 @@ from django.db.models import (
     QuerySet,
     Value,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Greatest
 from django.http import Http404
 from django.urls import reverse
@@ -217,8 +218,17 @@ def _empty(qs: QuerySet) -> QuerySet:
     return qs.none().annotate(rank=Value(0.0, output_field=FloatField()))
 
 
+def _stored_vector(table: str):
+    """The generated tsvector column of `table` (migration 0002), PostgreSQL only: ranking
+    reads it instead of computing to_tsvector for every match."""
+    from django.contrib.postgres.search import SearchVectorField
+
+    return RawSQL(f'"{table}"."search_vector"', [], output_field=SearchVectorField())
+
+
 def _match(qs: QuerySet, text: str, *, vector, trigram_fields: tuple[str, ...], icontains):
-    """Filter and rank `qs` by `text`: full text + trigram on PostgreSQL, icontains elsewhere."""
+    """Filter and rank `qs` by `text`: full text + trigram on PostgreSQL, icontains elsewhere.
+    `vector` is an expression or a callable returning one (built only on PostgreSQL)."""
     if not is_postgres():
         cond = Q()
         for name in icontains:
@@ -227,6 +237,8 @@ def _match(qs: QuerySet, text: str, *, vector, trigram_fields: tuple[str, ...], 
     from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
 
     query = SearchQuery(text, search_type="websearch", config=search_vectors.CONFIG)
+    if callable(vector):
+        vector = vector()
     similarities = [TrigramWordSimilarity(text, name) for name in trigram_fields]
     similarity = similarities[0] if len(similarities) == 1 else Greatest(*similarities)
     cond = Q(fts=query)
@@ -252,7 +264,7 @@ def _coaches(text: str, f: Filters, viewer) -> QuerySet:
     return _match(
         qs,
         text,
-        vector=search_vectors.coach_vector(),
+        vector=lambda: _stored_vector("accounts_coach"),
         trigram_fields=("headline", "user__first_name", "user__last_name"),
         icontains=("headline", "bio", "user__first_name", "user__last_name"),
     )
@@ -278,7 +290,7 @@ def _webinars(text: str, f: Filters, viewer, now) -> QuerySet:
     qs = _match(
         qs,
         text,
-        vector=search_vectors.webinar_vector(),
+        vector=lambda: _stored_vector("webinars_webinar"),
         trigram_fields=("title",),
         icontains=("title", "description"),
     )

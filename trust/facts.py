@@ -192,7 +192,7 @@ def late_cancellations(user_ids: list[int]) -> dict[int, float]:
             status=Webinar.Status.CANCELLED,
             cancelled_at__isnull=False,
         )
-        .annotate(starts_at=Min("slots__start"))
+        # starts_at: the first slot's start, stored on the row (webinars.stored_counts)
         .values_list("coach__user_id", "starts_at", "cancelled_at")
     )
     for user_id, start, cancelled_at in [*coach_sessions, *coach_webinars]:

@@ -8,6 +8,9 @@ class WebinarsConfig(AppConfig):
     name = "webinars"
 
     def ready(self):
+        from django.db.models.signals import post_migrate
+
+        post_migrate.connect(_reinstall_stored_count_triggers, sender=self)
         from accounts.roles import register_coach_permissions
         from core.busy_time import register_busy_time_provider
         from payments.handlers import register_purpose
@@ -81,3 +84,17 @@ class WebinarsConfig(AppConfig):
                 },
             }
         )
+
+
+def _reinstall_stored_count_triggers(sender, using="default", **kwargs):
+    """SQLite drops a table's triggers when a migration rebuilds it: put them back (the
+    statements are idempotent) once the columns they write exist."""
+    from django.db import connections
+    from django.db.migrations.recorder import MigrationRecorder
+
+    from webinars import stored_counts
+
+    connection = connections[using]
+    applied = MigrationRecorder(connection).applied_migrations()
+    if ("webinars", "0006_stored_times_and_seats") in applied:
+        stored_counts.install_triggers(connection)

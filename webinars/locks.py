@@ -40,6 +40,19 @@ def lock_registration(registration_id: int) -> Registration:
         return queryset.get(pk=registration_id)
 
 
+def lock_held_registration(registration_id: int) -> Registration:
+    """Lock one registration WITHOUT its webinar, with webinar, coach and user selected: only
+    for a change that moves no seat (linking a hold's payment). Safe because every status
+    change locks the registration row too (after the webinar), so the status read here stays
+    true until commit; taking no webinar lock keeps the hot row free for other holds."""
+    require_transaction("lock_held_registration")
+    queryset = Registration.objects.select_related("webinar__coach__user", "user")
+    if LOCKS_ENABLED:
+        queryset = queryset.select_for_update(of=("self",))
+    with busy_after_timeout(LockBusy):
+        return queryset.get(pk=registration_id)
+
+
 def lock_registrations(**filters) -> list[Registration]:
     """Lock the registrations matching `filters`. Caller already holds the webinar's lock."""
     require_transaction("lock_registrations")

@@ -98,9 +98,42 @@ class Webinar(models.Model):
     hidden_by_moderation_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Kept by the database (triggers of migration 0005 on the slots and the registrations),
+    # so that every writer keeps them right (services, admin, bulk updates, fixtures) and
+    # the list is a LIMIT over an index and the capacity check reads the locked row: the
+    # first slot's start, the last slot's end, held + confirmed seats (a hold counts until
+    # it is expired, see `live_seats`), confirmed seats, the earliest hold deadline and a
+    # version.
+    # `save()` never writes them (DB_MAINTAINED_FIELDS).
+    starts_at = models.DateTimeField(null=True, blank=True, editable=False)
+    ends_at = models.DateTimeField(null=True, blank=True, editable=False)
+    seats_taken = models.PositiveIntegerField(default=0, editable=False)
+    seats_confirmed = models.PositiveIntegerField(default=0, editable=False)
+    next_hold_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # +1 on every trigger run: with `updated_at` (every save) it versions the public list
+    # card cached for anonymous visitors (webinars/fragments.py).
+    counts_version = models.PositiveIntegerField(default=0, editable=False)
+
+    DB_MAINTAINED_FIELDS = (
+        "starts_at",
+        "ends_at",
+        "seats_taken",
+        "seats_confirmed",
+        "next_hold_expires_at",
+        "counts_version",
+    )
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [
+            # /webinars/: open webinars soonest first, a LIMIT over this index (closed and
+            # completed ones, however many, are not in it)
+            models.Index(
+                fields=["starts_at", "id"],
+                name="webinar_open_starts_at",
+                condition=models.Q(status__in=["pending_minimum_attendees", "scheduled"]),
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(price__isnull=True) | models.Q(price__gte=0),
@@ -123,6 +156,21 @@ class Webinar(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def save(self, *args, **kwargs):
+        """Never write the database-maintained columns back: an instance loaded before a
+        seat or slot change would overwrite the triggers' values with stale ones."""
+        if (
+            not self._state.adding
+            and kwargs.get("update_fields") is None
+            and not kwargs.get("force_insert")
+        ):
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name not in self.DB_MAINTAINED_FIELDS
+            ]
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("webinars:detail", args=[self.pk])
 
@@ -141,6 +189,16 @@ class Webinar(models.Model):
     def join_url(self) -> str:
         """The access-checked way in: redirects to `join_link` or opens the session room."""
         return f"{settings.SITE_URL}{reverse('webinars:join', args=[self.pk])}"
+
+    def live_seats(self, now) -> int:
+        """Held (not run out) + confirmed seats. `seats_taken` counts a hold until it is
+        expired; only when a deadline has passed unswept is the exact count read."""
+        if self.next_hold_expires_at is None or self.next_hold_expires_at > now:
+            return self.seats_taken
+        return self.registrations.filter(
+            models.Q(status=Registration.Status.CONFIRMED)
+            | models.Q(status=Registration.Status.HELD, hold_expires_at__gt=now)
+        ).count()
 
 
 class WebinarSlot(models.Model):

@@ -19,7 +19,7 @@ from core.decorators import coach_required
 from core.http import json_error, safe_next, wants_json
 from core.pagination import paginate
 from payments.money import format_money
-from webinars import selectors, services
+from webinars import fragments, selectors, services
 from webinars.errors import WebinarError
 from webinars.exports import attendees_csv
 from webinars.forms import CancelWebinarForm
@@ -57,6 +57,7 @@ def webinar_list(request):
     )
     live = [item for item in page.items if item.has_started]  # in progress: "Live now"
     upcoming = [item for item in page.items if not item.has_started]
+    fragments.attach_list_cards(request, upcoming)  # anonymous visitors: cached cards
     context = {"items": upcoming, "live_items": live, "page": page}
     return render(request, "webinars/list.html", context)
 
@@ -66,6 +67,7 @@ def webinar_list(request):
 def webinar_detail(request, webinar_id: int):
     webinar = _webinar_or_404(request, webinar_id)
     context = selectors.webinar_detail_context(webinar=webinar, user=request.user)
+    context["public_info_html"] = fragments.detail_public_html(request, webinar)
     if request.htmx and not request.htmx.boosted:
         return render(request, "webinars/detail.html#modal", context)
     return render(request, "webinars/detail.html", context)

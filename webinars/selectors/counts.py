@@ -1,13 +1,14 @@
-"""Seat counts as subqueries, shared by every list."""
+"""Seat counts, shared by every list: read from the columns the database keeps on the webinar
+row (webinars/stored_counts.py)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, When
 from django.db.models.functions import Coalesce
 
-from webinars.models import Registration, Webinar, WebinarSlot
+from webinars.models import Registration, Webinar
 
 Status = Registration.Status
 REFUNDABLE_PAYMENT_STATUSES = ("completed", "partially_refunded")
@@ -30,11 +31,14 @@ def _count(filter_q: Q) -> Coalesce:
 
 
 def with_counts(queryset: QuerySet[Webinar], *, now: datetime) -> QuerySet[Webinar]:
-    """Annotate live_count (held + confirmed), confirmed_count, starts_at, ends_at."""
-    slots = WebinarSlot.objects.filter(webinar=OuterRef("pk"))
+    """Annotate live_count (held + confirmed) and confirmed_count from the stored columns
+    (webinars/stored_counts.py; `starts_at`/`ends_at` are stored too). Only a row whose
+    earliest hold deadline has passed without the sweep counts its live seats again."""
     return queryset.annotate(
-        live_count=_count(live_q(now)),
-        confirmed_count=_count(Q(status=Status.CONFIRMED)),
-        starts_at=Subquery(slots.order_by("start").values("start")[:1]),
-        ends_at=Subquery(slots.order_by("-end").values("end")[:1]),
+        live_count=Case(
+            When(next_hold_expires_at__lte=now, then=_count(live_q(now))),
+            default=F("seats_taken"),
+            output_field=IntegerField(),
+        ),
+        confirmed_count=F("seats_confirmed"),
     )

@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from accounts import blocks
 from core.pagination import KeysetPage, keyset_page
 from webinars import pricing
-from webinars.models import Registration, Webinar, WebinarSlot
+from webinars.models import Registration, Webinar
 from webinars.selectors.counts import Status, with_counts
 
 
@@ -29,15 +29,13 @@ PAST_PAGE_SIZE = 20
 
 
 def _open_webinars(*, now: datetime, viewer) -> QuerySet[Webinar]:
-    """Open webinars with a slot still to end, with counts. The "not ended" test goes through
-    the slots' `end` index (a webinar has not ended iff one of its slots ends after now), so
-    ended webinars are never scanned, nor their `ends_at` computed."""
-    not_ended = WebinarSlot.objects.filter(end__gt=now).values("webinar_id")
+    """Open webinars not ended yet, with counts: ordered by `starts_at` it is a LIMIT over the
+    partial index `webinar_open_starts_at` (closed and completed webinars are not in it)."""
     return with_counts(
         blocks.hide_blocked(
             Webinar.objects.filter(
                 status__in=Webinar.BOOKABLE_STATUSES,
-                pk__in=not_ended,
+                ends_at__gt=now,
                 hidden_by_moderation_at__isnull=True,
             ),
             viewer,

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import F, Q, QuerySet
 
-from webinars.models import Material, Registration, WaitlistEntry, Webinar, WebinarSlot
+from webinars.models import Material, Registration, WaitlistEntry, Webinar
 from webinars.selectors.counts import Status, live_q
 
 
@@ -70,28 +70,22 @@ def _was_booked_q() -> Q:
     return Q(status=Status.REFUNDED) | Q(status=Status.CANCELLED, confirmed_at__isnull=False)
 
 
-def _my_registrations(user) -> QuerySet[Registration]:
+def _my_registrations(user, *, offers: bool = True) -> QuerySet[Registration]:
     """The user's seats (live or lost without choosing to) with start/end and what the rows
-    show (related rows selected, materials prefetched: a constant number of queries)."""
-    slots = WebinarSlot.objects.filter(webinar=OuterRef("webinar_id"))
+    show (related rows selected, materials prefetched: a constant number of queries; the
+    waitlist entries behind offered holds only where rows can show an offer)."""
+    prefetch = ("webinar__materials", "waitlist_entries") if offers else ("webinar__materials",)
     return (
         Registration.objects.filter(user=user)
         .select_related("webinar__coach__user", "payment")
-        .prefetch_related("webinar__materials", "waitlist_entries")
-        .annotate(
-            starts_at=Subquery(slots.order_by("start").values("start")[:1]),
-            ends_at=Subquery(slots.order_by("-end").values("end")[:1]),
-        )
+        .prefetch_related(*prefetch)
+        .annotate(starts_at=F("webinar__starts_at"), ends_at=F("webinar__ends_at"))
     )
 
 
 def _not_over_q(now: datetime) -> Q:
-    """ends_at >= now or no date, as a semi-join through the slots' `end` index (only slots
-    still to end are read) instead of each registration's `ends_at` subquery."""
-    any_slot = WebinarSlot.objects.filter(webinar=OuterRef("webinar_id"))
-    return Q(
-        webinar_id__in=WebinarSlot.objects.filter(end__gte=now).values("webinar_id")
-    ) | ~Exists(any_slot)
+    """ends_at >= now or no date (the webinar's stored end)."""
+    return Q(webinar__ends_at__gte=now) | Q(webinar__ends_at__isnull=True)
 
 
 def _upcoming_q(now: datetime) -> Q:
@@ -132,7 +126,7 @@ def my_past_webinars(*, user, now: datetime) -> QuerySet[Registration]:
     """Ended webinars, cancelled and refunded seats, newest first (paginate it; rows become
     MyWebinar items through `my_webinar_items`)."""
     return (
-        _my_registrations(user)
+        _my_registrations(user, offers=False)  # past rows never show a waitlist offer
         .filter(_past_q(now))
         .order_by(F("starts_at").desc(nulls_first=True), "-pk")
     )

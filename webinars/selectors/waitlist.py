@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import F, Q
 
-from webinars.models import WaitlistEntry, Webinar, WebinarSlot
+from webinars.models import WaitlistEntry, Webinar
 
 
 def waitlist_place(*, webinar_id: int, user) -> tuple[WaitlistEntry | None, int]:
@@ -54,11 +54,10 @@ class MyWaitlistPlace:
 def my_waitlists(*, user, now: datetime) -> list[MyWaitlistPlace]:
     """The user's places in line for webinars not started yet (few: one query, plus one
     count per place)."""
-    slots = WebinarSlot.objects.filter(webinar=OuterRef("webinar_id"))
     entries = (
         WaitlistEntry.objects.filter(user=user, status=WaitlistEntry.Status.WAITING)
         .select_related("webinar__coach__user")
-        .annotate(starts_at=Subquery(slots.order_by("start").values("start")[:1]))
+        .annotate(starts_at=F("webinar__starts_at"))
         .order_by("starts_at", "pk")
     )
     places = []

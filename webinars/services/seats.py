@@ -134,7 +134,7 @@ def _hold_seat(
     check_not_suspended(webinar, user)
     if blocks.is_blocked_between(user, webinar.coach.user_id):
         raise NotBookable(blocks.BLOCKED_MESSAGE)
-    starts_at = webinar_starts_at(webinar.pk)
+    starts_at = webinar.starts_at  # stored on the locked row (webinars/stored_counts.py)
     if starts_at is None:
         raise NotBookable("This webinar has no date yet.")
     if starts_at <= now:
@@ -210,12 +210,9 @@ def _offer_ran_out(webinar: Webinar, user: User) -> bool:
 
 @transaction.atomic(durable=True)  # its caller calls Stripe next: no outer lock
 def _attach_payment(*, registration_id: int, payment: Payment) -> Registration | None:
-    registration = Registration.objects.select_related("webinar__coach__user").get(
-        pk=registration_id
-    )
-    webinar = locks.lock_webinar(registration.webinar_id)
-    registration = locks.lock_registration(registration_id)
-    registration.webinar = webinar
+    """Link the PaymentIntent to the hold: one locked read of the registration, no webinar
+    lock (no seat moves; see locks.lock_held_registration)."""
+    registration = locks.lock_held_registration(registration_id)
     if registration.payment_id == payment.pk:
         return registration  # a webhook already linked it (paid before we got here)
     if registration.status != Registration.Status.HELD:
@@ -227,6 +224,8 @@ def _attach_payment(*, registration_id: int, payment: Payment) -> Registration |
 
 
 def webinar_starts_at(webinar_id: int) -> datetime | None:
+    """The first slot's start, counted from the slots (right after a slot change in the same
+    transaction, where an instance's stored `starts_at` may be older)."""
     return WebinarSlot.objects.filter(webinar_id=webinar_id).aggregate(start=Min("start"))["start"]
 
 
