@@ -19,8 +19,9 @@ Every fact is a number we already store (no fact is ever typed in by hand):
 - `new_account` (10, context): 1 on the day of signup, falling linearly to 0 at 30 days.
 - `email_unverified` (10, context): 1 while `User.email_verified_at` is empty.
 
-No-shows are not a fact yet: bookings and registrations carry no attendance mark. When one
-exists, register `no_shows` here (weight 10, incident).
+- `no_shows` (10, incident): 1:1 sessions the user booked as a client and did not attend
+  (`Booking.no_show_marked_at`, set by the coach on the booking page or by Calendly's
+  `invitee_no_show.created`, cleared again by `.deleted` or the coach).
 
 Automatic actions (trust/services.py) look at "incidents" only: at least two distinct
 incident facts, or one incident fact with a count of at least two, before any warning, hiding
@@ -227,6 +228,18 @@ def email_unverified(user_ids: list[int]) -> dict[int, float]:
     return dict.fromkeys(rows.values_list("pk", flat=True), 1)
 
 
+def no_shows(user_ids: list[int]) -> dict[int, float]:
+    from bookings.models import Booking
+
+    rows = (
+        Booking.objects.filter(client_id__in=user_ids, no_show_marked_at__isnull=False)
+        .values("client_id")
+        .annotate(n=Count("pk"))
+        .values_list("client_id", "n")
+    )
+    return _counts(rows)
+
+
 def flags_upheld(user_ids: list[int]) -> dict[int, float]:
     """Decisions of staff that upheld reports about the user or their content (hidden,
     warned, suspended, banned: moderation.selectors.flags_upheld_counts); one per decision,
@@ -240,5 +253,6 @@ register_fact("flags_upheld", weight=15, compute=flags_upheld)
 register_fact("disputes_lost", weight=20, compute=disputes_lost)
 register_fact("chargebacks", weight=20, compute=chargebacks)
 register_fact("late_cancellations", weight=5, compute=late_cancellations)
+register_fact("no_shows", weight=10, compute=no_shows)
 register_fact("new_account", weight=10, compute=new_account, incident=False)
 register_fact("email_unverified", weight=10, compute=email_unverified, incident=False)

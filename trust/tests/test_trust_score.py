@@ -116,6 +116,21 @@ def test_chargebacks_count_the_payers_disputes_but_not_inquiries():
     assert _score(payer) == 80
 
 
+def test_no_shows_count_the_clients_sessions_marked_no_show_and_not_the_cleared_ones():
+    client = _verified()
+    marked = timezone.now() - dt.timedelta(days=2)
+    for days in (3, 5):
+        BookingFactory(
+            client=client,
+            start=timezone.now() - dt.timedelta(days=days),
+            no_show_marked_at=marked,
+        )
+    BookingFactory(client=client, start=timezone.now() - dt.timedelta(days=7))  # attended
+    computed = scores_compute([client.pk])[client.pk]
+    assert computed.components["no_shows"] == {"value": 2, "points": 20}
+    assert computed.score == 80
+
+
 def test_late_cancellations_inside_the_no_refund_window_and_by_the_coach_within_24h():
     client = _verified()
     _late_client_cancellation(client, hours_before=2)  # no refund: late
