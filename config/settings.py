@@ -99,6 +99,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.site",
                 "launch.context_processors.launch",
+                "notifications.context_processors.email_suppression",
             ],
         },
     }
@@ -254,11 +255,29 @@ DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="Coaching Platform <hello@coaching.local>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# A transactional email provider in production, through django-anymail (README "Email
+# delivery and monitoring"): EMAIL_PROVIDER=postmark|mailgun picks anymail's backend and its
+# tracking webhook at /notifications/email/events/; smtp (the default) keeps EMAIL_URL above.
+EMAIL_PROVIDER = env.str("EMAIL_PROVIDER", default="smtp").strip().lower()
+EMAIL_PROVIDERS = ("smtp", "postmark", "mailgun")
 ANYMAIL = {
     k: v
-    for k, v in {"POSTMARK_SERVER_TOKEN": env.str("POSTMARK_SERVER_TOKEN", default="")}.items()
+    for k, v in {
+        "POSTMARK_SERVER_TOKEN": env.str("POSTMARK_SERVER_TOKEN", default=""),
+        "MAILGUN_API_KEY": env.str("MAILGUN_API_KEY", default=""),
+        "MAILGUN_SENDER_DOMAIN": env.str("MAILGUN_SENDER_DOMAIN", default=""),
+        # EU-hosted Mailgun domains: https://api.eu.mailgun.net/v3
+        "MAILGUN_API_URL": env.str("MAILGUN_API_URL", default=""),
+        "MAILGUN_WEBHOOK_SIGNING_KEY": env.str("MAILGUN_WEBHOOK_SIGNING_KEY", default=""),
+        # "user:password" the provider's webhook sends as HTTP basic auth (anymail checks it).
+        "WEBHOOK_SECRET": env.str("EMAIL_WEBHOOK_SECRET", default=""),
+    }.items()
     if v
 }
+if EMAIL_PROVIDER == "postmark":
+    EMAIL_BACKEND = "anymail.backends.postmark.EmailBackend"
+elif EMAIL_PROVIDER == "mailgun":
+    EMAIL_BACKEND = "anymail.backends.mailgun.EmailBackend"
 
 # --- Stripe ---------------------------------------------------------------------------------
 # Local mode: no real key configured -> talk to localstripe (see payments/localstripe.py).
@@ -325,6 +344,9 @@ DEFAULT_CURRENCY = "CHF"
 DEFAULT_VAT_RATE = Decimal(env.str("DEFAULT_VAT_RATE", default="8.1"))
 DEFAULT_PLATFORM_FEE_PERCENT = Decimal(env.str("DEFAULT_PLATFORM_FEE_PERCENT", default="15"))
 SEAT_HOLD_MINUTES = env.int("SEAT_HOLD_MINUTES", default=15)
+# Guest bookings of free sessions (no account): attempts per hour from one IP address and for
+# one email address, then 429 with Retry-After.
+GUEST_BOOKING_LIMIT_PER_HOUR = env.int("GUEST_BOOKING_LIMIT_PER_HOUR", default=10)
 # A seat freed on a full webinar is held this long for the first person on its waitlist.
 WAITLIST_OFFER_HOURS = env.int("WAITLIST_OFFER_HOURS", default=12)
 # Largest webinar material a coach may upload (webinars/services/editing.py).
@@ -434,6 +456,18 @@ def _check_production() -> None:
         value = globals()[name].strip()
         if not value or value == LOCAL_PLATFORM_LEGAL_NAME:
             problems.append(f"{name} must be set (it is printed on every invoice)")
+    if EMAIL_PROVIDER not in EMAIL_PROVIDERS:
+        problems.append(f"EMAIL_PROVIDER must be one of {', '.join(EMAIL_PROVIDERS)}")
+    if EMAIL_PROVIDER == "postmark" and not ANYMAIL.get("POSTMARK_SERVER_TOKEN"):
+        problems.append("POSTMARK_SERVER_TOKEN must be set for EMAIL_PROVIDER=postmark")
+    if EMAIL_PROVIDER == "mailgun":
+        for name in ("MAILGUN_API_KEY", "MAILGUN_SENDER_DOMAIN", "MAILGUN_WEBHOOK_SIGNING_KEY"):
+            if not ANYMAIL.get(name):
+                problems.append(f"{name} must be set for EMAIL_PROVIDER=mailgun")
+    if EMAIL_PROVIDER != "smtp" and ":" not in ANYMAIL.get("WEBHOOK_SECRET", ""):
+        problems.append(
+            "EMAIL_WEBHOOK_SECRET must be 'user:password' (basic auth of the tracking webhook)"
+        )
     if problems:
         raise ImproperlyConfigured(
             "Production settings incomplete:\n  - " + "\n  - ".join(problems)
@@ -442,3 +476,24 @@ def _check_production() -> None:
 
 if IS_PRODUCTION:
     _check_production()
+
+
+# --- Error monitoring -----------------------------------------------------------------------
+# SENTRY_DSN switches sentry-sdk on (Django, Celery and Redis integrations). No personal data
+# leaves: send_default_pii=False keeps users' emails, IPs, cookies and request bodies out of
+# events. The SDK is imported only when a DSN is set.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.celery import CeleryIntegration
+    from sentry_sdk.integrations.django import DjangoIntegration
+    from sentry_sdk.integrations.redis import RedisIntegration
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        integrations=[DjangoIntegration(), CeleryIntegration(), RedisIntegration()],
+        send_default_pii=False,
+        environment=env.str("SENTRY_ENVIRONMENT", default=DJANGO_ENV),
+        release=env.str("SENTRY_RELEASE", default="") or None,
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )
