@@ -18,6 +18,8 @@ class SessionReminders:
         ).select_related("client", "coach__user", "session_type")
         for booking in bookings:
             for recipient in (booking.client, booking.coach.user):
+                if recipient is None:  # a guest: the reminder log is per account (not sent)
+                    continue
                 yield DueReminder(
                     object_id=booking.pk,
                     recipient=recipient,

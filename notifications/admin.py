@@ -135,7 +135,15 @@ class EmailSuppressionAdmin(StaffOnlyAdmin):
     list_display = ("email", "reason", "created_at", "lifted_at", "lifted_note")
     list_filter = ("reason", ("lifted_at", admin.EmptyFieldListFilter))
     search_fields = ("email",)
-    readonly_fields = ("email", "reason", "detail", "event", "created_at", "lifted_at", "lifted_note")
+    readonly_fields = (
+        "email",
+        "reason",
+        "detail",
+        "event",
+        "created_at",
+        "lifted_at",
+        "lifted_note",
+    )
     actions = ("lift",)
 
     def has_change_permission(self, request, obj=None):

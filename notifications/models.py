@@ -209,9 +209,7 @@ class EmailSuppression(models.Model):
     email = models.EmailField(help_text="Stored in lower case.")
     reason = models.CharField(max_length=12, choices=Reason.choices)
     detail = models.TextField(blank=True)
-    event = models.ForeignKey(
-        EmailDeliveryEvent, on_delete=models.SET_NULL, null=True, blank=True
-    )
+    event = models.ForeignKey(EmailDeliveryEvent, on_delete=models.SET_NULL, null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     lifted_at = models.DateTimeField(null=True, blank=True)
     lifted_note = models.CharField(max_length=200, blank=True)

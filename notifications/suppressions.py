@@ -63,6 +63,6 @@ def suppression_lift(*, suppression_id: int, note: str) -> bool:
 
 def suppressions_lift_for_address(*, email: str, note: str) -> int:
     """Lift the active suppression of `email`, if any (its owner proved it receives mail)."""
-    return EmailSuppression.objects.filter(
-        email=normalize(email), lifted_at__isnull=True
-    ).update(lifted_at=timezone.now(), lifted_note=note[:200])
+    return EmailSuppression.objects.filter(email=normalize(email), lifted_at__isnull=True).update(
+        lifted_at=timezone.now(), lifted_note=note[:200]
+    )

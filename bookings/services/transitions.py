@@ -32,6 +32,7 @@ from bookings.errors import (
     PriceChanged,
     SlotUnavailable,
 )
+from bookings.guest_links import GuestActor
 from bookings.locks import lock_booking_with_coach
 from bookings.models import Booking, SuggestedTime
 from bookings.policy import RefundDecision, cancellation_refund, reschedule_deadline
@@ -51,7 +52,13 @@ def _require_coach(booking: Booking, user) -> None:
 
 
 def _require_client(booking: Booking, user) -> None:
-    if booking.client_id != user.pk:
+    """The booking's client account, or the holder of its guest link (a GuestActor, which the
+    guest views make only from a valid signed link) for a booking without an account."""
+    if isinstance(user, GuestActor):
+        if user.booking_id == booking.pk and booking.client_id is None:
+            return
+        raise NotAllowed("This link is not for this booking.")
+    if not getattr(user, "is_authenticated", False) or booking.client_id != user.pk:
         raise NotAllowed("Only the client of this booking can do that.")
 
 
