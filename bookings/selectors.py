@@ -109,6 +109,22 @@ def active_session_types(coach: Coach) -> list[SessionType]:
     )
 
 
+def guest_session_types(coach: Coach) -> list[SessionType]:
+    """The types a visitor without an account may book: guests allowed and free by their
+    rules (a price factor of 0, or a coach without an hourly rate and no special-period
+    rate). The booking itself re-checks the quote at the chosen time."""
+    types = [t for t in active_session_types(coach) if t.allow_guest_booking]
+    if not types:
+        return []
+    rate_free = (
+        coach.hourly_rate == 0
+        and not SpecialPeriod.objects.filter(
+            coach=coach, is_active=True, hourly_rate__gt=0
+        ).exists()
+    )
+    return [t for t in types if rate_free or t.price_factor == 0]
+
+
 # --- time rules -----------------------------------------------------------------------------
 
 
@@ -439,7 +455,7 @@ def calendar_week(
                     "booking",
                     booking.start,
                     booking.end,
-                    f"{booking.title} · {booking.client.display_name}",
+                    f"{booking.title} · {booking.person_name}",
                     booking,
                 )
             )

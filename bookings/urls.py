@@ -14,9 +14,7 @@ urlpatterns = [
     path("bookings/guest/", guest.guest_create, name="guest_create"),
     path("bookings/guest/<str:token>/", guest.guest_manage, name="guest_manage"),
     path("bookings/guest/<str:token>/cancel/", guest.guest_cancel, name="guest_cancel"),
-    path(
-        "bookings/guest/<str:token>/reschedule/", guest.guest_reschedule, name="guest_reschedule"
-    ),
+    path("bookings/guest/<str:token>/reschedule/", guest.guest_reschedule, name="guest_reschedule"),
     path("bookings/guest/<str:token>/claim/", guest.guest_claim, name="guest_claim"),
     path("bookings/<int:booking_id>/", actions.detail, name="detail"),
     path("bookings/<int:booking_id>/status/", booking.status, name="status"),

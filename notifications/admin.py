@@ -6,8 +6,7 @@ them, even if a coach's group were ever given the model permissions.
 
 from django.contrib import admin, messages
 
-from notifications import services
-from notifications import suppressions
+from notifications import services, suppressions
 from notifications.models import (
     EmailDeliveryEvent,
     EmailSuppression,

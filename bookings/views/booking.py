@@ -44,8 +44,20 @@ def modal_context(request, coach, params) -> dict:
     now = timezone.now()
     tz = _viewer_tz(request)
     access = selectors.calendar_access(request.user, coach)
-    types = selectors.active_session_types(coach)
-    context = {"coach": coach, "access": access, "session_types": types, "tz": tz}
+    guest_mode = not request.user.is_authenticated
+    # A visitor without an account sees the free types that take guests ("Book as guest").
+    types = (
+        selectors.guest_session_types(coach)
+        if guest_mode
+        else selectors.active_session_types(coach)
+    )
+    context = {
+        "coach": coach,
+        "access": access,
+        "session_types": types,
+        "tz": tz,
+        "guest_mode": guest_mode,
+    }
     if not types or not access.can_view:
         return context
     session_type = next(
@@ -65,8 +77,11 @@ def modal_context(request, coach, params) -> dict:
     chosen = next(
         (s for s in starts if s.isoformat() == (params.get("start") or "").replace(" ", "+")), None
     )
-    code = (params.get("code") or "").strip()
+    code = "" if guest_mode else (params.get("code") or "").strip()
     context["message"] = params.get("message") or ""
+    if guest_mode:  # kept across the panel's redraws (each change of day, duration, time)
+        context["guest_name"] = str(params.get("name") or "")[:150]
+        context["guest_email"] = str(params.get("email") or "")[:254]
     context.update(
         session_type=session_type,
         durations=durations,
@@ -100,14 +115,13 @@ def modal_context(request, coach, params) -> dict:
         slots = selectors.load_schedule(
             coach=coach, session_type=session_type, window_start=chosen, window_end=end
         ).slots
-        if request.user.is_authenticated:
-            context["booking_type"] = booking_type_for(
-                session_type=session_type,
-                instant=bool(slots) and all(s.instant_booking for s in slots),
-                start=chosen,
-                now=now,
-                connected=connected(request.user, coach),
-            )
+        context["booking_type"] = booking_type_for(
+            session_type=session_type,
+            instant=bool(slots) and all(s.instant_booking for s in slots),
+            start=chosen,
+            now=now,
+            connected=not guest_mode and connected(request.user, coach),
+        )
     return context
 
 

@@ -52,10 +52,7 @@ def guest_create(request):
     data = json_body(request)
     as_json = data is not None or wants_json(request)
     if data is None:
-        if request.content_type == "application/json":  # invalid JSON
-            data = {}
-        else:
-            data = request.POST
+        data = request.POST  # a form; invalid JSON reads as {} (every field then missing)
     email_typed = _text(data, "email", 254).strip().lower()
     throttle = guest_throttle()
     extra = (email_typed,) if email_typed else ()
@@ -66,8 +63,10 @@ def guest_create(request):
             as_json,
             status=429,
             code="too_many_attempts",
-            errors={"__all__": "Too many bookings from your network or for this address. "
-                    "Please try again later."},
+            errors={
+                "__all__": "Too many bookings from your network or for this address. "
+                "Please try again later."
+            },
             retry_after=throttle.retry_after(request, extra=extra),
         )
     throttle.record_failure(request, extra=extra)  # every attempt counts: it sends an email
@@ -119,9 +118,7 @@ def guest_create(request):
 def _answer_error(request, data, as_json, *, status, code, errors, retry_after=None):
     message = errors.get("__all__") or next(iter(errors.values()))
     if as_json:
-        response = JsonResponse(
-            {"message": message, "code": code, "errors": errors}, status=status
-        )
+        response = JsonResponse({"message": message, "code": code, "errors": errors}, status=status)
     else:
         response = _render_form_again(request, data, status=status, code=code, errors=errors)
     if retry_after:
@@ -251,7 +248,7 @@ def guest_reschedule(request, token: str):
 
 @require_POST
 def guest_claim(request, token: str):
-    """"Add to my account": signed in, with the booking's address verified on the account."""
+    """ "Add to my account": signed in, with the booking's address verified on the account."""
     booking = _booking_for(token)
     if not request.user.is_authenticated:
         return redirect_to_login(guest_links.manage_path(booking))
