@@ -49,7 +49,8 @@ def test_guest_books_a_free_intro_call_and_manages_it_from_the_email(page, live_
     expect(dialog.get_by_text("Intro call")).to_be_visible()
     expect(dialog.get_by_role("option", name="1:1 Coaching")).to_have_count(0)
 
-    tab_to(page, dialog.get_by_role("radio", name="10:00"))
+    # Tab enters the group of start times on its first one (09:00); Space chooses it.
+    tab_to(page, dialog.get_by_role("radio", name="09:00"))
     with page.expect_response(lambda r: "/book/" in r.url):
         page.keyboard.press("Space")
     _htmx_idle(page)
@@ -65,7 +66,7 @@ def test_guest_books_a_free_intro_call_and_manages_it_from_the_email(page, live_
 
     booking = Booking.objects.get(guest_email="gina.guest@example.org")
     assert booking.client_id is None and booking.status == Booking.Status.CONFIRMED
-    assert booking.start == at(monday, 10)
+    assert booking.start == at(monday, 9)
 
     # The confirmation email's link opens the booking, without an account.
     message = live_stack.wait_for_email(to="gina.guest@example.org", subject_contains="Booked")
@@ -74,14 +75,15 @@ def test_guest_books_a_free_intro_call_and_manages_it_from_the_email(page, live_
     page.goto(link.group(1))
     expect(page.get_by_test_id("guest-status")).to_have_text("Confirmed")
 
-    # Move it to 14:00 with the keyboard.
-    tab_to(page, page.get_by_role("radio", name="14:00"))
+    # Move it with the keyboard: Tab into the free times (the first is 09:30), Space picks it.
+    tab_to(page, page.locator("#guest-reschedule input[type=radio]").first)
     page.keyboard.press("Space")
+    expect(page.get_by_role("radio", name="09:30")).to_be_checked()
     tab_to(page, page.get_by_role("button", name="Move the session"))
     page.keyboard.press("Enter")
     expect(page.get_by_text("Your session has been moved")).to_be_visible()
     booking.refresh_from_db()
-    assert booking.start == at(monday, 14)
+    assert booking.start == at(monday, 9, 30)
 
     # And cancel it.
     tab_to(page, page.get_by_label(re.compile("Reason")))
