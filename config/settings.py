@@ -347,6 +347,8 @@ SEAT_HOLD_MINUTES = env.int("SEAT_HOLD_MINUTES", default=15)
 # Guest bookings of free sessions (no account): attempts per hour from one IP address and for
 # one email address, then 429 with Retry-After.
 GUEST_BOOKING_LIMIT_PER_HOUR = env.int("GUEST_BOOKING_LIMIT_PER_HOUR", default=10)
+# The guest's signed manage link works until this many days after the session ends.
+GUEST_LINK_DAYS_AFTER = env.int("GUEST_LINK_DAYS_AFTER", default=1)
 # A seat freed on a full webinar is held this long for the first person on its waitlist.
 WAITLIST_OFFER_HOURS = env.int("WAITLIST_OFFER_HOURS", default=12)
 # Largest webinar material a coach may upload (webinars/services/editing.py).
