@@ -15,7 +15,7 @@ import logging
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
@@ -66,7 +66,15 @@ def email_events(request):
     view_class = _tracking_view_class()
     if view_class is None:
         raise Http404("No email provider webhook is configured.")
-    return view_class.as_view()(request)
+    from anymail.exceptions import AnymailError
+
+    try:
+        return view_class.as_view()(request)
+    except (ValueError, KeyError, TypeError, AttributeError, AnymailError):
+        # Authenticated, but not a payload of this provider (invalid JSON, a list, an inbound
+        # webhook pointed here): anymail's parser raises; answer 400, never a 500.
+        logger.warning("unreadable %s tracking webhook", view_class.esp_name, exc_info=True)
+        return HttpResponseBadRequest("Not a tracking event of the configured provider.")
 
 
 def suppression_reason(event) -> str:

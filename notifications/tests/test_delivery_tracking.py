@@ -278,6 +278,15 @@ def test_confirming_a_new_address_clears_the_banner(client, postmark, committed)
     assert 'id="email-suppressed-banner"' not in client.get("/notifications/").content.decode()
 
 
+@pytest.mark.parametrize("body", ["{not json", "[]", '{"FromFull": {"Email": "a@b.c"}}', "null"])
+def test_malformed_payload_with_valid_credentials_is_400_and_nothing_written(
+    client, postmark, body
+):
+    response = client.post(URL, body, content_type="application/json", **basic_auth())
+    assert response.status_code == 400
+    assert not EmailDeliveryEvent.objects.exists()
+
+
 def test_no_provider_configured_answers_404(client, settings):
     settings.EMAIL_PROVIDER = "smtp"
     assert post_json(client, {"RecordType": "Bounce"}, **basic_auth()).status_code == 404
