@@ -111,9 +111,17 @@ def user_email_verify(*, token: str) -> tuple[str, User | None]:
         user.email = claim.email
         user.pending_email = ""
         user.email_verified_at = timezone.now()
+        user.email_undeliverable = ""  # that was about the old address (banner goes)
         try:
             with transaction.atomic():
-                user.save(update_fields=["email", "pending_email", "email_verified_at"])
+                user.save(
+                    update_fields=[
+                        "email",
+                        "pending_email",
+                        "email_verified_at",
+                        "email_undeliverable",
+                    ]
+                )
         except IntegrityError:
             return VerifyOutcome.TAKEN, user
         _address_confirmed(claim.email)

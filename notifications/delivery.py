@@ -66,11 +66,18 @@ def email_events(request):
     view_class = _tracking_view_class()
     if view_class is None:
         raise Http404("No email provider webhook is configured.")
-    from anymail.exceptions import AnymailError
+    from anymail.exceptions import AnymailConfigurationError, AnymailError
 
     try:
         return view_class.as_view()(request)
-    except (ValueError, KeyError, TypeError, AttributeError, AnymailError):
+    except (
+        ValueError,
+        KeyError,
+        TypeError,
+        AttributeError,
+        AnymailError,
+        AnymailConfigurationError,
+    ):
         # Authenticated, but not a payload of this provider (invalid JSON, a list, an inbound
         # webhook pointed here): anymail's parser raises; answer 400, never a 500.
         logger.warning("unreadable %s tracking webhook", view_class.esp_name, exc_info=True)

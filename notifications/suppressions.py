@@ -48,21 +48,41 @@ def email_suppress(*, email: str, reason: str, detail: str = "", event=None) -> 
             )
     except IntegrityError:
         return active_suppression(address)
+    _mark_accounts(address, reason)
     logger.info("email to %s suppressed (%s)", address, reason)
     return suppression
 
 
+def _mark_accounts(address: str, reason: str) -> None:
+    """The account(s) using the address carry the state, so the banner costs no query."""
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.filter(email__iexact=address).update(email_undeliverable=reason)
+
+
+@transaction.atomic
 def suppression_lift(*, suppression_id: int, note: str) -> bool:
     """Lift one suppression (staff, in the admin). False if it was not active."""
-    return bool(
-        EmailSuppression.objects.filter(pk=suppression_id, lifted_at__isnull=True).update(
-            lifted_at=timezone.now(), lifted_note=note[:200]
-        )
+    suppression = (
+        EmailSuppression.objects.select_for_update()
+        .filter(pk=suppression_id, lifted_at__isnull=True)
+        .first()
     )
+    if suppression is None:
+        return False
+    suppression.lifted_at = timezone.now()
+    suppression.lifted_note = note[:200]
+    suppression.save(update_fields=["lifted_at", "lifted_note"])
+    _mark_accounts(suppression.email, "")
+    return True
 
 
 def suppressions_lift_for_address(*, email: str, note: str) -> int:
     """Lift the active suppression of `email`, if any (its owner proved it receives mail)."""
-    return EmailSuppression.objects.filter(email=normalize(email), lifted_at__isnull=True).update(
+    address = normalize(email)
+    lifted = EmailSuppression.objects.filter(email=address, lifted_at__isnull=True).update(
         lifted_at=timezone.now(), lifted_note=note[:200]
     )
+    if lifted:
+        _mark_accounts(address, "")
+    return lifted

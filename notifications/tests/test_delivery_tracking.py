@@ -19,7 +19,7 @@ import pytest
 from django.core import mail
 
 from accounts.tests.factories import PASSWORD, UserFactory
-from notifications import emails
+from notifications import emails, suppressions
 from notifications.models import (
     EmailDeliveryEvent,
     EmailSuppression,
@@ -248,7 +248,7 @@ def test_a_suppression_queued_before_the_send_still_stops_it(postmark, committed
 
 def test_staff_lift_a_suppression_and_email_goes_out_again(client, postmark, committed):
     user = UserFactory(email="bounce@example.com")
-    suppression = EmailSuppression.objects.create(email=user.email, reason="bounced")
+    suppression = suppressions.email_suppress(email=user.email, reason="bounced")
     staff = UserFactory(is_staff=True, is_superuser=True)
     client.force_login(staff)
     response = client.post(
@@ -259,12 +259,15 @@ def test_staff_lift_a_suppression_and_email_goes_out_again(client, postmark, com
     suppression.refresh_from_db()
     assert not suppression.is_active
     assert _welcome(user, committed).status == OutboundEmail.Status.SENT
+    client.force_login(user)
+    assert 'id="email-suppressed-banner"' not in client.get("/notifications/").content.decode()
 
 
 def test_confirming_a_new_address_clears_the_banner(client, postmark, committed):
     user = UserFactory(email="old@example.com")
-    EmailSuppression.objects.create(email="old@example.com", reason="bounced")
+    suppressions.email_suppress(email="old@example.com", reason="bounced")
     client.force_login(user)
+    assert 'id="email-suppressed-banner"' in client.get("/notifications/").content.decode()
     with committed():
         client.post(
             "/accounts/settings/email/",
