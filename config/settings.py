@@ -351,7 +351,7 @@ GUEST_BOOKING_LIMIT_PER_HOUR = env.int("GUEST_BOOKING_LIMIT_PER_HOUR", default=1
 GUEST_LINK_DAYS_AFTER = env.int("GUEST_LINK_DAYS_AFTER", default=1)
 # A seat freed on a full webinar is held this long for the first person on its waitlist.
 WAITLIST_OFFER_HOURS = env.int("WAITLIST_OFFER_HOURS", default=12)
-# Largest webinar material a coach may upload (webinars/services/editing.py).
+# Largest webinar material a coach may upload (webinars/services/editing/checks.py).
 WEBINAR_MATERIAL_MAX_BYTES = env.int("WEBINAR_MATERIAL_MAX_BYTES", default=20 * 1024 * 1024)
 # reconcile_payments: ask Stripe about payments unfinished for this long; cancel abandoned ones.
 PAYMENT_RECONCILE_AFTER_MINUTES = env.int("PAYMENT_RECONCILE_AFTER_MINUTES", default=10)
@@ -481,21 +481,10 @@ if IS_PRODUCTION:
 
 
 # --- Error monitoring -----------------------------------------------------------------------
-# SENTRY_DSN switches sentry-sdk on (Django, Celery and Redis integrations). No personal data
-# leaves: send_default_pii=False keeps users' emails, IPs, cookies and request bodies out of
-# events. The SDK is imported only when a DSN is set.
+# SENTRY_DSN switches sentry-sdk on (config/monitoring.py: Django, Celery and Redis, no personal
+# data); the SDK is imported only when a DSN is set.
 SENTRY_DSN = env.str("SENTRY_DSN", default="")
 if SENTRY_DSN:
-    import sentry_sdk
-    from sentry_sdk.integrations.celery import CeleryIntegration
-    from sentry_sdk.integrations.django import DjangoIntegration
-    from sentry_sdk.integrations.redis import RedisIntegration
+    from config.monitoring import init_sentry
 
-    sentry_sdk.init(
-        dsn=SENTRY_DSN,
-        integrations=[DjangoIntegration(), CeleryIntegration(), RedisIntegration()],
-        send_default_pii=False,
-        environment=env.str("SENTRY_ENVIRONMENT", default=DJANGO_ENV),
-        release=env.str("SENTRY_RELEASE", default="") or None,
-        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
-    )
+    init_sentry(env, dsn=SENTRY_DSN, default_environment=DJANGO_ENV)

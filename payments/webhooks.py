@@ -79,9 +79,9 @@ def _charge_refunded(charge: dict) -> None:
     if finalize.refunded(
         payment=payment, refund_id=refund_id, amount=new_amount, note="charge.refunded"
     ):
-        from payments.services import _notify_refund
+        from payments.services import notify_refund
 
-        _notify_refund(payment, min(new_amount, payment.charged_amount), "")
+        notify_refund(payment, min(new_amount, payment.charged_amount), "")
 
 
 EVENT_HANDLERS = {

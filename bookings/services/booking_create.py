@@ -205,8 +205,8 @@ def _reserve(
         release_own_unpaid_attempts(
             client=client, coach=coach, session_type=session_type, start=start, end=end
         )
-    _check_free(coach, session_type, start, end)
-    slots = _covering_slots(coach, session_type, start, end)
+    check_free(coach, session_type, start, end)
+    slots = covering_slots(coach, session_type, start, end)
     if guest is None:
         _check_unpaid_limit(client, now)
     discount = (
@@ -291,7 +291,7 @@ def _set_initial_status(booking: Booking, now: dt.datetime) -> None:
         booking.request_expires_at = min(booking.start, now + REQUEST_ANSWER_WINDOW)
 
 
-def _covering_slots(coach, session_type, start, end) -> list[AvailabilitySlot]:
+def covering_slots(coach, session_type, start, end) -> list[AvailabilitySlot]:
     slots = list(
         selectors.load_schedule(
             coach=coach, session_type=session_type, window_start=start, window_end=end
@@ -304,7 +304,7 @@ def _covering_slots(coach, session_type, start, end) -> list[AvailabilitySlot]:
     return slots
 
 
-def _check_free(coach, session_type, start, end, *, exclude_booking_id=None) -> None:
+def check_free(coach, session_type, start, end, *, exclude_booking_id=None) -> None:
     """Caller holds the coach lock: no other booking can appear between this and the insert."""
     schedule = selectors.load_schedule(
         coach=coach,
@@ -330,7 +330,7 @@ def _check_free(coach, session_type, start, end, *, exclude_booking_id=None) -> 
 
 def check_time_free(coach, session_type, start, end) -> None:
     """Read-only use of the same check (the quote endpoint): SlotUnavailable / LimitReached."""
-    _check_free(coach, session_type, start, end)
+    check_free(coach, session_type, start, end)
 
 
 def _check_unpaid_limit(client, now) -> None:

@@ -211,9 +211,9 @@ def _finish(refund_pk: int, result: dict) -> Refund:
         refund.last_error = ""
         refund.save(update_fields=["status", "stripe_refund_id", "last_error", "updated_at"])
         if recorded and refund.notify:
-            from payments.services import _notify_refund
+            from payments.services import notify_refund
 
-            _notify_refund(payment, min(amount, refund.amount), refund.reason)
+            notify_refund(payment, min(amount, refund.amount), refund.reason)
     return refund
 
 

@@ -1,0 +1,80 @@
+"""Who may see a webinar, its page and live context, its content and materials."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.urls import reverse
+from django.utils import timezone
+
+from webinars.models import Material, Registration, Webinar
+from webinars.selectors.booking import booking_state
+from webinars.selectors.counts import Status, with_counts
+from webinars.selectors.waitlist import waitlist_count
+
+
+def visible_webinar(*, webinar_id: int, user, now: datetime) -> Webinar | None:
+    """The webinar with counts, or None if it does not exist or is a draft the viewer may
+    not see (drafts: the coach and staff only)."""
+    webinar = (
+        with_counts(Webinar.objects.select_related("coach__user"), now=now)
+        .filter(pk=webinar_id)
+        .first()
+    )
+    if webinar is None:
+        return None
+    if webinar.status == Webinar.Status.DRAFT:
+        authenticated = user is not None and user.is_authenticated
+        if not authenticated or not (user.sees_everything or webinar.coach.user_id == user.pk):
+            return None
+    return webinar
+
+
+def webinar_detail_context(*, webinar: Webinar, user, now: datetime | None = None) -> dict:
+    """Context of webinars/detail.html and all its partials for one viewer."""
+    now = now or timezone.now()
+    state = booking_state(webinar=webinar, user=user, now=now)
+    materials = list(webinar.materials.all()) if state.can_access_content else []
+    from webinars.policy import terms_text
+
+    return {
+        "webinar": webinar,
+        "state": state,
+        "quote": state.quote,
+        "terms": terms_text(webinar),
+        "waitlist_count": waitlist_count(webinar_id=webinar.pk)
+        if (state.is_coach or state.is_staff_viewer)
+        else 0,
+        "materials": materials,
+        "viewer": user,
+        "panel_url": reverse("webinars:panel", args=[webinar.pk]),
+        "cancel_url": reverse("webinars:hold_cancel", args=[webinar.pk]),
+    }
+
+
+def webinar_live_context(*, webinar: Webinar, user) -> dict:
+    """For notifications.live: the same context the page renders its partials with."""
+    now = timezone.now()
+    fresh = visible_webinar(webinar_id=webinar.pk, user=user, now=now) or with_counts(
+        Webinar.objects.select_related("coach__user"), now=now
+    ).get(pk=webinar.pk)
+    return webinar_detail_context(webinar=fresh, user=user, now=now)
+
+
+def can_access_content(*, webinar: Webinar, user) -> bool:
+    """Join link and materials: confirmed attendees, the webinar's coach, platform staff."""
+    if user is None or not user.is_authenticated:
+        return False
+    if user.sees_everything or webinar.coach.user_id == user.pk:
+        return True
+    return Registration.objects.filter(
+        webinar_id=webinar.pk, user_id=user.pk, status=Status.CONFIRMED
+    ).exists()
+
+
+def material_of(*, webinar_id: int, material_id: int) -> Material | None:
+    return (
+        Material.objects.select_related("webinar__coach")
+        .filter(pk=material_id, webinar_id=webinar_id)
+        .first()
+    )
