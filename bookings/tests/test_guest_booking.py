@@ -432,3 +432,10 @@ def test_coach_sees_the_guest_booking_on_the_calendar_and_booking_page(client, b
     assert "Gina Guest" in calendar
     detail = client.get(booking.get_absolute_url()).content.decode()
     assert "Gina Guest" in detail
+
+
+def test_coach_profile_offers_book_as_guest_for_the_free_type(client, intro):
+    coach, free, paid, _ = intro
+    page = client.get(f"/coaches/{coach.pk}/", follow=True).content.decode()
+    assert f"/coaches/{coach.pk}/book/?session_type={free.pk}" in page
+    assert f"/coaches/{coach.pk}/book/?session_type={paid.pk}" not in page
