@@ -519,6 +519,8 @@ STATE_IDS = [
     "anon-coach-profile",
     "anon-search",
     "anon-search-empty",
+    "anon-guest-booking-errors",
+    "anon-guest-manage",
     "anon-search-popover",
     "client-home",
     "client-webinars",
