@@ -73,6 +73,14 @@ class User(AbstractUser):
     deleted_at = models.DateTimeField(
         null=True, blank=True, help_text="The person deleted their account; the row is anonymised."
     )
+    # Sanctions (accounts.suspension writes them; AccountSanction keeps the history).
+    # Suspended: until `suspended_until`; banned: `banned_at` set (no end). Either way the
+    # person can still log in (they see why) but cannot book, register or sell.
+    suspended_until = models.DateTimeField(null=True, blank=True)
+    banned_at = models.DateTimeField(null=True, blank=True)
+    suspension_reason = models.TextField(blank=True)
+    # Hidden from search and coach profiles (discovery), without being suspended.
+    hidden_from_search_at = models.DateTimeField(null=True, blank=True)
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -311,3 +319,54 @@ class Block(models.Model):
 
     def __str__(self) -> str:
         return f"{self.blocker} blocked {self.blocked}"
+
+
+class AccountSanction(models.Model):
+    """One sanction taken against a user (or lifted), by moderation, the trust score or staff.
+
+    Append-only history: the User's sanction fields hold the current state, these rows say
+    who did what, when and why. A lift marks the sanctions it ends `reversed_at`/`reversed_by`
+    and adds a row of kind `lift`."""
+
+    class Kind(models.TextChoices):
+        WARN = "warn", "Warning"
+        HIDE_FROM_SEARCH = "hide_from_search", "Hidden from search"
+        SUSPEND = "suspend", "Suspension"
+        BAN = "ban", "Ban"
+        LIFT = "lift", "Lifted"
+
+    class Source(models.TextChoices):
+        MODERATION = "moderation", "Moderation (flags)"
+        TRUST_SCORE = "trust_score", "Trust score (automatic)"
+        STAFF = "staff", "Staff"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sanctions"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    until = models.DateTimeField(null=True, blank=True, help_text="End of a suspension.")
+    reason = models.TextField(blank=True)
+    source = models.CharField(max_length=20, choices=Source.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="sanctions_given",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    reversed_at = models.DateTimeField(null=True, blank=True)
+    reversed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="sanctions_reversed",
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="sanction_user_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.user} ({self.get_source_display()})"

@@ -63,6 +63,10 @@ class BookingsConfig(AppConfig):
         from bookings.deletion import upcoming_bookings_of
 
         register_deletion_blocker("bookings", upcoming_bookings_of)
+        from accounts.suspension import user_suspended
+        from bookings.services.suspension import on_user_suspended
+
+        user_suspended.connect(on_user_suspended, dispatch_uid="bookings.on_user_suspended")
         reminders.register()
         live_renderers.register()
         settings.CELERY_BEAT_SCHEDULE.update(

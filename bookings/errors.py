@@ -28,6 +28,13 @@ class NotAllowed(BookingError):
     code = "forbidden"
 
 
+class AccountSuspended(NotAllowed):
+    """The client (booking, request) or the coach (accepting) is suspended or banned
+    (accounts.suspension): refused before anything is reserved or charged."""
+
+    code = "account_suspended"
+
+
 class InvalidTime(BookingError):
     code = "invalid_time"
 

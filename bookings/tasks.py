@@ -34,3 +34,12 @@ def settle_owed_refunds() -> int:
 def settle_booking_refund(booking_id: int) -> str:
     """One booking's owed refund (queued after a capture that finished after a cancel)."""
     return str(transitions.settle_refund(booking_id))
+
+
+@shared_task
+def end_for_suspended_user(user_id: int, reason: str = "") -> dict:
+    """A user was suspended (accounts.suspension): release their holds and requests; as a
+    coach, decline their requests and cancel their future sessions with full refunds."""
+    from bookings.services.suspension import bookings_end_for_suspension
+
+    return vars(bookings_end_for_suspension(user_id=user_id, reason=reason))

@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "invoicing",
     "launch",
     "discovery",
+    "trust",  # top level: imports every app, imported by none
+    "reviews",
 ]
 
 MIDDLEWARE = [
@@ -100,6 +102,7 @@ TEMPLATES = [
                 "core.context_processors.site",
                 "launch.context_processors.launch",
                 "notifications.context_processors.email_suppression",
+                "accounts.context_processors.sanction_banner",
             ],
         },
     }
@@ -228,6 +231,13 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 120
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE: dict = {}  # filled by the apps (see config/celery.py)
+
+# Trust score (trust app, issue 18): automatic actions below these scores (0-100).
+TRUST_SCORE_WARN_BELOW = env.int("TRUST_SCORE_WARN_BELOW", default=70)
+TRUST_SCORE_HIDE_BELOW = env.int("TRUST_SCORE_HIDE_BELOW", default=50)
+TRUST_SCORE_SUSPEND_BELOW = env.int("TRUST_SCORE_SUSPEND_BELOW", default=30)
+TRUST_SCORE_SUSPEND_DAYS = env.int("TRUST_SCORE_SUSPEND_DAYS", default=14)
+TRUST_SCORE_BATCH_SIZE = env.int("TRUST_SCORE_BATCH_SIZE", default=500)
 
 CACHES = {
     "default": (

@@ -17,6 +17,7 @@ urlpatterns = [
     path("coach/refunds/", refund_coach_inbox, name="coach_refunds"),
     path("notifications/", include("notifications.urls")),
     path("", include("bookings.urls")),
+    path("", include("reviews.urls")),  # /coaches/<id>/reviews/, /reviews/<id>/...
     path("", include("discovery.urls")),  # /coaches/<slug>/, /search/
     path("", include("launch.urls")),  # /legal/<slug>/, /leads/
     path("", include("core.urls")),

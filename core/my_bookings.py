@@ -16,6 +16,7 @@ from bookings.selectors import my_past_sessions, my_upcoming_sessions
 from core.pagination import paginate
 from invoicing.selectors import documents_by_payment
 from payments.refunds.selectors import refund_links_for
+from reviews.selectors import review_links_for
 from webinars.selectors import (
     PAST_PAGE_SIZE,
     my_past_webinars,
@@ -60,5 +61,7 @@ def my_bookings(request):
             + [booking.payment_id for booking in past_sessions],
             now=now,
         ),
+        # "Review" links of what may be reviewed now (reviews: 2 queries, any history)
+        "review_links": review_links_for(user, now=now),
     }
     return render(request, "bookings/my_bookings.html", context)

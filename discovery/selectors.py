@@ -1,6 +1,7 @@
 """Reads for coach profiles and global search. Visibility in one place: drafts, cancelled or
 ended webinars, inactive session types, unlisted coaches and anyone on the other side of a
-block with the viewer never appear. PostgreSQL: full-text (SearchVector/SearchRank, GIN
+block with the viewer never appear, nor suspended, banned or hidden coaches
+(accounts.suspension.shown_in_search_q). PostgreSQL: full-text (SearchVector/SearchRank, GIN
 indexes from migration 0001) with a trigram word-similarity fallback for typos; other
 databases: icontains. Every list is a fixed number of queries whatever the data size."""
 
@@ -27,8 +28,10 @@ from django.utils import timezone
 
 from accounts import blocks
 from accounts.models import Coach
+from accounts.suspension import shown_in_search, shown_in_search_q
 from bookings.models import Booking, SessionType
 from discovery import search_vectors
+from reviews.selectors import average_rating_subquery
 from webinars.models import Webinar, WebinarSlot
 from webinars.selectors import with_counts
 
@@ -51,13 +54,16 @@ def is_postgres() -> bool:
 
 
 def visible_coaches(viewer) -> QuerySet[Coach]:
-    qs = Coach.objects.filter(is_listed=True, user__is_active=True).select_related("user")
+    qs = Coach.objects.filter(
+        shown_in_search_q("user__"), is_listed=True, user__is_active=True
+    ).select_related("user")
     return blocks.hide_blocked(qs, viewer, user_field="user")
 
 
 def visible_webinars(viewer, *, now: dt.datetime) -> QuerySet[Webinar]:
     not_ended = WebinarSlot.objects.filter(end__gt=now).values("webinar_id")
     qs = Webinar.objects.filter(
+        shown_in_search_q("coach__user__", at=now),
         status__in=Webinar.BOOKABLE_STATUSES,
         pk__in=not_ended,
         coach__is_listed=True,
@@ -77,7 +83,10 @@ def _session_price() -> ExpressionWrapper:
 
 def visible_session_types(viewer) -> QuerySet[SessionType]:
     qs = SessionType.objects.filter(
-        is_active=True, coach__is_listed=True, coach__user__is_active=True
+        shown_in_search_q("coach__user__"),
+        is_active=True,
+        coach__is_listed=True,
+        coach__user__is_active=True,
     ).select_related("coach__user")
     return blocks.hide_blocked(qs, viewer, user_field="coach__user").annotate(
         base_price=_session_price()
@@ -114,7 +123,11 @@ def visible_coach(*, viewer, slug: str | None = None, coach_id: int | None = Non
     if coach is None:
         raise Http404
     is_owner = getattr(viewer, "pk", None) == coach.user_id
-    if not is_owner and (not coach.is_listed or blocks.is_blocked_between(viewer, coach.user)):
+    if not is_owner and (
+        not coach.is_listed
+        or not shown_in_search(coach.user)  # suspended, banned or hidden (accounts.suspension)
+        or blocks.is_blocked_between(viewer, coach.user)
+    ):
         raise Http404
     return coach
 
@@ -310,7 +323,16 @@ def _querysets(text: str, f: Filters, viewer, now) -> dict[str, QuerySet]:
         "session_type": lambda: _session_types(text, f, viewer),
         "booking": lambda: _bookings(text, f, viewer),
     }
-    return {kind: builders[kind]().order_by("-rank", "pk") for kind in f.kinds}
+    querysets = {kind: builders[kind]().order_by("-rank", "pk") for kind in f.kinds}
+    if "coach" in querysets:
+        # Equal rank: the better-rated coach first (shown reviews only; unrated last). One
+        # correlated subquery in the same SELECT: the query count does not change.
+        querysets["coach"] = (
+            querysets["coach"]
+            .annotate(avg_rating=average_rating_subquery("pk"))
+            .order_by("-rank", F("avg_rating").desc(nulls_last=True), "pk")
+        )
+    return querysets
 
 
 def _name(user) -> str:
@@ -326,7 +348,7 @@ def _result(kind: str, obj) -> Result:
             obj.get_absolute_url(),
             _snippet(obj.headline or obj.bio),
             obj.rank,
-            {"coach": obj},
+            {"coach": obj, "avg_rating": obj.avg_rating},
         )
     if kind == "webinar":
         return Result(
@@ -397,7 +419,7 @@ def search(
         _result(kind, obj) for kind, qs in querysets.items() if counts[kind] for obj in qs[:window]
     ]
     order = {kind: i for i, kind in enumerate(KINDS)}
-    merged.sort(key=lambda r: (-r.rank, order[r.kind], r.id))
+    merged.sort(key=lambda r: (-r.rank, order[r.kind], -(r.extra.get("avg_rating") or 0), r.id))
     return SearchPage(merged[window - PAGE_SIZE : window], total, page, num_pages, counts)
 
 

@@ -44,6 +44,9 @@ class NotificationType(models.TextChoices):
     REFUND_REQUEST_ESCALATED = "refund_request_escalated", "Refund request escalated to staff"
     REFUND_REQUEST_RESOLVED = "refund_request_resolved", "Refund request decided by staff"
     REFUND_REQUEST_MESSAGE = "refund_request_message", "New message on a refund request"
+    # Reviews (issue 18): the coach hears about a new review, the author about the reply
+    REVIEW_RECEIVED = "review_received", "New review of you"
+    REVIEW_REPLIED = "review_replied", "The coach replied to your review"
     # Reminders
     SESSION_REMINDER = "session_reminder", "Reminder before a session"
     # 1:1 bookings (seed 002)
@@ -66,3 +69,7 @@ class NotificationType(models.TextChoices):
     PASSWORD_RESET = "password_reset", "Password reset link"
     PASSWORD_CHANGED = "password_changed", "Password changed"
     EMAIL_CHANGED = "email_changed", "Email address changed"
+    # Sanctions (accounts.suspension, issue 18): moderation, the trust score or staff
+    ACCOUNT_WARNING = "account_warning", "Warning about your account"
+    ACCOUNT_SUSPENDED = "account_suspended", "Your account is suspended"
+    ACCOUNT_RESTORED = "account_restored", "Your account is restored"

@@ -39,6 +39,7 @@ NUL = "x\x00y"
 # Every parameter name the views read (grep GET/POST/data .get); each variant sets all of them.
 PARAMS = (
     "amount",
+    "booking",
     "booking_id",
     "client_secret",
     "coach",
@@ -66,8 +67,11 @@ PARAMS = (
     "payment_method_id",
     "purpose",
     "q",
+    "rating",
     "reason",
+    "registration",
     "registration_id",
+    "reply_text",
     "role",
     "selected",
     "session_type",
@@ -75,6 +79,8 @@ PARAMS = (
     "start_time",
     "status",
     "suggestion",
+    "target",
+    "text",
     "times",
     "timezone",
     "title",
@@ -188,6 +194,9 @@ def world(localstripe):
     RegistrationFactory(webinar=webinar, user=client_user)
     other = UserFactory()
     Block.objects.create(blocker=other, blocked=client_user)
+    from reviews.tests.factories import ReviewFactory
+
+    review = ReviewFactory(coach=coach, author=client_user)
     ids = {
         "coach_id": coach.pk,
         "webinar_id": webinar.pk,
@@ -198,6 +207,7 @@ def world(localstripe):
         "connection_id": 1,
         "material_id": 1,
         "notification_id": 1,
+        "review_id": review.pk,
         "object_id": booking.pk,
         "content_type_id": 1,
         "app_label": "bookings",

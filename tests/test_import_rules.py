@@ -4,7 +4,12 @@ Lower layers never import a domain app: `payments`, `notifications` and `account
 neither `webinars` nor `bookings`; the two domain apps do not import each other. Domain apps
 plug into the lower layers through registries filled in their AppConfig.ready (for example
 `payments.handlers.register_purpose`, `notifications.live_fragments.register_live_renderers`);
-pages that combine both domains are composed one level up (`core`).
+pages that combine both domains are composed one level up (`core`). `reviews` sits above both
+domains (it reads bookings and registrations): nothing below it imports it; `discovery` may.
+
+`trust` (trust score) is the top level: it may import every app, and no app imports it (its
+hooks go the other way: it connects to accounts.suspension's signals, and facts from other
+apps are registered in trust/facts.py).
 
 A failure names the importing module, the line and the imported module.
 """
@@ -20,11 +25,11 @@ DOMAIN_APPS = ("webinars", "bookings")
 
 # app -> apps it must not import (the app's own tests and migrations are not checked)
 FORBIDDEN = {
-    "payments": DOMAIN_APPS,
-    "notifications": DOMAIN_APPS,
-    "accounts": DOMAIN_APPS,
-    "webinars": ("bookings",),
-    "bookings": ("webinars",),
+    "payments": (*DOMAIN_APPS, "reviews"),
+    "notifications": (*DOMAIN_APPS, "reviews"),
+    "accounts": (*DOMAIN_APPS, "reviews"),
+    "webinars": ("bookings", "reviews"),
+    "bookings": ("webinars", "reviews"),
 }
 
 
@@ -70,6 +75,24 @@ def violations(rules: dict[str, tuple[str, ...]] = FORBIDDEN, root: Path = ROOT)
 def test_lower_layers_import_no_domain_app_and_domains_do_not_import_each_other():
     found = violations()
     assert not found, "Layering rule broken (see this module's docstring):\n" + "\n".join(found)
+
+
+TOP_LEVEL_APPS = ("trust",)
+
+
+def _project_apps(root: Path = ROOT) -> list[str]:
+    return sorted(
+        path.parent.name
+        for path in root.glob("*/apps.py")
+        if path.parent.name not in TOP_LEVEL_APPS
+    ) + ["config"]
+
+
+def test_no_app_imports_the_top_level_trust_app():
+    rules = dict.fromkeys(_project_apps(), TOP_LEVEL_APPS)
+    assert "accounts" in rules and "bookings" in rules
+    found = violations(rules)
+    assert not found, "Only the top level imports trust:\n" + "\n".join(found)
 
 
 def test_the_check_sees_imports_inside_functions_and_model_lookups(tmp_path):

@@ -59,6 +59,10 @@ class WebinarsConfig(AppConfig):
         from webinars.deletion import upcoming_webinars_of
 
         register_deletion_blocker("webinars", upcoming_webinars_of)
+        from accounts.suspension import user_suspended
+        from webinars.services.suspension import on_user_suspended
+
+        user_suspended.connect(on_user_suspended, dispatch_uid="webinars.on_user_suspended")
         reminders.register()
         live_renderers.register()
         settings.CELERY_BEAT_SCHEDULE.update(

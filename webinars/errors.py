@@ -30,6 +30,14 @@ class OwnWebinar(WebinarError):
     default_message = "You can't book your own webinar."
 
 
+class AccountSuspended(WebinarError):
+    """The person is suspended or banned (accounts.suspension): no seat, no waitlist place."""
+
+    status_code = 403
+    code = "account_suspended"
+    default_message = "Your account is suspended."
+
+
 class BookingClosed(WebinarError):
     default_message = "Webinar booking has closed as the start time is in the past."
 
@@ -148,3 +156,14 @@ class WebinarInvalid(WebinarError):
 class NotYourWebinar(WebinarError):
     status_code = 404  # another coach's webinar is not there for you
     default_message = "Webinar not found."
+
+
+class SellerSuspended(WebinarInvalid):
+    """The webinar's coach is suspended or banned: it cannot be published (403). A
+    WebinarInvalid so that the editor shows the message like any other refusal."""
+
+    status_code = 403
+    code = "account_suspended"
+
+    def __init__(self, message: str):
+        super().__init__({"": [message]}, message)

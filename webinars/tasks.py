@@ -25,3 +25,12 @@ def settle_seat_refunds() -> int:
     from webinars.services.seat_cancel import seat_refunds_settle
 
     return seat_refunds_settle()
+
+
+@shared_task
+def end_for_suspended_user(user_id: int, reason: str = "") -> dict:
+    """A user was suspended (accounts.suspension): release their seats, cancel the webinars
+    they sell with full refunds. Idempotent."""
+    from webinars.services.suspension import webinars_end_for_suspension
+
+    return vars(webinars_end_for_suspension(user_id=user_id, reason=reason))

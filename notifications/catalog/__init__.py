@@ -4,8 +4,9 @@ One entry per `NotificationType`. A builder turns (recipient, target facts, cont
 words people read; the same words go to the bell, the notifications page and the email.
 Times are formatted in the recipient's timezone by the caller (`timezone.override`).
 
-One module per domain (webinars, payments, sessions, accounts), each with its builders and its
-entries; `base` holds the shapes and formatting helpers; `SPECS` here joins the entries.
+One module per domain (webinars, payments, sessions, accounts, reviews), each with its
+builders and its entries; `base` holds the shapes and formatting helpers; `SPECS` here joins
+the entries.
 """
 
 from notifications.catalog.base import (

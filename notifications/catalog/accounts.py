@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 
-from notifications.catalog.base import HIGH, LOW, NORMAL, Content, Spec, context_name
+from notifications.catalog.base import HIGH, LOW, NORMAL, Content, Spec, context_name, when
 from notifications.types import NotificationCategory as Cat
 from notifications.types import NotificationType as T
 
@@ -105,6 +107,47 @@ def _email_changed(recipient, info, context):
     )
 
 
+def _account_warning(recipient, info, context):
+    reason = str(context.get("reason") or "").strip()
+    return Content(
+        title="A warning about your account",
+        body=(
+            (f"{reason} " if reason else "")
+            + "Please follow the platform's rules: if this goes on, your account may be hidden "
+            "from search or suspended. If you think this is a mistake, contact support."
+        ),
+        link="/",
+        cta_label="Open Coaching Platform",
+    )
+
+
+def _account_suspended(recipient, info, context):
+    reason = str(context.get("reason") or "").strip()
+    until = context.get("until")
+    if until:
+        end = when(datetime.fromisoformat(str(until)))
+        title = f"Your account is suspended until {end}"
+    else:
+        title = "Your account is banned"
+    body = (
+        (f"Reason: {reason}. " if reason else "")
+        + "You can still log in, but you cannot book, register for webinars or sell sessions. "
+        "Your open holds and requests were released; sessions and webinars you were to give "
+        "are cancelled and their clients refunded in full. If you think this is a mistake, "
+        "contact support."
+    )
+    return Content(title=title, body=body, link="/", cta_label="Open Coaching Platform")
+
+
+def _account_restored(recipient, info, context):
+    return Content(
+        title="Your account is restored",
+        body="The restriction on your account was lifted: you can book and sell again.",
+        link="/",
+        cta_label="Open Coaching Platform",
+    )
+
+
 SPECS: dict[str, Spec] = {
     T.CONNECTION_REQUESTED: Spec(Cat.ACCOUNT, NORMAL, _connection_requested),
     T.CONNECTION_ACCEPTED: Spec(Cat.ACCOUNT, LOW, _connection_accepted),
@@ -115,4 +158,8 @@ SPECS: dict[str, Spec] = {
     T.PASSWORD_RESET: Spec(Cat.ACCOUNT, HIGH, _password_reset, email_mandatory=True),
     T.PASSWORD_CHANGED: Spec(Cat.ACCOUNT, HIGH, _password_changed, email_mandatory=True),
     T.EMAIL_CHANGED: Spec(Cat.ACCOUNT, HIGH, _email_changed, email_mandatory=True),
+    # Sanctions: the person must hear about them, whatever their preferences.
+    T.ACCOUNT_WARNING: Spec(Cat.ACCOUNT, HIGH, _account_warning, email_mandatory=True),
+    T.ACCOUNT_SUSPENDED: Spec(Cat.ACCOUNT, HIGH, _account_suspended, email_mandatory=True),
+    T.ACCOUNT_RESTORED: Spec(Cat.ACCOUNT, NORMAL, _account_restored, email_mandatory=True),
 }

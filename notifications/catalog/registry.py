@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from notifications.catalog import accounts, payments, sessions, webinars
+from notifications.catalog import accounts, payments, reviews, sessions, webinars
 from notifications.catalog.base import Spec
 from notifications.types import NotificationType as T
 
@@ -11,6 +11,7 @@ SPECS: dict[str, Spec] = {
     **payments.SPECS,
     **sessions.SPECS,
     **accounts.SPECS,
+    **reviews.SPECS,
 }
 
 # Every type has an entry: a new type without words fails at import, not in production.

@@ -54,6 +54,7 @@ class World:
     refund_request: object = None  # Ada's open refund request on another past session
     intro_type: object = None  # a free "Intro call" guests may book without an account
     guest_booking: object = None  # a guest's confirmed intro call (its signed manage page)
+    review: object = None  # Bob's review of the coach (answered); Ada may still review hers
 
 
 def seed_world() -> World:
@@ -234,6 +235,31 @@ def _seed_world() -> World:
             slug=slug, defaults={"title": title, "body": "Placeholder.\n\nSecond paragraph."}
         )
     LegalPage.objects.get_or_create(slug="imprint", defaults={"title": "Imprint", "body": "-"})
+    # Issue 18 #2: two reviews on the profile (one answered by the coach); Ada's two past
+    # sessions above are still reviewable, so her profile view shows the form.
+    from reviews.models import Review
+
+    reviews = []
+    for days, author, rating, text in (
+        (3, bob, 5, "Clear, kind and practical: I use the feedback model every week."),
+        (2, UserFactory(first_name="Cleo", last_name="Client"), 4, "Good questions."),
+    ):
+        start = timezone.now() - dt.timedelta(days=days)
+        attended = BookingFactory(
+            coach=coach,
+            client=author,
+            session_type=session_type,
+            start=start,
+            end=start + dt.timedelta(hours=1),
+            status=Booking.Status.COMPLETED,
+        )
+        reviews.append(
+            Review.objects.create(
+                coach=coach, author=author, booking=attended, rating=rating, text=text
+            )
+        )
+    reviews[0].reply_text, reviews[0].replied_at = "Thank you, Bob!", timezone.now()
+    reviews[0].save()
     from accounts.models import User
 
     staff = UserFactory(
@@ -264,6 +290,7 @@ def _seed_world() -> World:
         refund_request=past_refunded,
         intro_type=intro_type,
         guest_booking=guest_booking,
+        review=reviews[0],
     )
 
 
@@ -362,6 +389,12 @@ def _guest_manage_path(world: World) -> str:
     return manage_path(world.guest_booking) if world.guest_booking else "/"
 
 
+def submit_empty_review_form(page) -> None:
+    """On the coach's profile: publish the review form with nothing chosen (400 page)."""
+    page.get_by_role("button", name="Publish review").click()
+    page.locator("[role=alert]").first.wait_for()
+
+
 def page_states(world: World) -> list[PageState]:
     c, w, b = world.coach.pk, world.webinar.pk, world.booking.pk
     cal = f"/coaches/{c}/calendar/?week={world.week.isoformat()}"
@@ -453,6 +486,7 @@ def page_states(world: World) -> list[PageState]:
         PageState("client-launchpad", "client", "/dashboard/"),
         PageState("client-search", "client", "/search/?q=coaching&kind=session_type"),
         PageState("client-coach-profile", "client", profile),
+        PageState("client-review-errors", "client", profile, submit_empty_review_form, status=400),
         PageState(
             "client-refund-new",
             "client",
@@ -551,6 +585,7 @@ STATE_IDS = [
     "client-launchpad",
     "client-search",
     "client-coach-profile",
+    "client-review-errors",
     "client-refund-new",
     "client-refund-request",
     "coach-home",

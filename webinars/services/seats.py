@@ -16,13 +16,14 @@ from django.db import transaction
 from django.db.models import Min
 from django.utils import timezone
 
-from accounts import blocks
+from accounts import blocks, suspension
 from payments.errors import PaymentError
 from payments.models import Payment
 from payments.payouts.readiness import coach_can_take_payments
 from payments.services import payment_open
 from webinars import locks, pricing
 from webinars.errors import (
+    AccountSuspended,
     AlreadyRegistered,
     BookingClosed,
     CoachPaymentsNotConfigured,
@@ -100,6 +101,15 @@ def webinar_register(*, webinar_id: int, user, now: datetime | None = None) -> R
     return RegisterResult(attached, payment, reused=reused)
 
 
+def check_not_suspended(webinar: Webinar, user) -> None:
+    """A suspended person takes no seat (hold, free seat, waitlist place); a suspended
+    coach's webinar takes no new attendees (accounts.suspension)."""
+    if suspension.is_suspended(user):
+        raise AccountSuspended(suspension.refusal_message(user))
+    if suspension.is_suspended(webinar.coach.user):
+        raise NotBookable("This webinar's coach is not taking bookings at the moment.")
+
+
 @transaction.atomic(durable=True)  # its caller calls Stripe next: no outer lock
 def _hold_seat(*, webinar_id: int, user, now: datetime) -> tuple[Registration | WebinarFull, bool]:
     """The hold (and whether it is one the user already had), or the "full" refusal to raise
@@ -114,6 +124,7 @@ def _hold_seat(*, webinar_id: int, user, now: datetime) -> tuple[Registration | 
         raise NotBookable()
     if webinar.coach.user_id == user.pk:
         raise OwnWebinar()
+    check_not_suspended(webinar, user)
     if blocks.is_blocked_between(user, webinar.coach.user_id):
         raise NotBookable(blocks.BLOCKED_MESSAGE)
     starts_at = webinar_starts_at(webinar.pk)

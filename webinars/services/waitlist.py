@@ -21,7 +21,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from accounts import blocks
+from accounts import blocks, suspension
 from payments.payouts.readiness import coach_can_take_payments
 from webinars import locks, pricing
 from webinars.errors import (
@@ -38,6 +38,7 @@ from webinars.models import Registration, WaitlistEntry, Webinar
 from webinars.services.seats import (
     LIVE,
     _cancel_payment_after_commit,
+    check_not_suspended,
     expire_stale_holds,
     live_panels_push,
     live_seat_count,
@@ -120,6 +121,7 @@ def _check_can_wait(webinar: Webinar, user, now: datetime) -> None:
         raise NotBookable()
     if webinar.coach.user_id == user.pk:
         raise OwnWebinar()
+    check_not_suspended(webinar, user)
     if blocks.is_blocked_between(user, webinar.coach.user_id):
         raise NotBookable(blocks.BLOCKED_MESSAGE)
     starts_at = webinar_starts_at(webinar.pk)
@@ -193,7 +195,9 @@ def _drop_if_ineligible(entry: WaitlistEntry, webinar: Webinar, now: datetime) -
         webinar_id=webinar.pk, user_id=entry.user_id, status__in=LIVE
     ).exists():
         entry.status = W.BOOKED
-    elif blocks.is_blocked_between(entry.user, webinar.coach.user_id):
+    elif blocks.is_blocked_between(entry.user, webinar.coach.user_id) or suspension.is_suspended(
+        entry.user
+    ):
         entry.status = W.ENDED
     else:
         return False

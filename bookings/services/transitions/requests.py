@@ -7,8 +7,10 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
+from accounts import suspension
 from bookings import scheduling
 from bookings.errors import (
+    AccountSuspended,
     InvalidTime,
     PaymentProblem,
 )
@@ -49,6 +51,8 @@ def booking_accept(*, user, booking_id: int, message: str = "") -> Booking:
 def _accept_reserve(*, user, booking_id: int, message: str) -> Booking:
     booking = lock_booking_with_coach(booking_id)
     require_coach(booking, user)
+    if suspension.is_suspended(user):
+        raise AccountSuspended(suspension.refusal_message(user))
     require_status(booking, S.REQUESTED, action="accepted")
     if booking.start <= timezone.now():
         raise InvalidTime("This session's time has passed; it can no longer be accepted.")

@@ -7,8 +7,10 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from accounts import suspension
 from bookings import selectors
 from bookings.errors import (
+    AccountSuspended,
     BookingError,
     InvalidTime,
     InvalidTransition,
@@ -49,6 +51,10 @@ def _pick(*, user, booking_id: int, suggestion_id: int) -> tuple[Booking, Decima
     booking = lock_booking_with_coach(booking_id)
     require_client(booking, user)
     selectors.require_not_blocked(user, booking.coach)
+    if suspension.is_suspended(user):
+        raise AccountSuspended(suspension.refusal_message(user))
+    if suspension.is_suspended(booking.coach.user):
+        raise AccountSuspended("This coach is not taking bookings at the moment.")
     require_status(booking, S.TIME_SUGGESTED, action="confirmed")
     suggestion = booking.suggested_times.filter(pk=suggestion_id).first()
     if suggestion is None:

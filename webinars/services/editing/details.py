@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from accounts import suspension
 from webinars import locks
-from webinars.errors import NotYourWebinar, WebinarInvalid
+from webinars.errors import NotYourWebinar, SellerSuspended, WebinarInvalid
 from webinars.models import Registration, Webinar, WebinarSlot
 from webinars.services.editing.checks import Edit, SlotChange, field_errors
 from webinars.services.editing.guards import (
@@ -102,6 +103,12 @@ def webinar_publish(*, webinar_id: int, by) -> Webinar:
         return webinar
     if webinar.status != Webinar.Status.DRAFT:
         raise WebinarInvalid({"": ["Only a draft can be published."]})
+    if suspension.is_suspended(webinar.coach.user):
+        raise SellerSuspended(
+            suspension.refusal_message(webinar.coach.user)
+            if webinar.coach.user_id == by.pk
+            else "This webinar's coach is suspended: it cannot be published."
+        )
     errors: dict[str, list[str]] = {}
     if webinar.price is None:
         errors["price"] = ["Set a price (0 for a free webinar) before publishing."]

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('notifications', '0011_refund_request_notification_types'),
+        ('notifications', '0013_review_notification_types'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0008_coach_photo'),
+        ('accounts', '0009_user_sanctions'),
     ]
 
     operations = [
