@@ -187,29 +187,13 @@ def _reserve(
     and overlap constraint. A guest may only book a session whose quote is 0.00."""
     coach = selectors.coach_for_booking(coach_id)
     session_type = selectors.session_type_for(coach, session_type_id)
-<<<<<<< HEAD
     if guest is None:
         access = _client_may_book(client, coach)
     else:
         from bookings.services.guest import guest_may_book
 
+        _coach_not_suspended(coach)
         access = guest_may_book(guest, coach, session_type)
-=======
-    if client.pk == coach.user_id:
-        raise NotAllowed("You cannot book a session with yourself.", code="own_calendar")
-    # The one entry point of firm bookings and requests: a suspended client cannot book, a
-    # suspended coach cannot sell (accounts.suspension).
-    if suspension.is_suspended(client):
-        raise AccountSuspended(suspension.refusal_message(client))
-    if suspension.is_suspended(coach.user):
-        raise AccountSuspended("This coach is not taking bookings at the moment.")
-    access = selectors.calendar_access(client, coach)
-    if not access.can_book:
-        raise NotAllowed(
-            access.reason or "You cannot book this coach.",
-            code="blocked" if access.blocked else "not_visible",
-        )
->>>>>>> main
     end = selectors.validate_time_rules(
         session_type=session_type, start=start, duration=duration, now=now
     )
@@ -285,9 +269,19 @@ def _reserve(
     return booking
 
 
+def _coach_not_suspended(coach) -> None:
+    if suspension.is_suspended(coach.user):
+        raise AccountSuspended("This coach is not taking bookings at the moment.")
+
+
 def _client_may_book(client, coach):
     if client.pk == coach.user_id:
         raise NotAllowed("You cannot book a session with yourself.", code="own_calendar")
+    # The one entry point of firm bookings and requests: a suspended client cannot book, a
+    # suspended coach cannot sell (accounts.suspension).
+    if suspension.is_suspended(client):
+        raise AccountSuspended(suspension.refusal_message(client))
+    _coach_not_suspended(coach)
     access = selectors.calendar_access(client, coach)
     if not access.can_book:
         raise NotAllowed(
