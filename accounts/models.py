@@ -61,6 +61,15 @@ class User(AbstractUser):
     # an address asked for but not confirmed yet (it replaces `email` only once verified).
     email_verified_at = models.DateTimeField(null=True, blank=True)
     pending_email = models.EmailField("new email address (unverified)", blank=True)
+    # Set by the notifications app when email to this account's address hard-bounced or was
+    # reported as spam (its EmailSuppression); every page then shows a banner to fix the
+    # address. Cleared when the suppression is lifted or the account moves to a new address.
+    email_undeliverable = models.CharField(
+        "email undeliverable",
+        max_length=12,
+        blank=True,
+        help_text="bounced / complained: we no longer email this address.",
+    )
     deleted_at = models.DateTimeField(
         null=True, blank=True, help_text="The person deleted their account; the row is anonymised."
     )

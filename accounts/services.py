@@ -102,6 +102,7 @@ def user_email_verify(*, token: str) -> tuple[str, User | None]:
             return VerifyOutcome.ALREADY, user
         user.email_verified_at = timezone.now()
         user.save(update_fields=["email_verified_at"])
+        _address_confirmed(claim.email)
         return VerifyOutcome.VERIFIED, user
     if user.pending_email and claim.email == user.pending_email.lower():
         old_email = user.email
@@ -110,11 +111,20 @@ def user_email_verify(*, token: str) -> tuple[str, User | None]:
         user.email = claim.email
         user.pending_email = ""
         user.email_verified_at = timezone.now()
+        user.email_undeliverable = ""  # that was about the old address (banner goes)
         try:
             with transaction.atomic():
-                user.save(update_fields=["email", "pending_email", "email_verified_at"])
+                user.save(
+                    update_fields=[
+                        "email",
+                        "pending_email",
+                        "email_verified_at",
+                        "email_undeliverable",
+                    ]
+                )
         except IntegrityError:
             return VerifyOutcome.TAKEN, user
+        _address_confirmed(claim.email)
         _notify(
             recipient=user,
             type=NotificationType.EMAIL_CHANGED,
@@ -123,6 +133,15 @@ def user_email_verify(*, token: str) -> tuple[str, User | None]:
         )
         return VerifyOutcome.CHANGED, user
     return VerifyOutcome.INVALID, user
+
+
+def _address_confirmed(email: str) -> None:
+    """The owner followed a link mailed to `email`: it receives mail, so a suppression from an
+    old bounce no longer applies (the banner about an unreachable address goes; a changed
+    address leaves the banner of the old one behind with it)."""
+    from notifications.suppressions import suppressions_lift_for_address
+
+    suppressions_lift_for_address(email=email, note="address confirmed by its owner")
 
 
 @transaction.atomic

@@ -114,3 +114,10 @@ class CoachPaymentsNotConfigured(BookingError):
             "Nothing was reserved or charged. Please try again later.",
             **kwargs,
         )
+
+
+class GuestBookingRefused(BookingError):
+    """A booking without an account that we do not take: a paid session, guest booking
+    switched off, an address we may not use (suppressed, blocked). Nothing was reserved."""
+
+    code = "guest_booking_refused"

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from bookings.views import actions, booking, calendar, coach, no_show
+from bookings.views import actions, booking, calendar, coach, guest, no_show
 
 app_name = "bookings"
 
@@ -11,6 +11,11 @@ urlpatterns = [
     path("coaches/<int:coach_id>/connect/", calendar.connect, name="connect"),
     path("prices/quote/", booking.quote, name="quote"),
     path("bookings/", booking.create, name="create"),
+    path("bookings/guest/", guest.guest_create, name="guest_create"),
+    path("bookings/guest/<str:token>/", guest.guest_manage, name="guest_manage"),
+    path("bookings/guest/<str:token>/cancel/", guest.guest_cancel, name="guest_cancel"),
+    path("bookings/guest/<str:token>/reschedule/", guest.guest_reschedule, name="guest_reschedule"),
+    path("bookings/guest/<str:token>/claim/", guest.guest_claim, name="guest_claim"),
     path("bookings/<int:booking_id>/", actions.detail, name="detail"),
     path("bookings/<int:booking_id>/status/", booking.status, name="status"),
     path(

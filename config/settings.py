@@ -4,7 +4,7 @@ With no environment variables at all the project runs on embedded defaults: SQLi
 var/, the in-memory channel layer, Celery tasks executed in-process, email written to files
 under var/mail/ and Stripe's API served by localstripe on 127.0.0.1. Set DATABASE_URL /
 REDIS_URL to use PostgreSQL / Redis (channel layer + Celery broker with a real worker), and
-DJANGO_ENV=production for the production checks (see _check_production below).
+DJANGO_ENV=production for the production checks (config/production_checks.py).
 """
 
 import datetime as dt
@@ -13,7 +13,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import environ
-from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("VAR_DIR", default=str(BASE_DIR / "var")))
@@ -104,6 +103,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.site",
                 "launch.context_processors.launch",
+                "notifications.context_processors.email_suppression",
                 "accounts.context_processors.sanction_banner",
             ],
         },
@@ -267,11 +267,29 @@ DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="Coaching Platform <hello@coaching.local>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# A transactional email provider in production, through django-anymail (README "Email
+# delivery and monitoring"): EMAIL_PROVIDER=postmark|mailgun picks anymail's backend and its
+# tracking webhook at /notifications/email/events/; smtp (the default) keeps EMAIL_URL above.
+EMAIL_PROVIDER = env.str("EMAIL_PROVIDER", default="smtp").strip().lower()
+EMAIL_PROVIDERS = ("smtp", "postmark", "mailgun")
 ANYMAIL = {
     k: v
-    for k, v in {"POSTMARK_SERVER_TOKEN": env.str("POSTMARK_SERVER_TOKEN", default="")}.items()
+    for k, v in {
+        "POSTMARK_SERVER_TOKEN": env.str("POSTMARK_SERVER_TOKEN", default=""),
+        "MAILGUN_API_KEY": env.str("MAILGUN_API_KEY", default=""),
+        "MAILGUN_SENDER_DOMAIN": env.str("MAILGUN_SENDER_DOMAIN", default=""),
+        # EU-hosted Mailgun domains: https://api.eu.mailgun.net/v3
+        "MAILGUN_API_URL": env.str("MAILGUN_API_URL", default=""),
+        "MAILGUN_WEBHOOK_SIGNING_KEY": env.str("MAILGUN_WEBHOOK_SIGNING_KEY", default=""),
+        # "user:password" the provider's webhook sends as HTTP basic auth (anymail checks it).
+        "WEBHOOK_SECRET": env.str("EMAIL_WEBHOOK_SECRET", default=""),
+    }.items()
     if v
 }
+if EMAIL_PROVIDER == "postmark":
+    EMAIL_BACKEND = "anymail.backends.postmark.EmailBackend"
+elif EMAIL_PROVIDER == "mailgun":
+    EMAIL_BACKEND = "anymail.backends.mailgun.EmailBackend"
 
 # --- Stripe ---------------------------------------------------------------------------------
 # Local mode: no real key configured -> talk to localstripe (see payments/localstripe.py).
@@ -338,6 +356,11 @@ DEFAULT_CURRENCY = "CHF"
 DEFAULT_VAT_RATE = Decimal(env.str("DEFAULT_VAT_RATE", default="8.1"))
 DEFAULT_PLATFORM_FEE_PERCENT = Decimal(env.str("DEFAULT_PLATFORM_FEE_PERCENT", default="15"))
 SEAT_HOLD_MINUTES = env.int("SEAT_HOLD_MINUTES", default=15)
+# Guest bookings of free sessions (no account): attempts per hour from one IP address and for
+# one email address, then 429 with Retry-After.
+GUEST_BOOKING_LIMIT_PER_HOUR = env.int("GUEST_BOOKING_LIMIT_PER_HOUR", default=10)
+# The guest's signed manage link works until this many days after the session ends.
+GUEST_LINK_DAYS_AFTER = env.int("GUEST_LINK_DAYS_AFTER", default=1)
 # A seat freed on a full webinar is held this long for the first person on its waitlist.
 WAITLIST_OFFER_HOURS = env.int("WAITLIST_OFFER_HOURS", default=12)
 # Largest webinar material a coach may upload (webinars/services/editing/checks.py).
@@ -424,63 +447,18 @@ LOGGING = {
 }
 
 
-def _is_fernet_key(value: str) -> bool:
-    import base64
-    import binascii
-
-    try:
-        return len(base64.urlsafe_b64decode(value.encode())) == 32
-    except (binascii.Error, ValueError):
-        return False
-
-
-def _check_production() -> None:
-    """Refuse to start in production with a missing or unsafe setting, naming the variable."""
-    problems = []
-    if not SECRET_KEY or SECRET_KEY == LOCAL_SECRET_KEY or len(SECRET_KEY) < 50:
-        problems.append("DJANGO_SECRET_KEY must be set to a random value of at least 50 characters")
-    if not ALLOWED_HOSTS:
-        problems.append("DJANGO_ALLOWED_HOSTS must list the site's host names")
-    if not STRIPE_SECRET_KEY.startswith(("sk_live_", "sk_test_", "rk_live_", "rk_test_")) or (
-        STRIPE_SECRET_KEY == LOCAL_STRIPE_SECRET_KEY
-    ):
-        problems.append(
-            "STRIPE_SECRET_KEY must be a real Stripe secret key (sk_live_... or sk_test_...)"
-        )
-    if (
-        not STRIPE_PUBLISHABLE_KEY.startswith("pk_")
-        or STRIPE_PUBLISHABLE_KEY == "pk_test_localstripe"
-    ):
-        problems.append("STRIPE_PUBLISHABLE_KEY must be a real Stripe publishable key (pk_...)")
-    if not STRIPE_WEBHOOK_SECRET.startswith("whsec_") or (
-        STRIPE_WEBHOOK_SECRET == LOCAL_STRIPE_WEBHOOK_SECRET
-    ):
-        problems.append("STRIPE_WEBHOOK_SECRET must be the endpoint's signing secret (whsec_...)")
-    if not STRIPE_CONNECT_WEBHOOK_SECRET.startswith("whsec_") or (
-        STRIPE_CONNECT_WEBHOOK_SECRET == LOCAL_STRIPE_CONNECT_WEBHOOK_SECRET
-    ):
-        problems.append(
-            "STRIPE_CONNECT_WEBHOOK_SECRET must be the Connect endpoint's secret (whsec_...)"
-        )
-    if not env.str("DATABASE_URL", default=""):
-        problems.append("DATABASE_URL must point at PostgreSQL")
-    if not REDIS_URL:
-        problems.append("REDIS_URL must point at Redis (channel layer and Celery broker)")
-    for name in ("PLATFORM_LEGAL_NAME", "PLATFORM_ADDRESS", "PLATFORM_VAT_NUMBER"):
-        value = globals()[name].strip()
-        if not value or value == LOCAL_PLATFORM_LEGAL_NAME:
-            problems.append(f"{name} must be set (it is printed on every invoice)")
-    if not FIELD_ENCRYPTION_KEY or FIELD_ENCRYPTION_KEY == LOCAL_FIELD_ENCRYPTION_KEY:
-        problems.append(
-            "FIELD_ENCRYPTION_KEY must be a Fernet key of your own (it encrypts Calendly tokens)"
-        )
-    elif not _is_fernet_key(FIELD_ENCRYPTION_KEY):
-        problems.append("FIELD_ENCRYPTION_KEY is not a Fernet key (32 url-safe base64 bytes)")
-    if problems:
-        raise ImproperlyConfigured(
-            "Production settings incomplete:\n  - " + "\n  - ".join(problems)
-        )
-
-
 if IS_PRODUCTION:
-    _check_production()
+    # Refuse to start with a missing or unsafe setting, naming each variable.
+    from config.production_checks import check_production
+
+    check_production(globals(), env)
+
+
+# --- Error monitoring -----------------------------------------------------------------------
+# SENTRY_DSN switches sentry-sdk on (config/monitoring.py: Django, Celery and Redis, no personal
+# data); the SDK is imported only when a DSN is set.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from config.monitoring import init_sentry
+
+    init_sentry(env, dsn=SENTRY_DSN, default_environment=DJANGO_ENV)

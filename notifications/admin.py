@@ -6,8 +6,15 @@ them, even if a coach's group were ever given the model permissions.
 
 from django.contrib import admin, messages
 
-from notifications import services
-from notifications.models import Notification, NotificationPreference, OutboundEmail, ReminderLog
+from notifications import services, suppressions
+from notifications.models import (
+    EmailDeliveryEvent,
+    EmailSuppression,
+    Notification,
+    NotificationPreference,
+    OutboundEmail,
+    ReminderLog,
+)
 
 
 class StaffOnlyAdmin(admin.ModelAdmin):
@@ -38,8 +45,17 @@ class NotificationAdmin(StaffOnlyAdmin):
 
 @admin.register(OutboundEmail)
 class OutboundEmailAdmin(StaffOnlyAdmin):
-    list_display = ("subject", "to_email", "type", "status", "attempts", "created_at", "sent_at")
-    list_filter = ("status", "type")
+    list_display = (
+        "subject",
+        "to_email",
+        "type",
+        "status",
+        "delivery_status",
+        "attempts",
+        "created_at",
+        "sent_at",
+    )
+    list_filter = ("status", "delivery_status", "type")
     search_fields = ("to_email", "subject")
     date_hierarchy = "created_at"
     readonly_fields = (
@@ -54,6 +70,9 @@ class OutboundEmailAdmin(StaffOnlyAdmin):
         "created_at",
         "claimed_at",
         "sent_at",
+        "provider_message_id",
+        "delivery_status",
+        "delivery_updated_at",
         "body_text",
         "ics_method",
         "ics_content",
@@ -96,3 +115,44 @@ class ReminderLogAdmin(StaffOnlyAdmin):
     list_filter = ("kind", "offset")
     list_select_related = ("recipient",)
     search_fields = ("recipient__email", "object_id")
+
+
+@admin.register(EmailDeliveryEvent)
+class EmailDeliveryEventAdmin(StaffOnlyAdmin):
+    list_display = ("created_at", "provider", "event_type", "recipient", "reject_reason", "email")
+    list_filter = ("provider", "event_type")
+    list_select_related = ("email",)
+    search_fields = ("recipient", "message_id", "event_id")
+    date_hierarchy = "created_at"
+
+
+@admin.register(EmailSuppression)
+class EmailSuppressionAdmin(StaffOnlyAdmin):
+    """Addresses we no longer email. Staff lift one (the owner fixed their mailbox, or the
+    bounce was the provider's mistake) with the action; the row stays as history."""
+
+    list_display = ("email", "reason", "created_at", "lifted_at", "lifted_note")
+    list_filter = ("reason", ("lifted_at", admin.EmptyFieldListFilter))
+    search_fields = ("email",)
+    readonly_fields = (
+        "email",
+        "reason",
+        "detail",
+        "event",
+        "created_at",
+        "lifted_at",
+        "lifted_note",
+    )
+    actions = ("lift",)
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_active and request.user.sees_everything
+
+    @admin.action(description="Lift the selected suppressions (email goes out again)")
+    def lift(self, request, queryset):
+        note = f"lifted by {request.user.email}"
+        lifted = sum(
+            suppressions.suppression_lift(suppression_id=pk, note=note)
+            for pk in queryset.filter(lifted_at__isnull=True).values_list("pk", flat=True)
+        )
+        messages.success(request, f"{lifted} suppression(s) lifted.")

@@ -21,3 +21,8 @@ class NotificationsConfig(AppConfig):
                 },
             }
         )
+        from anymail.signals import tracking
+
+        from notifications.delivery import tracking_event_record
+
+        tracking.connect(tracking_event_record, dispatch_uid="notifications.tracking")

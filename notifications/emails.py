@@ -38,7 +38,7 @@ def retry_delay(attempts: int) -> int:
 
 @dataclass(frozen=True)
 class SendOutcome:
-    status: str  # sent | skipped | retry | failed
+    status: str  # sent | skipped | suppressed | retry | failed
     attempts: int = 0
     error: str = ""
 
@@ -91,9 +91,18 @@ def outbound_email_send(*, email_id: int) -> SendOutcome:
     if not _claim(email_id):
         return SendOutcome("skipped")
     email = OutboundEmail.objects.get(pk=email_id)
+    from notifications.suppressions import is_suppressed
+
+    if is_suppressed(email.to_email):
+        # Suppressed after this row was queued (a bounce came in meanwhile): never sent.
+        OutboundEmail.objects.filter(pk=email_id, status=Status.SENDING).update(
+            status=Status.SUPPRESSED, last_error="The address is suppressed (bounce/complaint)."
+        )
+        return SendOutcome("suppressed", email.attempts)
+    message = _message(email)
     try:
         with get_connection(fail_silently=False) as connection:
-            connection.send_messages([_message(email)])
+            connection.send_messages([message])
     except Exception as error:  # SMTP, DNS, TLS, provider API: transient unless it says not
         permanent = is_permanent(error)
         text = f"{'permanent, not retried: ' if permanent else ''}{type(error).__name__}: {error}"
@@ -105,9 +114,24 @@ def outbound_email_send(*, email_id: int) -> SendOutcome:
         logger.warning("Email %s attempt %s failed: %s", email_id, email.attempts, text)
         return SendOutcome("failed" if final else "retry", email.attempts, text)
     OutboundEmail.objects.filter(pk=email_id).update(
-        status=Status.SENT, sent_at=timezone.now(), last_error=""
+        status=Status.SENT,
+        sent_at=timezone.now(),
+        last_error="",
+        provider_message_id=provider_message_id(message),
     )
     return SendOutcome("sent", email.attempts)
+
+
+def provider_message_id(message) -> str:
+    """The id the provider gave the message (anymail sets `anymail_status` on it; the SMTP
+    and file backends do not, then ""). Its tracking webhook names the message by this id."""
+    status = getattr(message, "anymail_status", None)
+    message_id = getattr(status, "message_id", None) if status is not None else None
+    if not message_id:
+        return ""
+    if isinstance(message_id, (set, frozenset, list, tuple)):  # several recipients
+        message_id = sorted(str(m) for m in message_id if m)[0] if message_id else ""
+    return str(message_id)[:255]
 
 
 def outbox_sweep(*, stale_after: timedelta = timedelta(minutes=10)) -> dict[str, int]:

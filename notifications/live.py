@@ -153,7 +153,10 @@ def push_booking_status_now(booking_id: int) -> None:
     booking = live_fragments.load_booking(booking_id)
     if booking is None:
         return
-    send_fragment_now(user_group(booking.client_id), live_fragments.render_booking_status(booking))
+    if booking.client_id is not None:  # a guest (no account) has no live page to update
+        send_fragment_now(
+            user_group(booking.client_id), live_fragments.render_booking_status(booking)
+        )
     send_fragment_now(
         user_group(booking.coach.user_id), live_fragments.render_open_requests(booking.coach)
     )

@@ -78,6 +78,19 @@ class OutboundEmail(models.Model):
         SENDING = "sending", "Sending"
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
+        # The address hard-bounced or complained (EmailSuppression): never handed to the
+        # provider; the in-app notification, if any, was still written.
+        SUPPRESSED = "suppressed", "Suppressed"
+
+    class Delivery(models.TextChoices):
+        """What the provider's tracking webhook last said about this message."""
+
+        UNKNOWN = "", "No report yet"
+        DELIVERED = "delivered", "Delivered"
+        DEFERRED = "deferred", "Deferred (the provider retries)"
+        BOUNCED = "bounced", "Bounced"
+        COMPLAINED = "complained", "Marked as spam"
+        REJECTED = "rejected", "Rejected by the provider"
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -97,8 +110,19 @@ class OutboundEmail(models.Model):
     ics_content = models.TextField(blank=True, help_text="Calendar invite attached as invite.ics.")
     ics_method = models.CharField(max_length=16, blank=True)
     status = models.CharField(
-        max_length=8, choices=Status.choices, default=Status.QUEUED, db_index=True
+        max_length=12, choices=Status.choices, default=Status.QUEUED, db_index=True
     )
+    provider_message_id = models.CharField(
+        max_length=255,
+        blank=True,
+        db_index=True,
+        help_text="The id the email provider gave the message (anymail_status.message_id); "
+        "its tracking webhook names the message by it.",
+    )
+    delivery_status = models.CharField(
+        max_length=12, choices=Delivery.choices, default=Delivery.UNKNOWN, blank=True
+    )
+    delivery_updated_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -134,3 +158,75 @@ class ReminderLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.object_id} {self.offset} → {self.recipient_id}"
+
+
+class EmailDeliveryEvent(models.Model):
+    """One tracking event from the email provider (anymail's normalized `tracking` signal),
+    kept as a log. The provider's event id is unique per provider, so a webhook the
+    provider retries is recorded (and acted on) once."""
+
+    provider = models.CharField(max_length=32)
+    event_id = models.CharField(max_length=255, blank=True)
+    event_type = models.CharField(max_length=24)
+    message_id = models.CharField(max_length=255, blank=True, db_index=True)
+    recipient = models.EmailField(blank=True)
+    reject_reason = models.CharField(max_length=24, blank=True)
+    description = models.TextField(blank=True)
+    mta_response = models.TextField(blank=True)
+    occurred_at = models.DateTimeField(null=True, blank=True)
+    email = models.ForeignKey(
+        OutboundEmail,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="delivery_events",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "event_id"],
+                condition=~models.Q(event_id=""),
+                name="email_event_once_per_provider",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.event_type} {self.recipient}"
+
+
+class EmailSuppression(models.Model):
+    """An address we no longer send email to: it hard-bounced or its owner marked our mail as
+    spam. At most one active row per address (lifted rows stay as history)."""
+
+    class Reason(models.TextChoices):
+        BOUNCED = "bounced", "Hard bounce"
+        COMPLAINED = "complained", "Spam complaint"
+        REJECTED = "rejected", "Rejected as invalid by the provider"
+
+    email = models.EmailField(help_text="Stored in lower case.")
+    reason = models.CharField(max_length=12, choices=Reason.choices)
+    detail = models.TextField(blank=True)
+    event = models.ForeignKey(EmailDeliveryEvent, on_delete=models.SET_NULL, null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lifted_note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["email"],
+                condition=models.Q(lifted_at__isnull=True),
+                name="email_suppression_one_active",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.get_reason_display()})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.lifted_at is None

@@ -11,6 +11,8 @@ back.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
@@ -21,6 +23,7 @@ from core.oncommit import enqueue_on_commit
 from notifications import catalog, live
 from notifications.catalog import EMAIL, IN_APP
 from notifications.models import Notification, NotificationPreference, OutboundEmail
+from notifications.suppressions import is_suppressed
 from notifications.targets import describe
 from notifications.types import NotificationCategory, NotificationType
 
@@ -136,8 +139,71 @@ def notify(
             info=info,
             ics_method=spec.ics_method,
         )
-        _queue_send(email.pk)
+        if email.status == OutboundEmail.Status.QUEUED:
+            _queue_send(email.pk)
     return notification
+
+
+@dataclass(frozen=True)
+class EmailOnlyRecipient:
+    """Someone we email who has no account here (a guest who booked a free session): the
+    catalog's builders read `pk`, `display_name` and `tzinfo` as they do of a user."""
+
+    email: str
+    name: str = ""
+    timezone_name: str = "UTC"
+    pk = None
+    is_authenticated = False
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.email
+
+    @property
+    def tzinfo(self) -> ZoneInfo:
+        try:
+            return ZoneInfo(self.timezone_name or "UTC")
+        except (ValueError, KeyError):
+            return ZoneInfo("UTC")
+
+
+@transaction.atomic
+def notify_email(
+    *,
+    to_email: str,
+    name: str = "",
+    timezone_name: str = "UTC",
+    type: NotificationType | str,  # noqa: A002 - as notify()
+    target=None,
+    context: dict | None = None,
+    link: str = "",
+) -> OutboundEmail | None:
+    """The email-only path of `notify`, for an address with no account (no in-app row, no
+    preferences): the same catalog words, the same outbox row sent once after commit by the
+    outbox task. `link` replaces the notice's link (e.g. a signed page for a guest).
+    Returns the outbox row (None without an address)."""
+    if not to_email:
+        return None
+    notification_type = NotificationType(type)
+    spec = catalog.spec_for(notification_type)
+    recipient = EmailOnlyRecipient(email=to_email, name=name, timezone_name=timezone_name)
+    info = describe(target)
+    with timezone.override(recipient.tzinfo):
+        content = spec.build(recipient, info, dict(context or {}))
+    if link:
+        content.link = link
+    email = _outbound_email_create(
+        recipient=recipient,
+        to_email=to_email,
+        notification_type=notification_type,
+        notification=None,
+        content=content,
+        info=info,
+        ics_method=spec.ics_method,
+    )
+    if email.status == OutboundEmail.Status.QUEUED:
+        _queue_send(email.pk)
+    return email
 
 
 def _outbound_email_create(
@@ -147,12 +213,15 @@ def _outbound_email_create(
 
     link = content.link
     absolute_link = f"{settings.SITE_URL}{link}" if link.startswith("/") else link
+    has_account = getattr(recipient, "pk", None) is not None
     template_context = {
         "recipient": recipient,
         "content": content,
         "link": absolute_link,
         "site_url": settings.SITE_URL,
-        "preferences_url": f"{settings.SITE_URL}/notifications/preferences/",
+        "preferences_url": (
+            f"{settings.SITE_URL}/notifications/preferences/" if has_account else ""
+        ),
         "has_invite": bool(ics_method and info.starts_at),
         "ics_method": ics_method,
     }
@@ -164,9 +233,12 @@ def _outbound_email_create(
         ics_content = build_invite(
             info=info, method=ics_method, attendee_email=to_email, description=content.body
         )
+    suppressed = is_suppressed(to_email)
     return OutboundEmail.objects.create(
-        recipient=recipient,
+        recipient=recipient if has_account else None,
         notification=notification,
+        # A hard-bounced or complaining address: kept as a record, never handed to the provider.
+        status=OutboundEmail.Status.SUPPRESSED if suppressed else OutboundEmail.Status.QUEUED,
         type=notification_type,
         to_email=to_email,
         # One line whatever the title holds (rows written before titles were checked at input):

@@ -169,7 +169,7 @@ def _describe_booking(booking) -> TargetInfo:
         join_url=booking.join_url,
         location="Online",
         coach_name=coach_name,
-        other_party_name=_person(booking.client),
+        other_party_name=_person(booking.client) or getattr(booking, "guest_name", ""),
         amount=booking.amount_total,
         amount_refunded=booking.refund_amount,
         amount_paid=_paid_amount(booking.payment),

@@ -19,6 +19,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from accounts.models import Block
 from accounts.tests.factories import CoachFactory, UserFactory
+from bookings import guest_links
 from bookings.models import Booking
 from bookings.tests.factories import (
     AvailabilitySlotFactory,
@@ -186,6 +187,17 @@ def world(localstripe):
         status=Booking.Status.REQUESTED,
         booking_type=Booking.Type.REQUEST,
     )
+    # A guest's booking (issue 17): its signed link is the `token` of /bookings/guest/<token>/.
+    guest_booking = BookingFactory(
+        coach=coach,
+        client=None,
+        guest_name="Gina Guest",
+        guest_email="gina@example.org",
+        source=Booking.Source.GUEST,
+        session_type=session_type,
+        start=at(day, 17),
+        amount_total=Decimal("0"),
+    )
     webinar = WebinarFactory(coach=coach, price=Decimal("0"))
     RegistrationFactory(webinar=webinar, user=client_user)
     other = UserFactory()
@@ -209,6 +221,7 @@ def world(localstripe):
         "app_label": "bookings",
         "payment_intent_id": "pi_unknown",
         "payment_method_id": "pm_unknown",
+        "token": guest_links.make_token(guest_booking),
     }
     return {"coach": coach.user, "client": client_user, "ids": ids}
 

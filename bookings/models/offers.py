@@ -79,6 +79,12 @@ class SessionType(models.Model):
     require_approval_non_connected = models.BooleanField(
         default=True, help_text="Clients you are not connected with always send a request."
     )
+    allow_guest_booking = models.BooleanField(
+        "guests may book",
+        default=True,
+        help_text="When a session of this type is free (its price is 0.00), people without an "
+        "account may book it with their name and email.",
+    )
 
     full_refund_hours = models.PositiveSmallIntegerField(
         default=48,

@@ -88,6 +88,24 @@ def active_session_types(coach: Coach) -> list[SessionType]:
     )
 
 
+def guest_session_types(coach: Coach) -> list[SessionType]:
+    """The types a visitor without an account may book: guests allowed and free by their
+    rules (a price factor of 0, or a coach without an hourly rate and no special-period
+    rate). The booking itself re-checks the quote at the chosen time."""
+    from bookings.models import SpecialPeriod
+
+    types = [t for t in active_session_types(coach) if t.allow_guest_booking]
+    if not types:
+        return []
+    rate_free = (
+        coach.hourly_rate == 0
+        and not SpecialPeriod.objects.filter(
+            coach=coach, is_active=True, hourly_rate__gt=0
+        ).exists()
+    )
+    return [t for t in types if rate_free or t.price_factor == 0]
+
+
 def require_not_blocked(client, coach: Coach) -> None:
     if blocks.is_blocked_between(client, coach.user_id):
         raise NotAllowed(blocks.BLOCKED_MESSAGE, code="blocked")

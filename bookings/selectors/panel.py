@@ -11,7 +11,12 @@ from accounts.models import Coach
 from bookings.errors import InvalidDiscountCode, TooManyAttempts
 from bookings.http import parse_date
 from bookings.models import DiscountCode
-from bookings.selectors.access import active_session_types, calendar_access, connected
+from bookings.selectors.access import (
+    active_session_types,
+    calendar_access,
+    connected,
+    guest_session_types,
+)
 from bookings.selectors.quotes import discount_code_lookup, quote_session
 from bookings.selectors.rules import booking_type_for
 from bookings.selectors.schedule import bookable_starts, load_schedule
@@ -30,8 +35,16 @@ def booking_panel_context(
     that do not fit fall back to the defaults (the first type, its default duration, today).
     `code_lookup` finds the discount code (the view passes the throttled lookup)."""
     access = calendar_access(viewer, coach)
-    types = active_session_types(coach)
-    context: dict = {"coach": coach, "access": access, "session_types": types, "tz": tz}
+    guest_mode = not viewer.is_authenticated
+    # A visitor without an account sees the free types that take guests ("Book as guest").
+    types = guest_session_types(coach) if guest_mode else active_session_types(coach)
+    context: dict = {
+        "coach": coach,
+        "access": access,
+        "session_types": types,
+        "tz": tz,
+        "guest_mode": guest_mode,
+    }
     if not types or not access.can_view:
         return context
     session_type = next(
@@ -51,8 +64,11 @@ def booking_panel_context(
     chosen = next(
         (s for s in starts if s.isoformat() == (params.get("start") or "").replace(" ", "+")), None
     )
-    code = (params.get("code") or "").strip()
+    code = "" if guest_mode else (params.get("code") or "").strip()
     context["message"] = params.get("message") or ""
+    if guest_mode:  # kept across the panel's redraws (each change of day, duration, time)
+        context["guest_name"] = str(params.get("name") or "")[:150]
+        context["guest_email"] = str(params.get("email") or "")[:254]
     context.update(
         session_type=session_type,
         durations=durations,
@@ -81,12 +97,11 @@ def booking_panel_context(
         slots = load_schedule(
             coach=coach, session_type=session_type, window_start=chosen, window_end=end
         ).slots
-        if viewer.is_authenticated:
-            context["booking_type"] = booking_type_for(
-                session_type=session_type,
-                instant=bool(slots) and all(s.instant_booking for s in slots),
-                start=chosen,
-                now=now,
-                connected=connected(viewer, coach),
-            )
+        context["booking_type"] = booking_type_for(
+            session_type=session_type,
+            instant=bool(slots) and all(s.instant_booking for s in slots),
+            start=chosen,
+            now=now,
+            connected=not guest_mode and connected(viewer, coach),
+        )
     return context

@@ -36,6 +36,16 @@ from payments.payouts.readiness import coach_can_take_payments
 
 logger = logging.getLogger(__name__)
 
+
+@dataclass(frozen=True)
+class GuestContact:
+    """Who books without an account (bookings.services.guest): stored on the booking."""
+
+    name: str
+    email: str
+    timezone: str = "UTC"
+
+
 MAX_UNPAID_FUTURE_BOOKINGS = 3
 # Stripe keeps a card authorization for 7 days; a request must be answered before that.
 REQUEST_ANSWER_WINDOW = dt.timedelta(days=6)
@@ -147,41 +157,53 @@ def _cancel_payment(payment_id: int, reason: str) -> None:
 
 @transaction.atomic(durable=True)  # its caller calls Stripe next: no outer lock
 def _reserve(
-    *, client, coach_id, session_type_id, start, duration, code, title, message, now
+    *,
+    client,
+    coach_id,
+    session_type_id,
+    start,
+    duration,
+    code,
+    title,
+    message,
+    now,
+    guest: GuestContact | None = None,
 ) -> Booking:
+    """The one creation path, for a client account or (`guest`, client None) a person with
+    only a name and an email: the same time rules, availability, buffers, limits, coach lock
+    and overlap constraint. A guest may only book a session whose quote is 0.00."""
     coach = selectors.coach_for_booking(coach_id)
     session_type = selectors.session_type_for(coach, session_type_id)
-    if client.pk == coach.user_id:
-        raise NotAllowed("You cannot book a session with yourself.", code="own_calendar")
-    # The one entry point of firm bookings and requests: a suspended client cannot book, a
-    # suspended coach cannot sell (accounts.suspension).
-    if suspension.is_suspended(client):
-        raise AccountSuspended(suspension.refusal_message(client))
-    if suspension.is_suspended(coach.user):
-        raise AccountSuspended("This coach is not taking bookings at the moment.")
-    access = selectors.calendar_access(client, coach)
-    if not access.can_book:
-        raise NotAllowed(
-            access.reason or "You cannot book this coach.",
-            code="blocked" if access.blocked else "not_visible",
-        )
+    if guest is None:
+        access = _client_may_book(client, coach)
+    else:
+        from bookings.services.guest import guest_may_book
+
+        _coach_not_suspended(coach)
+        access = guest_may_book(guest, coach, session_type)
     end = selectors.validate_time_rules(
         session_type=session_type, start=start, duration=duration, now=now
     )
+    if guest is not None:
+        from bookings.services.guest import require_free
+
+        require_free(coach=coach, session_type=session_type, start=start, end=end)
 
     coach = lock_coach(coach.pk)
-    lock_client(client.pk)
-    release_own_unpaid_attempts(
-        client=client, coach=coach, session_type=session_type, start=start, end=end
-    )
+    if guest is None:
+        lock_client(client.pk)
+        release_own_unpaid_attempts(
+            client=client, coach=coach, session_type=session_type, start=start, end=end
+        )
     check_free(coach, session_type, start, end)
     slots = covering_slots(coach, session_type, start, end)
-    _check_unpaid_limit(client, now)
+    if guest is None:
+        _check_unpaid_limit(client, now)
     discount = (
         selectors.discount_code_lookup(
             coach=coach, code=code, session_type=session_type, client=client, now=now
         )
-        if code and code.strip()
+        if guest is None and code and code.strip()
         else None
     )
     quote = selectors.quote_session(
@@ -199,11 +221,14 @@ def _reserve(
     booking = Booking(
         coach=coach,
         client=client,
+        guest_name=guest.name if guest else "",
+        guest_email=guest.email if guest else "",
+        source=Booking.Source.GUEST if guest else Booking.Source.SITE,
         session_type=session_type,
         start=start,
         end=end,
         title=booking_title(title, session_type),
-        timezone=client.timezone,
+        timezone=guest.timezone if guest else client.timezone,
         booking_type=booking_type,
         buffer_before_minutes=session_type.buffer_before_minutes,
         buffer_after_minutes=session_type.buffer_after_minutes,
@@ -229,6 +254,28 @@ def _reserve(
     elif booking.status == Booking.Status.REQUESTED:
         booking_event(booking, "requested")
     return booking
+
+
+def _coach_not_suspended(coach) -> None:
+    if suspension.is_suspended(coach.user):
+        raise AccountSuspended("This coach is not taking bookings at the moment.")
+
+
+def _client_may_book(client, coach):
+    if client.pk == coach.user_id:
+        raise NotAllowed("You cannot book a session with yourself.", code="own_calendar")
+    # The one entry point of firm bookings and requests: a suspended client cannot book, a
+    # suspended coach cannot sell (accounts.suspension).
+    if suspension.is_suspended(client):
+        raise AccountSuspended(suspension.refusal_message(client))
+    _coach_not_suspended(coach)
+    access = selectors.calendar_access(client, coach)
+    if not access.can_book:
+        raise NotAllowed(
+            access.reason or "You cannot book this coach.",
+            code="blocked" if access.blocked else "not_visible",
+        )
+    return access
 
 
 def _set_initial_status(booking: Booking, now: dt.datetime) -> None:

@@ -48,8 +48,32 @@ _EVENTS: dict[str, list[tuple[str, str]]] = {
 
 def booking_event(booking, event: str, **context) -> None:
     live.booking_changed(booking_id=booking.pk)
-    context.setdefault("client_name", booking.client.display_name)
+    context.setdefault("client_name", booking.person_name)
     context.setdefault("link", booking.get_absolute_url())
     for side, notification_type in _EVENTS[event]:
+        if side == "client" and booking.client_id is None:
+            _tell_guest(booking, notification_type, context)
+            continue
         recipient = booking.client if side == "client" else booking.coach.user
         notify(recipient=recipient, type=notification_type, target=booking, context=dict(context))
+
+
+def _tell_guest(booking, notification_type, context: dict) -> None:
+    """A guest (no account) hears by email only, through the outbox like everyone, with the
+    signed link to view, cancel, reschedule or claim the booking instead of the booking page."""
+    from bookings.models import Booking
+
+    if booking.source != Booking.Source.GUEST:
+        return
+    from bookings.guest_links import manage_path
+    from notifications.services import notify_email
+
+    notify_email(
+        to_email=booking.guest_email,
+        name=booking.guest_name,
+        timezone_name=booking.timezone,
+        type=notification_type,
+        target=booking,
+        context=dict(context),
+        link=manage_path(booking),
+    )

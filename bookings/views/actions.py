@@ -124,7 +124,7 @@ def accept(request, booking_id: int):
         )
     except BookingError as exc:
         return _fail(request, exc, booking_id)
-    return _done(request, booking, f"Accepted: {booking.client.display_name} is booked.")
+    return _done(request, booking, f"Accepted: {booking.person_name} is booked.")
 
 
 @login_required

@@ -96,6 +96,12 @@ def _calendar_page(request, coach_id: int, *, bound_forms: dict | None = None, s
         "this_week": scheduling.week_start(now.astimezone(tz).date()),
         "next_free": next_free,
         "session_types": selectors.active_session_types(coach) if access.can_view else [],
+        # Free types a visitor without an account may book as a guest (issue 17).
+        "guest_session_types": (
+            selectors.guest_session_types(coach)
+            if access.can_view and not request.user.is_authenticated
+            else []
+        ),
     }
     if access.is_owner:
         # Both forms are on one page: their own id prefixes keep every label on its input.

@@ -10,3 +10,20 @@ class AlwaysFailingBackend(BaseEmailBackend):
 
     def send_messages(self, email_messages):
         raise SMTPServerDisconnected("Connection unexpectedly closed")
+
+
+class ProviderLikeBackend:
+    """anymail's own test backend (messages land in django.core.mail.outbox, each with an
+    `anymail_status`), giving every message an id shaped like Postmark's (a UUID) instead of
+    its outbox index, so the tracking webhook's payloads can name it as Postmark would."""
+
+    def __new__(cls, *args, **kwargs):
+        import uuid
+
+        from anymail.backends.test import EmailBackend
+
+        class _Backend(EmailBackend):
+            def get_esp_message_id(self, message):
+                return str(uuid.uuid4())
+
+        return _Backend(*args, **kwargs)

@@ -52,6 +52,8 @@ class World:
     ada_request: object = None  # Ada's request with a suggested time (pick, withdraw)
     past_paid: object = None  # Ada's paid session last week (Ask for a refund)
     refund_request: object = None  # Ada's open refund request on another past session
+    intro_type: object = None  # a free "Intro call" guests may book without an account
+    guest_booking: object = None  # a guest's confirmed intro call (its signed manage page)
     review: object = None  # Bob's review of the coach (answered); Ada may still review hers
 
 
@@ -204,6 +206,27 @@ def _seed_world() -> World:
                 author=ada, role="client", body="The video froze for twenty minutes."
             )
             past_refunded.events.create(actor=ada, action="opened", detail="CHF 40.00")
+    # Issue 17: a free intro call that guests book without an account, and one guest booking.
+    intro_type = SessionTypeFactory(
+        coach=coach,
+        name="Intro call",
+        price_factor=Decimal("0"),
+        duration_default=30,
+        duration_min=30,
+        duration_max=30,
+    )
+    guest_booking = BookingFactory(
+        coach=coach,
+        client=None,
+        guest_name="Gina Guest",
+        guest_email="gina.guest@example.org",
+        source=Booking.Source.GUEST,
+        session_type=intro_type,
+        title="Intro call",
+        start=at(monday, 16),
+        end=at(monday, 16, 30),
+        amount_total=Decimal("0.00"),
+    )
     # A flush removes what data migrations shipped: the legal pages, as the migration has them.
     from launch.models import LegalPage
 
@@ -265,6 +288,8 @@ def _seed_world() -> World:
         ada_request=ada_request,
         past_paid=past_paid,
         refund_request=past_refunded,
+        intro_type=intro_type,
+        guest_booking=guest_booking,
         review=reviews[0],
     )
 
@@ -347,9 +372,21 @@ def submit_empty_lead_form(page) -> None:
     page.locator("[role=alert]").first.wait_for()
 
 
+def submit_empty_guest_booking_form(page) -> None:
+    """The "Book as guest" form sent with nothing filled in: the server's field errors."""
+    page.get_by_role("button", name="Book as guest").click()
+    page.locator("#guest-error[role=alert]").wait_for()
+
+
 def submit_empty_webinar_form(page) -> None:
     page.get_by_role("button", name="Save as draft").click()
     page.locator("[role=alert]").first.wait_for()
+
+
+def _guest_manage_path(world: World) -> str:
+    from bookings.guest_links import manage_path
+
+    return manage_path(world.guest_booking) if world.guest_booking else "/"
 
 
 def submit_empty_review_form(page) -> None:
@@ -394,6 +431,15 @@ def page_states(world: World) -> list[PageState]:
         PageState("anon-coach-profile", "anonymous", profile),
         PageState("anon-search", "anonymous", "/search/?q=coaching"),
         PageState("anon-search-empty", "anonymous", "/search/?q=zzzxqv"),
+        PageState(
+            "anon-guest-booking-errors",
+            "anonymous",
+            f"/coaches/{c}/book/?session_type={world.intro_type.pk}"
+            f"&date={world.monday.isoformat()}",
+            submit_empty_guest_booking_form,
+            status=400,
+        ),
+        PageState("anon-guest-manage", "anonymous", _guest_manage_path(world)),
         PageState(
             "anon-search-popover",
             "anonymous",
@@ -517,6 +563,8 @@ STATE_IDS = [
     "anon-coach-profile",
     "anon-search",
     "anon-search-empty",
+    "anon-guest-booking-errors",
+    "anon-guest-manage",
     "anon-search-popover",
     "client-home",
     "client-webinars",

@@ -30,8 +30,16 @@ def require_coach(booking: Booking, user: User) -> None:
         raise NotAllowed("Only the coach of this booking can do that.")
 
 
-def require_client(booking: Booking, user: User) -> None:
-    if booking.client_id != user.pk:
+def require_client(booking: Booking, user) -> None:
+    """The booking's client account, or the holder of its guest link (a GuestActor, which the
+    guest views make only from a valid signed link) for a booking without an account."""
+    from bookings.guest_links import GuestActor
+
+    if isinstance(user, GuestActor):
+        if user.booking_id == booking.pk and booking.client_id is None:
+            return
+        raise NotAllowed("This link is not for this booking.")
+    if not getattr(user, "is_authenticated", False) or booking.client_id != user.pk:
         raise NotAllowed("Only the client of this booking can do that.")
 
 

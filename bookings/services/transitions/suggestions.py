@@ -33,6 +33,7 @@ from bookings.services.transitions.common import (
 
 if TYPE_CHECKING:
     from accounts.models import User
+    from bookings.guest_links import GuestActor
 
 
 # --- client answers a suggestion --------------------------------------------------------------
@@ -132,7 +133,7 @@ def _decline_suggestion(*, user: User, booking_id: int, message: str) -> Booking
     return booking
 
 
-def booking_withdraw(*, user: User, booking_id: int, message: str = "") -> Booking:
+def booking_withdraw(*, user: User | GuestActor, booking_id: int, message: str = "") -> Booking:
     """The client takes back a pending request (POST /bookings/<id>/withdraw/): the time goes
     back on the calendar, the coach is told, and after commit the card authorization is
     cancelled at Stripe (never captured). Racing the coach's accept, exactly one wins: both
@@ -145,7 +146,7 @@ def booking_withdraw(*, user: User, booking_id: int, message: str = "") -> Booki
 
 
 @transaction.atomic(durable=True)  # its caller calls Stripe next: no outer lock
-def _withdraw(*, user: User, booking_id: int, message: str) -> Booking:
+def _withdraw(*, user: User | GuestActor, booking_id: int, message: str) -> Booking:
     booking = lock_booking_with_coach(booking_id)
     require_client(booking, user)
     if booking.status in (Booking.Status.CONFIRMED, Booking.Status.COMPLETED):
