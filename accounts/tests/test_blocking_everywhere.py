@@ -1,5 +1,7 @@
 """A block between a coach and a client stops every booking, registration, quote, calendar and
-search path, whoever blocked whom (seed 004; issue 8 #11). One test per path."""
+search path, whoever blocked whom (seed 004; issue 8 #11), and the paths issue 18 added
+(search page and popover, profiles, reviews, guest booking; reports stay allowed). One test per
+path, each for both directions."""
 
 import datetime as dt
 from decimal import Decimal
@@ -150,3 +152,91 @@ def test_reschedule_is_refused(blocked_pair):
         booking_reschedule(user=client_user, booking_id=booking.pk, start=at(day, 14))
     booking.refresh_from_db()
     assert booking.start == at(day, 10)
+
+
+# --- the paths issue 18 added: search, profiles, reviews, reports, guest booking -------------
+
+
+def test_search_page_and_quick_popover_hide_the_coach(client, blocked_pair):
+    coach, _, client_user, _ = blocked_pair
+    search, quick = reverse("discovery:search"), reverse("discovery:quick")
+    titles = [r["title"] for r in client.get(search, {"q": "Zora"}, **JSON).json()["results"]]
+    assert any("Quill" in t for t in titles)  # visible to everyone else
+    client.force_login(client_user)
+    body = client.get(search, {"q": "Zora Quill"}, **JSON).json()
+    assert all("Quill" not in r["title"] for r in body["results"]) and body["total"] == 0
+    assert "Quill" not in client.get(quick, {"q": "Zora"}).content.decode()
+
+
+def test_coach_profile_by_slug_and_by_id_is_404(client, blocked_pair):
+    coach, _, client_user, _ = blocked_pair
+    assert client.get(coach.get_absolute_url()).status_code == 200
+    client.force_login(client_user)
+    assert client.get(coach.get_absolute_url()).status_code == 404
+    assert client.get(reverse("discovery:coach_profile_by_id", args=[coach.pk])).status_code == 404
+
+
+def test_reviewing_the_coach_is_refused_403_and_nothing_is_stored(client, blocked_pair):
+    from reviews.models import Review
+    from reviews.tests.factories import past_booking
+
+    coach, _, client_user, _ = blocked_pair
+    booking = past_booking(client=client_user, coach=coach)
+    client.force_login(client_user)
+    response = client.post(
+        reverse("reviews:create", args=[coach.pk]),
+        {"rating": 5, "booking": booking.pk},
+        content_type="application/json",
+        **JSON,
+    )
+    assert response.status_code == 403 and response.json()["code"] == "blocked"
+    assert not Review.objects.exists()
+
+
+def test_reviews_by_the_other_side_are_not_shown_to_the_viewer(client, blocked_pair):
+    from reviews.tests.factories import ReviewFactory
+
+    coach, _, client_user, _ = blocked_pair
+    review = ReviewFactory(coach=coach, author=client_user, text="Written before")
+    # The coach's profile is 404 for the client; the review is hidden from the coach's own
+    # view of their profile instead (either side of the block).
+    client.force_login(coach.user)
+    html = client.get(coach.get_absolute_url()).content.decode()
+    assert review.text not in html
+
+
+def test_guest_booking_with_the_blocked_accounts_address_is_refused(client, blocked_pair):
+    coach, session_type, client_user, day = blocked_pair
+    session_type.price_factor = Decimal("0")  # free, so guests may book it
+    session_type.save()
+    response = client.post(
+        reverse("bookings:guest_create"),
+        {
+            "coach": coach.pk,
+            "session_type": session_type.pk,
+            "start": (dt.datetime.combine(day, dt.time(10), tzinfo=dt.UTC)).isoformat(),
+            "duration": session_type.duration_default,
+            "name": "Same Person",
+            "email": client_user.email,
+        },
+        content_type="application/json",
+        **JSON,
+    )
+    assert response.status_code == 400 and response.json()["code"] == "email_refused"
+    assert not Booking.objects.filter(guest_email=client_user.email).exists()
+
+
+def test_reporting_the_other_side_is_still_allowed(client, blocked_pair):
+    """Reports are a safety path: a block does not stop them (moderation/README)."""
+    from moderation.models import Flag
+
+    coach, _, client_user, _ = blocked_pair
+    client.force_login(client_user)
+    response = client.post(
+        reverse("moderation:flag_create"),
+        {"target_kind": "user", "target_id": coach.user.pk, "reason": "abuse"},
+        content_type="application/json",
+        **JSON,
+    )
+    assert response.status_code == 201
+    assert Flag.objects.filter(reporter=client_user, target_id=coach.user.pk).count() == 1
