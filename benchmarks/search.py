@@ -2,8 +2,8 @@
 
 PostgreSQL database `h_search_bench` (created if missing, benchmark rows rebuilt per size) or,
 with --sqlite, a throwaway SQLite file under var/ (the icontains path). For each size it
-builds size/10 listed coaches (headline, bio, languages, one session type each) and `size`
-open webinars with a slot next month, then times, for a common, a rare and a misspelt term:
+builds size/10 (or --coaches) listed coaches (headline, bio, languages, one session type each)
+and `size` open webinars with a slot next month, then times, for a common, a rare and a misspelt term:
 
     GET /search/?q=<term>        the full results page (all kinds, page 1)
     GET /search/quick/?q=<term>  the header popover fragment
@@ -13,6 +13,7 @@ and (PostgreSQL) EXPLAIN of the webinar match so the GIN index in use is visible
 
     python benchmarks/search.py                      # 1,000 and 10,000 webinars
     python benchmarks/search.py --sizes 1000,50000 --repeat 30
+    python benchmarks/search.py --sizes 50000 --coaches 10000   # issue 18's size
     python benchmarks/search.py --sqlite --sizes 1000
 """
 
@@ -67,7 +68,7 @@ def configure(args) -> None:
     os.environ.pop("REDIS_URL", None)
 
 
-def build(size: int, rng: random.Random) -> None:
+def build(size: int, rng: random.Random, n_coaches: int) -> None:
     from django.contrib.auth import get_user_model
     from django.db import connection, transaction
     from django.utils import timezone
@@ -81,7 +82,6 @@ def build(size: int, rng: random.Random) -> None:
         Webinar.objects.filter(coach__user__email__endswith=DOMAIN).delete()
         SessionType.objects.filter(coach__user__email__endswith=DOMAIN).delete()
         User.objects.filter(email__endswith=DOMAIN).delete()
-        n_coaches = max(1, size // 10)
         users = User.objects.bulk_create(
             User(
                 email=f"coach{i}{DOMAIN}",
@@ -177,6 +177,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000")
     parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument(
+        "--coaches", type=int, default=0, help="coaches per size (default: size / 10)"
+    )
     parser.add_argument("--sqlite", action="store_true")
     parser.add_argument(
         "--database-url", default="postgres://postgres@127.0.0.1:5432/h_search_bench"
@@ -201,9 +204,10 @@ def main() -> None:
     print(f"database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[1]}")
     for size in (int(s) for s in args.sizes.split(",")):
         t0 = time.perf_counter()
-        build(size, rng)
+        n_coaches = args.coaches or max(1, size // 10)
+        build(size, rng, n_coaches)
         built = time.perf_counter() - t0
-        print(f"\n{size:,} webinars, {max(1, size // 10):,} coaches (built in {built:.1f} s)")
+        print(f"\n{size:,} webinars, {n_coaches:,} coaches (built in {built:.1f} s)")
         for label, term in TERMS.items():
             for name, path in (("page", "/search/"), ("quick", "/search/quick/")):
                 url = f"{path}?q={term}"
