@@ -3,7 +3,8 @@
 PostgreSQL database `h_search_bench` (created if missing, benchmark rows rebuilt per size) or,
 with --sqlite, a throwaway SQLite file under var/ (the icontains path). For each size it
 builds size/10 (or --coaches) listed coaches (headline, bio, languages, one session type each)
-and `size` open webinars with a slot next month, then times, for a common, a rare and a misspelt term:
+and `size` open webinars with a slot next month, then times, for a common, a rare and a
+misspelt term:
 
     GET /search/?q=<term>        the full results page (all kinds, page 1)
     GET /search/quick/?q=<term>  the header popover fragment
