@@ -398,9 +398,10 @@ def submit_empty_review_form(page) -> None:
 def open_report_form(page) -> None:
     """The coach profile's "Report" disclosure (moderation), opened with the keyboard and a
     reason chosen."""
-    page.locator(".report-disclosure summary").focus()
+    report = page.locator("[id^=report-coach-]")  # the profile's own (reviews have theirs)
+    report.locator(".report-disclosure summary").focus()
     page.keyboard.press("Enter")
-    page.get_by_label("Why are you reporting this?").select_option("spam")
+    report.get_by_label("Why are you reporting this?").select_option("spam")
 
 
 def page_states(world: World) -> list[PageState]:
