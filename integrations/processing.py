@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from functools import partial
 
 from django.contrib.auth import get_user_model
@@ -126,7 +127,7 @@ def _invitee_canceled(connection: CalendlyConnection, invitee: dict) -> None:
     if known is not None and known.invitee_uri != uri:
         return  # a former invitee of a booking already moved by its reschedule
     created_here = known is None
-    if created_here:
+    if known is None:
         known = _create(connection, invitee)
     new = invitee.get("new_invitee")
     if invitee.get("rescheduled") and isinstance(new, str) and new:
@@ -136,9 +137,7 @@ def _invitee_canceled(connection: CalendlyConnection, invitee: dict) -> None:
         # The time is given back until the new invitee's create moves the booking.
         external_booking_cancel(booking_id=known.booking_id, by_coach=False, reason="")
         return
-    cancellation = (
-        invitee.get("cancellation") if isinstance(invitee.get("cancellation"), dict) else {}
-    )
+    cancellation = _dict(invitee.get("cancellation"))
     known.cancellation = cancellation or None
     known.save(update_fields=["cancellation", "updated_at"])
     booking = external_booking_cancel(
@@ -156,7 +155,7 @@ def _no_show(connection: CalendlyConnection, invitee: dict, *, marked: bool) -> 
 
 
 def _routing_form_submission(connection: CalendlyConnection, submission: dict) -> None:
-    submitter = submission.get("submitter") if isinstance(submission.get("submitter"), dict) else {}
+    submitter = _dict(submission.get("submitter"))
     CalendlyLead.objects.get_or_create(
         submission_uri=submission["uri"],
         defaults={
@@ -167,12 +166,12 @@ def _routing_form_submission(connection: CalendlyConnection, submission: dict) -
             "questions_and_answers": _list(submission.get("questions_and_answers")),
             "tracking": _dict(submission.get("tracking")),
             "result": _dict(submission.get("result")) or None,
-            "submitted_at": _time(submission.get("created_at"), required=False),
+            "submitted_at": _time_or_none(submission.get("created_at")),
         },
     )
 
 
-HANDLERS = {
+HANDLERS: dict[str, Callable[[CalendlyConnection, dict], None]] = {
     "invitee.created": _invitee_created,
     "invitee.canceled": _invitee_canceled,
     "invitee_no_show.created": partial(_no_show, marked=True),
@@ -250,9 +249,7 @@ def _move(calendly_booking: CalendlyBooking, invitee: dict) -> None:
 
 
 def _facts(invitee: dict) -> dict:
-    event = (
-        invitee.get("scheduled_event") if isinstance(invitee.get("scheduled_event"), dict) else {}
-    )
+    event = _dict(invitee.get("scheduled_event"))
     return {
         "scheduled_event_uri": str(event.get("uri") or invitee.get("event") or "")[:500],
         "event_type_uri": str(event.get("event_type") or "")[:500],
@@ -354,11 +351,17 @@ def _context(calendly_booking: CalendlyBooking, booking: Booking) -> dict:
 
 
 # --- reading payload fields -----------------------------------------------------------------
-def _time(value, *, required: bool = True) -> dt.datetime | None:
+def _time(value) -> dt.datetime:
+    """A required payload time, in UTC; a missing or unreadable one ignores the event."""
+    parsed = _time_or_none(value)
+    if parsed is None:
+        raise Ignored(f"unreadable time {value!r}")
+    return parsed
+
+
+def _time_or_none(value) -> dt.datetime | None:
     parsed = parse_datetime(value) if isinstance(value, str) else None
     if parsed is None or parsed.tzinfo is None:
-        if required:
-            raise Ignored(f"unreadable time {value!r}")
         return None
     return parsed.astimezone(dt.UTC)
 
@@ -388,7 +391,7 @@ def _url(value) -> str:
 
 
 def _join_url(event: dict) -> str:
-    location = event.get("location") if isinstance(event.get("location"), dict) else {}
+    location = _dict(event.get("location"))
     return _url(location.get("join_url"))
 
 

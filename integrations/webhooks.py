@@ -86,13 +86,13 @@ def _store(connection: CalendlyConnection, envelope: dict) -> Received:
             enqueue_on_commit(_process_task(), row.pk)
         return Received.QUEUED
     except IntegrityError:
-        row = CalendlyWebhookEvent.objects.filter(**key).first()
-        if row is not None and row.status in (
+        existing = CalendlyWebhookEvent.objects.filter(**key).first()
+        if existing is not None and existing.status in (
             CalendlyWebhookEvent.Status.FAILED,
             CalendlyWebhookEvent.Status.RECEIVED,
         ):
             # Calendly retried one that failed (or was never picked up): try again.
-            enqueue_on_commit(_process_task(), row.pk)
+            enqueue_on_commit(_process_task(), existing.pk)
         return Received.DUPLICATE
 
 

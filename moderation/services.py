@@ -193,7 +193,7 @@ def _act_on_owner(action, *, owner, actor, days, reason, now) -> None:
 # What the owner is told by this app. Warnings, suspensions, bans and lifts are told by
 # accounts.suspension itself (with the reason and the end date), and so is a user's account
 # coming back from hidden (user_lift): telling them twice would only confuse.
-OWNER_NOTICES = {
+OWNER_NOTICES: dict[str, NotificationType] = {
     Action.HIDE: NotificationType.MODERATION_CONTENT_HIDDEN,
     Action.UNHIDE: NotificationType.MODERATION_RESTORED,
 }

@@ -14,8 +14,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from django.db import models
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+M = TypeVar("M", bound=models.Model)
 
 
 def _always_visible(obj, viewer) -> bool:
@@ -23,43 +29,43 @@ def _always_visible(obj, viewer) -> bool:
 
 
 @dataclass(frozen=True)
-class Target:
+class Target(Generic[M]):
     kind: str
-    model: type[models.Model]
-    owner: Callable[[models.Model], object | None]
-    label: Callable[[models.Model], str]
-    url: Callable[[models.Model], str | None]
+    model: type[M]
+    owner: Callable[[M], User | None]
+    label: Callable[[M], str]
+    url: Callable[[M], str | None]
     hide: Callable[..., None]
     unhide: Callable[..., None]
-    visible: Callable[[models.Model, object], bool] = _always_visible
+    visible: Callable[[M, Any], bool] = _always_visible
     select_related: tuple[str, ...] = ()  # what owner() and label() read, for the queue
 
     def objects(self):
         manager = self.model._default_manager
         return manager.select_related(*self.select_related) if self.select_related else manager
 
-    def get(self, target_id) -> models.Model | None:
+    def get(self, target_id) -> M | None:
         return self.objects().filter(pk=target_id).first()
 
     def in_bulk(self, ids) -> dict:
         return self.objects().in_bulk(list(ids))
 
 
-_TARGETS: dict[str, Target] = {}
+_TARGETS: dict[str, Target[Any]] = {}
 
 
 def register_target(
     kind: str,
     *,
-    model: type[models.Model],
-    owner: Callable[[models.Model], object | None],
-    label: Callable[[models.Model], str],
-    url: Callable[[models.Model], str | None],
+    model: type[M],
+    owner: Callable[[M], User | None],
+    label: Callable[[M], str],
+    url: Callable[[M], str | None],
     hide: Callable[..., None],
     unhide: Callable[..., None],
-    visible: Callable[[models.Model, object], bool] | None = None,
+    visible: Callable[[M, Any], bool] | None = None,
     select_related: tuple[str, ...] = (),
-) -> Target:
+) -> Target[M]:
     """Make `kind` flaggable. `hide(obj, *, actor, reason)` and `unhide(obj, *, actor)` run
     inside moderation_act's transaction. Registering a kind again replaces it (tests)."""
     target = Target(
@@ -81,7 +87,7 @@ def unregister_target(kind: str) -> None:
     _TARGETS.pop(kind, None)
 
 
-def target_for(kind: str) -> Target | None:
+def target_for(kind: str) -> Target[Any] | None:
     return _TARGETS.get(kind)
 
 

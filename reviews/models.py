@@ -93,6 +93,8 @@ class Review(models.Model):
 
     @property
     def target_label(self) -> str:
-        if self.booking_id:
+        if self.booking is not None:  # no query when booking_id is None
             return self.booking.title
-        return self.registration.webinar.title
+        if self.registration is not None:
+            return self.registration.webinar.title
+        return ""  # not reached: the target constraint names exactly one

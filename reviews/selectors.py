@@ -215,6 +215,15 @@ class CoachReviews:
         return bool(self.reviewables) and not self.blocked
 
 
+class _ReviewsPage(Page):
+    param = "reviews_page"  # the pager include builds its links with it
+
+
+class _ReviewsPaginator(Paginator):
+    def _get_page(self, *args, **kwargs) -> _ReviewsPage:  # Django's hook for a Page subclass
+        return _ReviewsPage(*args, **kwargs)
+
+
 def _page_number(raw) -> int:
     raw = str(raw or "1")
     return int(raw) if raw.isdigit() and len(raw) < 7 else 1
@@ -232,10 +241,10 @@ def coach_reviews(*, coach, viewer, page_number=1, now: dt.datetime | None = Non
         .select_related("author", "booking", "registration__webinar")
         .order_by("-created_at", "-pk")
     )
-    shown = blocks.hide_blocked(shown, viewer, user_field="author")
-    paginator = Paginator(shown, PAGE_SIZE)
+    paginator = _ReviewsPaginator(
+        blocks.hide_blocked(shown, viewer, user_field="author"), PAGE_SIZE
+    )
     page = paginator.get_page(min(_page_number(page_number), MAX_PAGE_NUMBER))
-    page.param = "reviews_page"
     is_coach_viewer = getattr(viewer, "pk", None) == coach.user_id
     blocked = False
     reviewables: list[Reviewable] = []

@@ -64,15 +64,19 @@ def clean_id(value, *, field: str) -> int | None:
 
 def _target(*, booking_id: int | None, registration_id: int | None):
     """Lock and return (kind, item, ended_at), or refuse: exactly one target must be named."""
-    if (booking_id is None) == (registration_id is None):
-        raise ReviewError(
-            "Choose one session or webinar you attended to review.", code="target", field="target"
+    if booking_id is not None and registration_id is None:
+        booking = locks.lock_booking(booking_id)
+        return "booking", booking, booking.end if booking else None
+    if registration_id is not None and booking_id is None:
+        registration = locks.lock_registration(registration_id)
+        return (
+            "registration",
+            registration,
+            registration_end(registration) if registration else None,
         )
-    if booking_id is not None:
-        item = locks.lock_booking(booking_id)
-        return "booking", item, item.end if item else None
-    item = locks.lock_registration(registration_id)
-    return "registration", item, registration_end(item) if item else None
+    raise ReviewError(
+        "Choose one session or webinar you attended to review.", code="target", field="target"
+    )
 
 
 @transaction.atomic

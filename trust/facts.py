@@ -160,7 +160,7 @@ def late_cancellations(user_ids: list[int]) -> dict[int, float]:
     )
     for user_id, start, cancelled_at, full, partial, percent in client_sessions:
         window = _no_refund_window(full_hours=full, partial_hours=partial, partial_percent=percent)
-        if start - cancelled_at <= window:
+        if cancelled_at is not None and start - cancelled_at <= window:  # None: filtered out
             counts[user_id] += 1
 
     client_seats = (
@@ -196,10 +196,14 @@ def late_cancellations(user_ids: list[int]) -> dict[int, float]:
         # starts_at: the first slot's start, stored on the row (webinars.stored_counts)
         .values_list("coach__user_id", "starts_at", "cancelled_at")
     )
-    for user_id, start, cancelled_at in [*coach_sessions, *coach_webinars]:
-        if start is None or start - cancelled_at > COACH_LATE_CANCEL:
+    coach_cancels: list[tuple[int, dt.datetime | None, dt.datetime | None]] = [
+        *coach_sessions,
+        *coach_webinars,
+    ]
+    for user_id, starts, cancelled in coach_cancels:
+        if starts is None or cancelled is None or starts - cancelled > COACH_LATE_CANCEL:
             continue
-        if _during(suspended.get(user_id, []), cancelled_at):
+        if _during(suspended.get(user_id, []), cancelled):
             continue  # the suspension cancelled it, not the coach
         counts[user_id] += 1
     return dict(counts)
@@ -246,7 +250,7 @@ def flags_upheld(user_ids: list[int]) -> dict[int, float]:
     however many people reported, and nothing for dismissed reports."""
     from moderation.selectors import flags_upheld_counts
 
-    return flags_upheld_counts(user_ids)
+    return dict[int, float](flags_upheld_counts(user_ids))
 
 
 register_fact("flags_upheld", weight=15, compute=flags_upheld)

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
@@ -75,7 +75,7 @@ def enough_incidents(incidents: dict) -> bool:
     return len(incidents) >= 2 or any(value >= 2 for value in incidents.values())
 
 
-def level_for(score: int) -> str:
+def level_for(score: int) -> Level:
     if score < _setting("TRUST_SCORE_SUSPEND_BELOW", 30):
         return Level.SUSPEND
     if score < _setting("TRUST_SCORE_HIDE_BELOW", 50):
@@ -127,7 +127,7 @@ def _act(user: User, level: str, computed: Computed) -> None:
 class RecomputeResult:
     users: int = 0
     batches: int = 0
-    actions: dict | None = None
+    actions: dict = field(default_factory=dict)
 
 
 def _batches(batch_size: int):

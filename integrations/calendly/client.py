@@ -61,7 +61,12 @@ class CalendlyClient:
         user: str | None = None,
         signing_key: str | None = None,
     ) -> dict:
-        body = {"url": url, "events": events, "organization": organization, "scope": scope}
+        body: dict[str, object] = {
+            "url": url,
+            "events": events,
+            "organization": organization,
+            "scope": scope,
+        }
         if scope == "user":
             body["user"] = user
         if signing_key:
@@ -78,9 +83,10 @@ class CalendlyClient:
         self, *, organization: str, scope: str, user: str | None = None, count: int = 100
     ) -> Iterator[dict]:
         """Every subscription, following `pagination.next_page` until it is null."""
-        params: dict | None = {"organization": organization, "scope": scope, "count": count}
+        first: dict[str, object] = {"organization": organization, "scope": scope, "count": count}
         if user:
-            params["user"] = user
+            first["user"] = user
+        params: dict | None = first
         url = "/webhook_subscriptions"
         while url:
             page = self._request("GET", url, params=params)
@@ -128,7 +134,8 @@ def _error(response: requests.Response) -> CalendlyError:
     status = response.status_code
     title = str(body.get("title") or "")
     calendly_message = str(body.get("message") or "")
-    details = body.get("details") if isinstance(body.get("details"), list) else []
+    raw_details = body.get("details")
+    details = raw_details if isinstance(raw_details, list) else []
     retry_after = None
     if status == 429:
         try:

@@ -26,7 +26,7 @@ def verify(body: bytes, header: str | None, signing_key: str, *, now: float | No
     """Raise InvalidWebhook unless `header` signs `body` with `signing_key` within the window."""
     if not header:
         raise InvalidWebhook(f"Missing {HEADER} header.")
-    parts = {}
+    parts: dict[str, str] = {}
     for item in header.split(","):
         key, _, value = item.strip().partition("=")
         parts.setdefault(key, value)

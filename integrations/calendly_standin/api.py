@@ -23,11 +23,12 @@ def api_users_me(store: Store, user: dict, query: dict, body: dict):
 
 def api_create_subscription(store: Store, user: dict, query: dict, body: dict):
     details = []
-    url, events = body.get("url"), body.get("events")
+    url, raw_events = body.get("url"), body.get("events")
+    events: list = raw_events if isinstance(raw_events, list) else []
     scope, organization = body.get("scope"), body.get("organization")
     if not isinstance(url, str) or not url.startswith(("http://", "https://")):
         details.append({"parameter": "url", "message": "must be a valid URL"})
-    if not isinstance(events, list) or not events or not set(events) <= EVENTS:
+    if not events or not set(events) <= EVENTS:
         details.append({"parameter": "events", "message": "contains an unknown event"})
     if scope not in ("user", "organization", "group"):
         details.append({"parameter": "scope", "message": "must be user, organization or group"})
@@ -35,7 +36,7 @@ def api_create_subscription(store: Store, user: dict, query: dict, body: dict):
         details.append({"parameter": "organization", "message": "is not your organization"})
     if scope == "user" and body.get("user") != user["uri"]:
         details.append({"parameter": "user", "message": "must be your user URI"})
-    if scope == "user" and isinstance(events, list) and set(events) & ORGANIZATION_ONLY:
+    if scope == "user" and set(events) & ORGANIZATION_ONLY:
         details.append(
             {
                 "parameter": "events",

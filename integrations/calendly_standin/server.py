@@ -7,6 +7,7 @@ import json
 import logging
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import cast
 from urllib.parse import parse_qs, urlsplit
 
 from integrations.calendly_standin.api import (
@@ -171,7 +172,9 @@ def main() -> None:
     logger.info(
         "listening on http://127.0.0.1:%s (tokens: %s)",
         args.port,
-        ", ".join(server.RequestHandlerClass.store.tokens),
+        ", ".join(
+            cast(type[Handler], server.RequestHandlerClass).store.tokens
+        ),  # make_server built it
     )
     try:
         server.serve_forever()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import time
+from typing import Any
 
 import requests
 
@@ -70,7 +71,7 @@ def _new_invitee(store: Store, user: dict, body: dict, start, end, *, old: str |
             {"question": "What would you like to talk about?", "answer": str(q), "position": 0}
             for q in [body.get("answer") or "Getting started"]
         ]
-    invitee = {
+    invitee: dict[str, Any] = {
         "cancel_url": f"https://calendly.com/cancellations/{invitee_uuid}",
         "created_at": now,
         "email": str(body.get("email") or "ada.invitee@example.com"),
@@ -156,7 +157,7 @@ def sim_cancel(store: Store, body: dict):
         invitee = _invitee(store, body)
         if invitee["status"] == "canceled":
             raise ApiError(400, [{"parameter": "invitee", "message": "is already canceled"}])
-        user = store.user_by_uri(invitee["scheduled_event"]["event_memberships"][0]["user"])
+        user = store.host_of(invitee)
         canceler = "host" if body.get("canceler_type") == "host" else "invitee"
         _cancel(
             invitee,
@@ -176,7 +177,7 @@ def sim_reschedule(store: Store, body: dict):
         old = _invitee(store, body)
         if old["status"] == "canceled":
             raise ApiError(400, [{"parameter": "invitee", "message": "is already canceled"}])
-        user = store.user_by_uri(old["scheduled_event"]["event_memberships"][0]["user"])
+        user = store.host_of(old)
         details = {
             "name": old["name"],
             "email": old["email"],
@@ -199,7 +200,7 @@ def sim_reschedule(store: Store, body: dict):
 def sim_no_show(store: Store, body: dict):
     with store.lock:
         invitee = _invitee(store, body)
-        user = store.user_by_uri(invitee["scheduled_event"]["event_memberships"][0]["user"])
+        user = store.host_of(invitee)
         marked = str(body.get("no_show", "true")).lower() not in ("false", "0", "off", "")
         if marked:
             invitee["no_show"] = {

@@ -8,6 +8,7 @@ import logging
 import secrets
 import threading
 from pathlib import Path
+from typing import TypedDict
 
 logger = logging.getLogger("calendly_standin")
 
@@ -49,9 +50,20 @@ class ApiError(Exception):
     def __init__(self, status: int, details: list | None = None, message: str = ""):
         self.status, self.details = status, details
         title, default = ERRORS[status]
-        self.body = {"title": title, "message": message or default}
+        self.body: dict[str, object] = {"title": title, "message": message or default}
         if details:
             self.body["details"] = details
+
+
+class StoreData(TypedDict):
+    subscriptions: dict[str, dict]
+    events: dict[str, dict]
+    invitees: dict[str, dict]
+    deliveries: list[dict]
+
+
+def empty_data() -> StoreData:
+    return {"subscriptions": {}, "events": {}, "invitees": {}, "deliveries": []}
 
 
 class Store:
@@ -65,7 +77,7 @@ class Store:
         for index, token in enumerate(tokens):
             self.tokens[token] = self._user(index, token)
         self.rate_limited = 0
-        self.data = {"subscriptions": {}, "events": {}, "invitees": {}, "deliveries": []}
+        self.data: StoreData = empty_data()
         if path is not None and path.exists():
             try:
                 self.data.update(json.loads(path.read_text()))
@@ -99,7 +111,7 @@ class Store:
 
     def reset(self) -> None:
         with self.lock:
-            self.data = {"subscriptions": {}, "events": {}, "invitees": {}, "deliveries": []}
+            self.data = empty_data()
             self.rate_limited = 0
             self.save()
 
@@ -109,6 +121,13 @@ class Store:
 
     def user_by_uri(self, uri: str) -> dict | None:
         return next((u for u in self.tokens.values() if u["uri"] == uri), None)
+
+    def host_of(self, invitee: dict) -> dict:
+        """The Calendly user whose scheduled event the invitee booked."""
+        user = self.user_by_uri(invitee["scheduled_event"]["event_memberships"][0]["user"])
+        if user is None:
+            raise ApiError(404)
+        return user
 
 
 def public(resource: dict) -> dict:
