@@ -83,9 +83,7 @@ def test_guest_gets_each_reminder_once_even_when_the_sweep_runs_twice(committed)
     )
 
 
-def test_the_reminder_is_in_the_guests_zone_and_its_link_opens_the_manage_page(
-    client, committed
-):
+def test_the_reminder_is_in_the_guests_zone_and_its_link_opens_the_manage_page(client, committed):
     booking = guest_booking(hours_ahead=23)
     with committed():
         send_due_reminders(now=timezone.now())
