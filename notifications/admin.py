@@ -111,10 +111,10 @@ class NotificationPreferenceAdmin(StaffOnlyAdmin):
 
 @admin.register(ReminderLog)
 class ReminderLogAdmin(StaffOnlyAdmin):
-    list_display = ("kind", "object_id", "offset", "recipient", "created_at")
+    list_display = ("kind", "object_id", "offset", "recipient", "email", "created_at")
     list_filter = ("kind", "offset")
     list_select_related = ("recipient",)
-    search_fields = ("recipient__email", "object_id")
+    search_fields = ("recipient__email", "email", "object_id")
 
 
 @admin.register(EmailDeliveryEvent)

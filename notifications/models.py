@@ -138,14 +138,23 @@ class OutboundEmail(models.Model):
 
 
 class ReminderLog(models.Model):
-    """One row per reminder sent. The unique constraint is the "exactly once": the sender
-    inserts the row first and only sends when the insert succeeded (insert-then-send)."""
+    """One row per reminder sent. The unique constraints are the "exactly once": the sender
+    inserts the row first and only sends when the insert succeeded (insert-then-send).
+    An account holder is keyed by `recipient`; a guest without an account (email only) by
+    `email` (lower case) with no recipient."""
 
     kind = models.CharField(max_length=32, help_text="Provider name, e.g. webinar or session.")
     object_id = models.CharField(max_length=64, help_text="The reminded-about object's id.")
     offset = models.CharField(max_length=8, help_text="Which reminder: 24h or 1h.")
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_logs"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reminder_logs",
+    )
+    email = models.EmailField(
+        blank=True, default="", help_text="A guest's address (lower case) when no recipient."
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -153,11 +162,21 @@ class ReminderLog(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["kind", "object_id", "offset", "recipient"], name="reminder_once"
-            )
+            ),
+            # NULL recipients are distinct to the index above: guests get their own one.
+            models.UniqueConstraint(
+                fields=["kind", "object_id", "offset", "email"],
+                condition=models.Q(recipient__isnull=True),
+                name="reminder_once_per_email",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(recipient__isnull=False) | ~models.Q(email=""),
+                name="reminder_recipient_or_email",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind}:{self.object_id} {self.offset} → {self.recipient_id}"
+        return f"{self.kind}:{self.object_id} {self.offset} → {self.recipient_id or self.email}"
 
 
 class EmailDeliveryEvent(models.Model):

@@ -21,6 +21,13 @@ for what starts inside each reminder's window and sends through `notify`. "Exact
 a unique row in `ReminderLog` (kind, object id, 24h/1h, recipient) inserted in the same
 transaction as the notification: of two overlapping runs, the second insert waits for the
 first to commit and then fails, so it sends nothing (insert-then-send; no check-then-insert).
+
+A reminder to someone without an account (a guest who booked a free session) has
+`recipient=None` and an `email`: it is keyed by that address, goes by email only
+(`notify_email_many`, with the provider's `link`, in the guest's `timezone_name`), and the
+guests of one sweep are claimed and written in a fixed number of queries: one
+`INSERT ... ON CONFLICT DO NOTHING RETURNING` of their log rows (a row another run holds
+waits for it and then comes back empty), one suppression look-up, one outbox insert.
 """
 
 from __future__ import annotations
@@ -31,7 +38,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from notifications.models import ReminderLog
@@ -43,11 +50,16 @@ logger = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class DueReminder:
     object_id: int | str  # what is starting (a webinar slot, a booking): one reminder per id
-    recipient: object  # accounts.User
+    recipient: object | None  # accounts.User; None for a guest known by `email` only
     target: object  # the model instance the notification links to
     starts_at: datetime
     booked_at: datetime | None = None  # booked inside the window: the confirmation suffices
     ends_at: datetime | None = None
+    # A guest without an account (recipient None): where to, in whose zone, which page.
+    email: str = ""
+    name: str = ""
+    timezone_name: str = "UTC"
+    link: str = ""
 
 
 class ReminderProvider(Protocol):
@@ -121,21 +133,84 @@ def _notify(due: DueReminder, lead: Lead) -> None:
         recipient=due.recipient,
         type=NotificationType.SESSION_REMINDER,
         target=due.target,
-        context={
-            "lead": lead.label,
-            "starts_at": due.starts_at,
-            "ends_at": due.ends_at,
-            "reminder": lead.key,
-        },
+        context=_context(due, lead),
     )
 
 
-def send_due_reminders(*, now: datetime | None = None) -> dict[str, int]:
+def _context(due: DueReminder, lead: Lead) -> dict:
+    return {
+        "lead": lead.label,
+        "starts_at": due.starts_at,
+        "ends_at": due.ends_at,
+        "reminder": lead.key,
+    }
+
+
+def reminder_send_emails(*, kind: str, dues: list[DueReminder], lead: Lead) -> tuple[int, int]:
+    """Send the reminders to guests (no account, `email` set) not sent before, in one
+    transaction and a fixed number of queries. Returns (sent, already sent)."""
+    from notifications.services import EmailOnlyMessage, notify_email_many
+    from notifications.suppressions import normalize
+
+    unique: dict[tuple[str, str], DueReminder] = {}
+    for due in dues:
+        unique.setdefault((str(due.object_id), normalize(due.email)), due)
+    unique = {key: due for key, due in unique.items() if key[1]}
+    if not unique:
+        return 0, 0
+    with transaction.atomic():
+        claimed = _claim_emails(kind=kind, keys=list(unique), offset=lead.key)
+        fresh = [due for key, due in unique.items() if key in claimed]
+        notify_email_many(
+            type=NotificationType.SESSION_REMINDER,
+            messages=[
+                EmailOnlyMessage(
+                    to_email=due.email,
+                    name=due.name,
+                    timezone_name=due.timezone_name,
+                    target=due.target,
+                    context=_context(due, lead),
+                    link=due.link,
+                )
+                for due in fresh
+            ],
+        )
+    return len(fresh), len(unique) - len(fresh)
+
+
+def _claim_emails(*, kind: str, keys: list[tuple[str, str]], offset: str) -> set[tuple[str, str]]:
+    """Insert the guests' log rows; the ones this call inserted come back (the others were
+    sent before, or by a run that is sending them now). `reminder_once_per_email` decides."""
+    quote = connection.ops.quote_name
+    table = quote(ReminderLog._meta.db_table)
+    columns = ", ".join(
+        quote(c) for c in ("kind", "object_id", "offset", "email", "recipient_id", "created_at")
+    )
+    now = timezone.now()
+    params: list = []
+    for object_id, email in keys:
+        params += [kind, object_id, offset, email, None, now]
+    values = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(keys))
+    sql = (
+        f"INSERT INTO {table} ({columns}) VALUES {values} "
+        f"ON CONFLICT DO NOTHING RETURNING {quote('object_id')}, {quote('email')}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {(row[0], row[1]) for row in cursor.fetchall()}
+
+
+def send_due_reminders(
+    *, now: datetime | None = None, kinds: set[str] | None = None
+) -> dict[str, int]:
+    """Send what is due now; `kinds` limits the sweep to those providers (default all)."""
     now = now or timezone.now()
     totals = {"sent": 0, "already_sent": 0, "failed_providers": 0}
     for index, lead in enumerate(LEADS):
         next_shorter = LEADS[index + 1].delta if index + 1 < len(LEADS) else timedelta(0)
         for provider in providers():
+            if kinds is not None and provider.kind not in kinds:
+                continue
             try:
                 sent, skipped = _send_for(provider, lead, now + next_shorter, now + lead.delta)
             except Exception:  # one broken provider must not stop the others' reminders
@@ -151,11 +226,15 @@ def send_due_reminders(*, now: datetime | None = None) -> dict[str, int]:
 
 def _send_for(provider, lead: Lead, start_after: datetime, start_until: datetime):
     sent = skipped = 0
+    guests = []
     for due in provider.upcoming(start_after=start_after, start_until=start_until):
         if due.booked_at is not None and due.booked_at > due.starts_at - lead.delta:
             continue  # booked inside the window: they just got the confirmation
-        if reminder_send(kind=provider.kind, due=due, lead=lead):
+        if due.recipient is None:
+            guests.append(due)
+        elif reminder_send(kind=provider.kind, due=due, lead=lead):
             sent += 1
         else:
             skipped += 1
-    return sent, skipped
+    guests_sent, guests_skipped = reminder_send_emails(kind=provider.kind, dues=guests, lead=lead)
+    return sent + guests_sent, skipped + guests_skipped

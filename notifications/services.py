@@ -206,9 +206,84 @@ def notify_email(
     return email
 
 
+@dataclass(frozen=True)
+class EmailOnlyMessage:
+    """One message of `notify_email_many`: `notify_email`'s arguments for one address."""
+
+    to_email: str
+    name: str = ""
+    timezone_name: str = "UTC"
+    target: object = None
+    context: dict | None = None
+    link: str = ""
+
+
+def notify_email_many(
+    *,
+    type: NotificationType | str,  # noqa: A002 - as notify()
+    messages: list[EmailOnlyMessage],
+) -> list[OutboundEmail]:
+    """`notify_email` for many addresses at once (the reminder sweep's guests): the same
+    content and outbox rows, in a fixed number of queries whatever the count (one look-up of
+    suppressed addresses, one insert). Messages without an address are dropped."""
+    from notifications.suppressions import suppressed_among
+
+    messages = [m for m in messages if m.to_email]
+    if not messages:
+        return []
+    notification_type = NotificationType(type)
+    spec = catalog.spec_for(notification_type)
+    suppressed = suppressed_among([m.to_email for m in messages])
+    rows = []
+    for message in messages:
+        recipient = EmailOnlyRecipient(
+            email=message.to_email, name=message.name, timezone_name=message.timezone_name
+        )
+        info = describe(message.target)
+        with timezone.override(recipient.tzinfo):
+            content = spec.build(recipient, info, dict(message.context or {}))
+        if message.link:
+            content.link = message.link
+        rows.append(
+            _outbound_email_build(
+                recipient=recipient,
+                to_email=message.to_email,
+                notification_type=notification_type,
+                notification=None,
+                content=content,
+                info=info,
+                ics_method=spec.ics_method,
+                suppressed=message.to_email.strip().lower() in suppressed,
+            )
+        )
+    emails = OutboundEmail.objects.bulk_create(rows)
+    for email in emails:
+        if email.status == OutboundEmail.Status.QUEUED:
+            _queue_send(email.pk)
+    return emails
+
+
 def _outbound_email_create(
     *, recipient, to_email, notification_type, notification, content, info, ics_method
 ):
+    email = _outbound_email_build(
+        recipient=recipient,
+        to_email=to_email,
+        notification_type=notification_type,
+        notification=notification,
+        content=content,
+        info=info,
+        ics_method=ics_method,
+        suppressed=is_suppressed(to_email),
+    )
+    email.save(force_insert=True)
+    return email
+
+
+def _outbound_email_build(
+    *, recipient, to_email, notification_type, notification, content, info, ics_method, suppressed
+) -> OutboundEmail:
+    """The outbox row, unsaved."""
     from notifications.ics import build_invite
 
     link = content.link
@@ -233,8 +308,7 @@ def _outbound_email_create(
         ics_content = build_invite(
             info=info, method=ics_method, attendee_email=to_email, description=content.body
         )
-    suppressed = is_suppressed(to_email)
-    return OutboundEmail.objects.create(
+    return OutboundEmail(
         recipient=recipient if has_account else None,
         notification=notification,
         # A hard-bounced or complaining address: kept as a record, never handed to the provider.

@@ -27,6 +27,18 @@ def is_suppressed(email: str) -> bool:
     return EmailSuppression.objects.filter(email=address, lifted_at__isnull=True).exists()
 
 
+def suppressed_among(emails) -> set[str]:
+    """Which of `emails` are suppressed (normalized), in one query."""
+    addresses = {normalize(e) for e in emails} - {""}
+    if not addresses:
+        return set()
+    return set(
+        EmailSuppression.objects.filter(email__in=addresses, lifted_at__isnull=True).values_list(
+            "email", flat=True
+        )
+    )
+
+
 def active_suppression(email: str) -> EmailSuppression | None:
     address = normalize(email)
     if not address:
