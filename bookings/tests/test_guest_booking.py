@@ -143,7 +143,14 @@ def test_booking_page_offers_the_guest_form_for_free_types_only(client, intro):
     assert "Book as guest" in page
     assert 'name="email"' in page and 'name="name"' in page
     assert "Intro call" in page
-    assert f'<option value="{paid.pk}"' not in page  # the paid type is not offered to guests
+    # The paid type is not offered to guests: the only type the form carries is the free one
+    # (checked on the session-type control itself, not on any option of the page: a paid type
+    # whose id is 30 would match the "30 min" duration option).
+    select = re.search(r'<select[^>]*name="session_type".*?</select>', page, re.S)
+    hidden = re.search(r'<input[^>]*name="session_type"[^>]*>', page)
+    offered = re.findall(r'value="(\d+)"', (select or hidden).group(0))
+    assert offered == [str(free.pk)] and str(paid.pk) not in offered
+    assert paid.name not in page
 
 
 def test_paid_session_type_is_refused_and_nothing_is_written(client, intro):
