@@ -8,13 +8,6 @@ class BookingError(DomainError):
     status_code = 400
     code = "invalid"
 
-    def __init__(self, message: str, *, code: str | None = None, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        if code is not None:
-            self.code = code
-        self.field = field
-
 
 class NotFound(BookingError):
     status_code = 404

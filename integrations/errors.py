@@ -9,12 +9,6 @@ class IntegrationError(DomainError):
     status_code = 400
     code = "invalid"
 
-    def __init__(self, message: str, *, code: str | None = None):
-        super().__init__(message)
-        self.message = message
-        if code is not None:
-            self.code = code
-
 
 class CalendlyError(IntegrationError):
     """Calendly refused a call or could not be reached. `http_status` is Calendly's answer

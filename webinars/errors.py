@@ -8,10 +8,6 @@ class WebinarError(DomainError):
     code = ""
     default_message = "This webinar cannot be booked."
 
-    def __init__(self, message: str | None = None):
-        self.message = message or self.default_message
-        super().__init__(self.message)
-
 
 class WebinarNotFound(WebinarError):
     status_code = 404
