@@ -1,3 +1,15 @@
+class PlatformStaffOnlyMixin:
+    """ModelAdmins only platform staff (`sees_everything`) may see: coaches, who are staff for
+    their own objects, get neither the module nor its pages."""
+
+    def has_module_permission(self, request):
+        user = request.user
+        return user.is_active and user.is_authenticated and user.sees_everything
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+
 class ReadOnlyRecordAdminMixin:
     """Records changed only through services (money, bookings): every field read-only, no
     adding or deleting from the admin."""

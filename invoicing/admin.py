@@ -4,7 +4,7 @@ from datetime import date
 from django.contrib import admin, messages
 from django.http import HttpResponse
 
-from core.admin import ReadOnlyRecordAdminMixin
+from core.admin import PlatformStaffOnlyMixin, ReadOnlyRecordAdminMixin
 from invoicing.export import documents_csv_write
 from invoicing.models import (
     BillingDetails,
@@ -14,14 +14,6 @@ from invoicing.models import (
     SelfBillingAgreement,
 )
 from invoicing.services import contest_resolve
-
-
-class StaffOnlyMixin:
-    def has_module_permission(self, request):
-        return request.user.is_active and request.user.sees_everything
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_active and request.user.sees_everything
 
 
 class DocumentLineInline(admin.TabularInline):
@@ -48,7 +40,7 @@ class DocumentLineInline(admin.TabularInline):
 
 
 @admin.register(Document)
-class DocumentAdmin(StaffOnlyMixin, ReadOnlyRecordAdminMixin, admin.ModelAdmin):
+class DocumentAdmin(PlatformStaffOnlyMixin, ReadOnlyRecordAdminMixin, admin.ModelAdmin):
     """Issued documents are never changed or deleted here (a correction is a credit note)."""
 
     list_display = (
@@ -91,7 +83,7 @@ class DocumentAdmin(StaffOnlyMixin, ReadOnlyRecordAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(DocumentContest)
-class DocumentContestAdmin(StaffOnlyMixin, ReadOnlyRecordAdminMixin, admin.ModelAdmin):
+class DocumentContestAdmin(PlatformStaffOnlyMixin, ReadOnlyRecordAdminMixin, admin.ModelAdmin):
     list_display = ("document", "raised_by", "created_at", "resolution", "resolved_at")
     list_filter = ("resolved_at",)
     search_fields = ("document__number", "raised_by__email")
@@ -108,7 +100,7 @@ class DocumentContestAdmin(StaffOnlyMixin, ReadOnlyRecordAdminMixin, admin.Model
 
 
 @admin.register(SelfBillingAgreement)
-class SelfBillingAgreementAdmin(StaffOnlyMixin, ReadOnlyRecordAdminMixin, admin.ModelAdmin):
+class SelfBillingAgreementAdmin(PlatformStaffOnlyMixin, ReadOnlyRecordAdminMixin, admin.ModelAdmin):
     list_display = ("coach", "version", "accepted_at", "accepted_by")
     search_fields = ("coach__user__email",)
 
@@ -117,6 +109,6 @@ class SelfBillingAgreementAdmin(StaffOnlyMixin, ReadOnlyRecordAdminMixin, admin.
 
 
 @admin.register(BillingDetails)
-class BillingDetailsAdmin(StaffOnlyMixin, admin.ModelAdmin):
+class BillingDetailsAdmin(PlatformStaffOnlyMixin, admin.ModelAdmin):
     list_display = ("user", "legal_name", "vat_number", "vat_registered", "updated_at")
     search_fields = ("user__email", "legal_name", "vat_number")

@@ -11,24 +11,15 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
-from core.admin import ReadOnlyRecordAdminMixin
+from core.admin import PlatformStaffOnlyMixin, ReadOnlyRecordAdminMixin
 from moderation.errors import ModerationError
 from moderation.models import Flag, ModerationAction, Queue
 from moderation.selectors import moderation_queue
 from moderation.services import moderation_act, parse_target_id
 
 
-def _platform_staff(request) -> bool:
-    user = request.user
-    return user.is_active and user.is_authenticated and user.sees_everything
-
-
-class PlatformStaffOnlyMixin:
-    def has_module_permission(self, request):
-        return _platform_staff(request)
-
-    def has_view_permission(self, request, obj=None):
-        return _platform_staff(request)
+class StaffRecordsMixin(PlatformStaffOnlyMixin):
+    """Platform staff see these records; nobody edits them in the admin (services write)."""
 
     def has_change_permission(self, request, obj=None):
         return False
@@ -41,7 +32,7 @@ class PlatformStaffOnlyMixin:
 
 
 @admin.register(Flag)
-class FlagAdmin(PlatformStaffOnlyMixin, ReadOnlyRecordAdminMixin, admin.ModelAdmin):
+class FlagAdmin(StaffRecordsMixin, ReadOnlyRecordAdminMixin, admin.ModelAdmin):
     list_display = ("id", "created_at", "target_kind", "target_id", "reason", "reporter", "status")
     list_filter = ("status", "reason", "target_kind")
     list_select_related = ("reporter",)
@@ -50,7 +41,7 @@ class FlagAdmin(PlatformStaffOnlyMixin, ReadOnlyRecordAdminMixin, admin.ModelAdm
 
 
 @admin.register(ModerationAction)
-class ModerationActionAdmin(PlatformStaffOnlyMixin, ReadOnlyRecordAdminMixin, admin.ModelAdmin):
+class ModerationActionAdmin(StaffRecordsMixin, ReadOnlyRecordAdminMixin, admin.ModelAdmin):
     list_display = ("created_at", "action", "target_label", "days", "actor", "subject")
     list_filter = ("action", "target_kind")
     list_select_related = ("actor", "subject")
@@ -70,7 +61,7 @@ QUEUE_ACTIONS = (
 
 
 @admin.register(Queue)
-class QueueAdmin(PlatformStaffOnlyMixin, admin.ModelAdmin):
+class QueueAdmin(StaffRecordsMixin, admin.ModelAdmin):
     """Open flags grouped by target, the oldest waiting first, 20 targets a page; one form
     per target whose buttons are the decisions (moderation.services.moderation_act)."""
 
@@ -91,7 +82,7 @@ class QueueAdmin(PlatformStaffOnlyMixin, admin.ModelAdmin):
         ]
 
     def queue_view(self, request):
-        if not _platform_staff(request):
+        if not self.has_module_permission(request):
             raise PermissionDenied
         page = moderation_queue(page_number=request.GET.get("page") or 1)
         context = {
@@ -105,7 +96,7 @@ class QueueAdmin(PlatformStaffOnlyMixin, admin.ModelAdmin):
         return TemplateResponse(request, "admin/moderation/queue.html", context)
 
     def act_view(self, request):
-        if not _platform_staff(request):
+        if not self.has_module_permission(request):
             raise PermissionDenied
         back = reverse("admin:moderation_queue")
         page = request.POST.get("page") or ""
