@@ -3,12 +3,23 @@
 Layers (see scripts/test): the default run (unit + integration), `-m websocket` (async
 Channels tests) and `-m browser` (Playwright + Debian's Chromium) run as separate pytest
 processes because pytest-asyncio and pytest-playwright cannot share one event loop.
+
+The default layer may run on pytest-xdist workers (scripts/test: `-n`, `--dist loadgroup`).
+Each worker is isolated: pytest-django gives it its own test database (test_<name>_gw0, ...),
+tests/xdist_plugin.py its own Redis db (channel layer, Celery broker and results, cache all
+follow REDIS_URL), `free_port` its own range of ports (localstripe, the stand-ins,
+the closed "service down" ports) and pytest its own tmp_path root (media, mail sinks, PDFs).
+The `realservices` tests and the modules racing threads run one at a time, in collection
+order, on one worker (`xdist_group`, honoured by tests/xdist_plugin.py, which also keeps
+pytest-django's order: no worker runs a plain `db` test after a transactional one).
 """
 
 from __future__ import annotations
 
 import functools
+import itertools
 import os
+import random
 import socket
 import subprocess
 import sys
@@ -18,14 +29,58 @@ from pathlib import Path
 import pytest
 import requests
 
+# pytest-xdist: a Redis db per worker, and xdist_group honoured (tests/xdist_plugin.py).
+pytest_plugins = ["tests.xdist_plugin"]
+
 ROOT = Path(__file__).resolve().parent
 HAS_REDIS = bool(os.environ.get("REDIS_URL"))
 
 
+# Ports below the kernel's ephemeral range (32768-60999 on Linux), shared out among xdist workers.
+WORKER_PORTS = range(20000, 32000)
+
+
+def _xdist_worker() -> tuple[int, int] | None:
+    """(index, count) of this pytest-xdist worker (gw3 -> 3), None outside xdist."""
+    name = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not name.startswith("gw"):
+        return None
+    return int(name[2:]), int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+
+
+def _worker_port_candidates():
+    index, count = _xdist_worker() or (0, 1)
+    span = len(WORKER_PORTS) // max(count, 1)
+    # A replacement for a crashed worker (gw2 of 2) reuses the first ranges: its peer is gone.
+    first = WORKER_PORTS.start + (index % max(count, 1)) * span
+    start = random.randrange(span)
+    return (first + (start + step) % span for step in itertools.count())
+
+
+_worker_ports = None
+
+
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A port on 127.0.0.1 where nothing listens right now, for a server the test starts (or
+    keeps closed). Outside xdist the kernel picks one. On an xdist worker the ports come, in
+    turn, from that worker's own range, so two workers never hand out the same port between
+    one's check and its server's bind, and a worker never hands out one port twice in a row."""
+    global _worker_ports
+    if _xdist_worker() is None:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            return s.getsockname()[1]
+    if _worker_ports is None:
+        _worker_ports = _worker_port_candidates()
+    for _attempt in range(len(WORKER_PORTS)):
+        port = next(_worker_ports)
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:  # taken by someone else on this machine
+                continue
+            return port
+    raise RuntimeError("no free port left in this xdist worker's range")
 
 
 def wait_for_http(url: str, timeout: float = 20.0) -> None:
@@ -115,9 +170,20 @@ def missing_real_services() -> list[str]:
     return missing
 
 
+@pytest.hookimpl(tryfirst=True)  # before tests/xdist_plugin.py reads the xdist_group marks
 def pytest_collection_modifyitems(config, items):
     """`realservices` tests skip at collection on embedded defaults (no database set up or
     flushed for them); with REQUIRE_REAL_SERVICES=1 (CI) they run and fail in setup instead."""
+    from tests.concurrency import race
+
+    for item in items:
+        races = getattr(getattr(item, "module", None), "race", None) is race
+        if "realservices" in item.keywords or races:
+            # Real services and modules racing threads (tests/concurrency.py): with `--dist
+            # loadgroup` (scripts/test) they run on one worker, one after the other, so thread
+            # races on 2 cores stay as in a serial run and the pairs that rely on their order
+            # (tests/test_celery_realservices.py) keep it. Inert without xdist.
+            item.add_marker(pytest.mark.xdist_group("realservices"))
     missing = missing_real_services()
     if not missing or os.environ.get("REQUIRE_REAL_SERVICES") == "1":
         return

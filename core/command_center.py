@@ -98,8 +98,10 @@ def _db_row(key, label, queryset, *, now, date_field, url, note="") -> Row:
 
 def command_center_rows(*, now: datetime | None = None) -> list[Row]:
     from notifications.models import OutboundEmail
-    from payments.disputes.models import OPEN_STATUSES
-    from payments.models import Dispute, Payment, PayoutItem, Refund, RefundRequest, WebhookEvent
+    from payments.disputes.models import OPEN_STATUSES, Dispute
+    from payments.models import Payment, WebhookEvent
+    from payments.payouts.models import PayoutItem
+    from payments.refunds.models import Refund, RefundRequest
 
     now = now or timezone.now()
     stale_before = now - timedelta(minutes=settings.PAYMENT_RECONCILE_AFTER_MINUTES)

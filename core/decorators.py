@@ -4,20 +4,39 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
+from typing import Any, overload
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
 COACHES_ONLY = "This page is for coaches."
 
+ViewFunc = Callable[..., HttpResponse]
 
+
+@overload
 def coach_required(
-    view: Callable[..., HttpResponse] | None = None,
+    view: ViewFunc,
+    *,
+    denied: Callable[[str], Exception] = ...,
+    message: str = ...,
+    on_denied: ViewFunc | None = ...,
+) -> ViewFunc: ...
+@overload
+def coach_required(
+    view: None = None,
+    *,
+    denied: Callable[[str], Exception] = ...,
+    message: str = ...,
+    on_denied: ViewFunc | None = ...,
+) -> Callable[[ViewFunc], ViewFunc]: ...
+def coach_required(
+    view: ViewFunc | None = None,
     *,
     denied: Callable[[str], Exception] = PermissionDenied,
     message: str = COACHES_ONLY,
-    on_denied: Callable[..., HttpResponse] | None = None,
-):
+    on_denied: ViewFunc | None = None,
+) -> ViewFunc | Callable[[ViewFunc], ViewFunc]:
     """The view runs for a signed-in coach only and receives their `Coach` as `coach=`.
 
     Anyone else gets `denied(message)`: raised (PermissionDenied answers 403, Http404 hides
@@ -30,9 +49,9 @@ def coach_required(
         def overview(request, coach): ...
     """
 
-    def decorate(view_func: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    def decorate(view_func: ViewFunc) -> ViewFunc:
         @wraps(view_func)
-        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             coach = getattr(request.user, "coach_profile", None)
             if coach is None:
                 error = denied(message)

@@ -5,6 +5,8 @@ fails for any reason reports the service "down" rather than turning the probe in
 
 from __future__ import annotations
 
+import threading
+import time
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -12,6 +14,13 @@ from django.db import connection
 
 OK, DOWN, NOT_CONFIGURED = "ok", "down", "not configured"
 TIMEOUT = 1.0  # seconds, per service
+
+# The worker ping's answer, per broker URL, reused for settings.HEALTH_WORKER_CACHE_SECONDS
+# (default 5) in this process: a Celery control ping is a broadcast that waits for replies
+# (up to TIMEOUT when no worker answers), too dear for every probe; a probe polled every few
+# seconds still sees a worker outage within that time.
+_worker_answers: dict[str, tuple[float, str]] = {}
+_worker_answers_lock = threading.Lock()
 
 
 def check_database() -> str:
@@ -77,11 +86,26 @@ def check_worker(*, broker: str) -> str:
         return NOT_CONFIGURED
     if broker != OK:
         return DOWN  # nothing can answer a ping through a broker that is down
-    try:
-        replies = app.control.ping(timeout=TIMEOUT, limit=1)
-    except Exception:
-        return DOWN
-    return OK if replies else DOWN
+    ttl = float(getattr(settings, "HEALTH_WORKER_CACHE_SECONDS", 5))
+    key = _broker_url()
+    with _worker_answers_lock:  # one ping at a time per process; the others reuse its answer
+        now = time.monotonic()
+        cached = _worker_answers.get(key)
+        if ttl > 0 and cached is not None and cached[0] > now:
+            return cached[1]
+        try:
+            state = OK if app.control.ping(timeout=TIMEOUT, limit=1) else DOWN
+        except Exception:
+            state = DOWN
+        if ttl > 0:
+            _worker_answers[key] = (time.monotonic() + ttl, state)
+        return state
+
+
+def forget_worker_answers() -> None:
+    """Drop the reused worker answers (tests that start or stop a worker)."""
+    with _worker_answers_lock:
+        _worker_answers.clear()
 
 
 def health_report() -> dict[str, str]:

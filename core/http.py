@@ -2,8 +2,21 @@
 
 from __future__ import annotations
 
-from django.http import JsonResponse
+from typing import TYPE_CHECKING, Any
+
+from django.http import HttpRequest, JsonResponse
 from django.utils.http import url_has_allowed_host_and_scheme
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+class AuthenticatedRequest(HttpRequest):
+    """For annotations only: the request of a view behind a login check, whose user is a
+    User (never AnonymousUser); `htmx` is django-htmx's middleware attribute."""
+
+    user: User
+    htmx: Any
 
 
 def safe_next(request, default: str) -> str:

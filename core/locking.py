@@ -7,7 +7,9 @@
 - A lock is waited for at most `settings.LOCK_TIMEOUT_SECONDS` (pretix: 3 s; PostgreSQL's
   `SET LOCAL lock_timeout`); a longer wait ends with the caller's domain "busy, try again"
   error (HTTP 409 with `Retry-After`), not a hung request. `busy_after_timeout(BusyError)`
-  turns PostgreSQL's lock_not_available into that error.
+  turns PostgreSQL's lock_not_available into that error. The timeout is set once per
+  transaction (the first lock helper sends `SET LOCAL`, later ones in the same transaction
+  reuse it), not once per lock: a seat hold takes five locks.
 """
 
 from __future__ import annotations
@@ -42,10 +44,35 @@ def require_transaction(helper: str, using: str = DEFAULT_DB_ALIAS) -> None:
             f"{helper} takes a row lock: call it inside transaction.atomic()."
         )
     connection = connections[using]
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            # SET LOCAL: until this transaction ends (savepoints included); a value in ms.
-            cursor.execute(f"SET LOCAL lock_timeout = {int(lock_timeout_seconds() * 1000)}")
+    if connection.vendor != "postgresql":
+        return
+    milliseconds = int(lock_timeout_seconds() * 1000)
+    if any(
+        isinstance(hook[1], _LockTimeoutSet) and hook[1].milliseconds == milliseconds
+        for hook in connection.run_on_commit  # (savepoint ids, function, robust)
+    ):
+        return  # this transaction (or an enclosing savepoint still open) already set it
+    with connection.cursor() as cursor:
+        # SET LOCAL: until this transaction ends; undone by a rollback to a savepoint taken
+        # before it. A value in ms.
+        cursor.execute(f"SET LOCAL lock_timeout = {milliseconds}")
+    connection.on_commit(_LockTimeoutSet(milliseconds))
+
+
+class _LockTimeoutSet:
+    """The mark that this transaction has sent `SET LOCAL lock_timeout`: a no-op commit hook.
+    Django's list of commit hooks has exactly the life of a SET LOCAL: it is emptied when the
+    transaction commits or rolls back, and a rollback to a savepoint drops the hooks added
+    since, as PostgreSQL undoes a SET LOCAL made since that savepoint."""
+
+    def __init__(self, milliseconds: int) -> None:
+        self.milliseconds = milliseconds
+
+    def __call__(self) -> None:
+        pass
+
+    def __repr__(self) -> str:
+        return f"<lock_timeout {self.milliseconds} ms set>"
 
 
 def is_lock_timeout(error: BaseException) -> bool:

@@ -2,8 +2,11 @@
 
 The one page that combines both domains, so it is composed here, above them: `webinars` and
 `bookings` do not import each other (tests/test_import_rules.py). Upcoming webinars and
-sessions are shown in full (a user holds few); past and cancelled ones are paginated, each
-list with its own page parameter, so a long history costs the same as a short one."""
+sessions are shown in full (a user holds few); past and cancelled ones are paged newest
+first by keyset (cursor) windows, each list with its own cursor parameters
+(`webinars_older`/`webinars_newer`, `sessions_older`/`sessions_newer`; the links keep the
+other list's), a LIMIT over the user's own index: a history of 10,000 rows costs what one
+of 10 does (no COUNT, no OFFSET, no sort of the whole history)."""
 
 from __future__ import annotations
 
@@ -16,17 +19,16 @@ from django.utils import timezone
 from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
 from django.views.decorators.http import require_GET
 
-from bookings.selectors import my_past_sessions, my_upcoming_sessions
-from core.pagination import paginate
+from bookings.selectors import my_past_sessions_page, my_upcoming_sessions
+from core.pagination import KeysetPage
 from invoicing.selectors import documents_by_payment
 from payments.refunds.selectors import refund_links_for
 from reviews.selectors import review_links_for
 from webinars.selectors import (
     PAST_PAGE_SIZE,
-    my_past_webinars,
+    my_past_webinars_page,
     my_upcoming_webinars,
     my_waitlists,
-    my_webinar_items,
 )
 
 
@@ -95,21 +97,40 @@ def _prepare_rows(webinars, sessions, *, documents, refund_links, review_links) 
         booking.review_url = review_links.get(f"booking:{booking.pk}")
 
 
+def _cursors(request, prefix: str) -> dict:
+    return {
+        "older": request.GET.get(f"{prefix}_older"),
+        "newer": request.GET.get(f"{prefix}_newer"),
+    }
+
+
+def _named(page: KeysetPage, prefix: str) -> KeysetPage:
+    """The list's own cursor parameters, for the pager's links."""
+    page.param_after, page.param_before = f"{prefix}_older", f"{prefix}_newer"
+    return page
+
+
 @require_GET
 @login_required
 def my_bookings(request):
     now = timezone.now()
     user = request.user
-    past_webinars_page = paginate(
-        request, my_past_webinars(user=user, now=now), per_page=PAST_PAGE_SIZE, param="webinars"
+    past_webinars_page = _named(
+        my_past_webinars_page(
+            user=user, now=now, size=PAST_PAGE_SIZE, **_cursors(request, "webinars")
+        ),
+        "webinars",
     )
-    past_sessions_page = paginate(
-        request, my_past_sessions(user=user, now=now), per_page=PAST_PAGE_SIZE, param="sessions"
+    past_sessions_page = _named(
+        my_past_sessions_page(
+            user=user, now=now, size=PAST_PAGE_SIZE, **_cursors(request, "sessions")
+        ),
+        "sessions",
     )
     upcoming_webinars = my_upcoming_webinars(user=user, now=now)
-    past_webinars = my_webinar_items(past_webinars_page.object_list, now=now)
+    past_webinars = past_webinars_page.items
     upcoming_sessions = my_upcoming_sessions(user=user, now=now)
-    past_sessions = list(past_sessions_page.object_list)
+    past_sessions = past_sessions_page.items
     payment_ids = [item.registration.payment_id for item in upcoming_webinars + past_webinars]
     payment_ids += [booking.payment_id for booking in upcoming_sessions + past_sessions]
     # invoices and credit notes of the rows on this page only (one query)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 MAX_PAGE_NUMBER = 100_000
 
@@ -43,8 +43,23 @@ class KeysetPage:
         return bool(self.next_cursor or self.prev_cursor)
 
 
-def encode_cursor(value: dt.datetime, pk: int) -> str:
-    return f"{int(value.timestamp() * 1_000_000)}.{pk}"
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+MICROSECOND = dt.timedelta(microseconds=1)
+NULL_KEY = "n"  # the cursor of a row whose key is NULL (descending pages only)
+
+
+def encode_cursor(value: dt.datetime | None, pk: int) -> str:
+    if value is None:
+        return f"{NULL_KEY}.{pk}"
+    return f"{(value - EPOCH) // MICROSECOND}.{pk}"  # exact: no float rounding
+
+
+def decode_nullable_cursor(raw: str | None) -> tuple[dt.datetime | None, int] | None:
+    """(datetime or None, pk), or None for anything that is not a cursor we wrote."""
+    if raw and raw.startswith(f"{NULL_KEY}.") and len(raw) < 40:
+        pk = raw[len(NULL_KEY) + 1 :]
+        return (None, int(pk)) if pk.isdigit() and int(pk) <= 2**62 else None
+    return decode_cursor(raw)
 
 
 def decode_cursor(raw: str | None) -> tuple[dt.datetime, int] | None:
@@ -55,7 +70,7 @@ def decode_cursor(raw: str | None) -> tuple[dt.datetime, int] | None:
     if not (micros.lstrip("-").isdigit() and pk.isdigit()):
         return None
     try:
-        value = dt.datetime.fromtimestamp(int(micros) / 1_000_000, tz=dt.UTC)
+        value = EPOCH + int(micros) * MICROSECOND
     except (OverflowError, OSError, ValueError):
         return None
     pk_value = int(pk)
@@ -71,9 +86,13 @@ def keyset_page(
     after: str | None,
     before: str | None,
     size: int,
+    descending: bool = False,
 ) -> KeysetPage:
-    """A window of `queryset` ordered by (`key`, pk) ascending. `after`/`before` are cursors
+    """A window of `queryset` ordered by (`key`, pk) ascending, or with `descending` by
+    (`key` DESC NULLS FIRST, pk DESC) (`descending_page`). `after`/`before` are cursors
     from a previous window (`before` wins over nothing, `after` over `before`)."""
+    if descending:
+        return descending_page(queryset, key=key, after=after, before=before, size=size)
     after_key, before_key = decode_cursor(after), decode_cursor(before)
     if after_key is not None:
         value, pk = after_key
@@ -92,6 +111,68 @@ def keyset_page(
         rows = list(queryset.order_by(key, "pk")[: size + 1])
         has_more, has_prev = len(rows) > size, False
         rows = rows[:size]
+    return _keyset_page(rows, key, has_prev=has_prev, has_more=has_more)
+
+
+def _rows_after_desc(queryset: QuerySet, key: str, value: dt.datetime | None, pk: int):
+    """The rows that come after (value, pk) in (key DESC NULLS FIRST, pk DESC) order, that
+    order. A non-NULL cursor bounds the key (`key <= value`) so that the database starts its
+    index scan at the cursor instead of filtering its way down from the newest row."""
+    if value is None:  # still among the undated rows: the rest of them, then every dated one
+        window = queryset.filter(
+            Q(**{f"{key}__isnull": True, "pk__lt": pk}) | Q(**{f"{key}__isnull": False})
+        )
+    else:
+        window = queryset.filter(
+            Q(**{f"{key}__lt": value}) | Q(**{key: value, "pk__lt": pk}), **{f"{key}__lte": value}
+        )
+    return window.order_by(F(key).desc(nulls_first=True), "-pk")
+
+
+def descending_page(
+    queryset: QuerySet, *, key: str, after: str | None, before: str | None, size: int
+) -> KeysetPage:
+    """A window of `queryset` newest first: ordered by (`key` DESC NULLS FIRST, pk DESC),
+    rows without a key first (as PostgreSQL orders DESC, so a backward scan of an index on
+    (..., key, id) serves it). `after` moves to older rows, `before` to newer ones. One
+    LIMIT query whatever the list's length (no COUNT, no OFFSET); two only for a window
+    that reaches back to the undated rows at the top of a list whose key may be NULL. A
+    cursor that matches nothing any more (the rows went away) gives the first window."""
+    nullable = queryset.model._meta.get_field(key).null
+    after_key, before_key = decode_nullable_cursor(after), decode_nullable_cursor(before)
+    if after_key is not None:
+        rows = list(_rows_after_desc(queryset, key, *after_key)[: size + 1])
+        has_more, has_prev = len(rows) > size, True
+        rows = rows[:size]
+    elif before_key is not None:
+        value, pk = before_key
+        if value is None:
+            newer = queryset.filter(**{f"{key}__isnull": True, "pk__gt": pk}).order_by("pk")
+            rows = list(newer[: size + 1])
+        else:
+            newer = queryset.filter(
+                Q(**{f"{key}__gt": value}) | Q(**{key: value, "pk__gt": pk}),
+                **{f"{key}__gte": value},
+            ).order_by(F(key).asc(nulls_last=True), "pk")
+            rows = list(newer[: size + 1])
+            if nullable and len(rows) <= size:  # the top of the list: the undated rows
+                undated = queryset.filter(**{f"{key}__isnull": True}).order_by("pk")
+                rows += list(undated[: size + 1 - len(rows)])
+        has_prev, has_more = len(rows) > size, True
+        rows = rows[:size]
+        rows.reverse()
+    else:
+        rows, has_prev, has_more = [], False, False
+    if not rows:  # no cursor, or a cursor past what is there now: the newest window
+        ordered = queryset.order_by(F(key).desc(nulls_first=True), "-pk")
+        rows = list(ordered[: size + 1])
+        has_more, has_prev = len(rows) > size, False
+        rows = rows[:size]
+    return _keyset_page(rows, key, has_prev=has_prev, has_more=has_more)
+
+
+def _keyset_page(rows: list, key: str, *, has_prev: bool, has_more: bool) -> KeysetPage:
+    """The page of `rows` (in display order) with cursors to the windows on either side."""
     page = KeysetPage(items=rows, is_first=not has_prev)
     if rows and has_more:
         page.next_cursor = encode_cursor(getattr(rows[-1], key), rows[-1].pk)

@@ -40,11 +40,9 @@ from integrations.models import (
     CalendlyWebhookEvent,
 )
 from notifications.services import notify
-from notifications.types import NotificationType as T
+from notifications.types import NotificationType
 
 logger = logging.getLogger(__name__)
-
-S = CalendlyWebhookEvent.Status
 
 
 class Ignored(Exception):
@@ -62,7 +60,10 @@ def event_process(*, event_id: int) -> str:
                 .filter(pk=event_id)
                 .first()
             )
-            if row is None or row.status in (S.PROCESSED, S.IGNORED):
+            if row is None or row.status in (
+                CalendlyWebhookEvent.Status.PROCESSED,
+                CalendlyWebhookEvent.Status.IGNORED,
+            ):
                 return row.status if row else "missing"
             row.attempts += 1
             row.status, row.error = _apply(row)
@@ -71,9 +72,9 @@ def event_process(*, event_id: int) -> str:
             return row.status
     except Exception as exc:
         logger.exception("Calendly event %s failed", event_id)
-        CalendlyWebhookEvent.objects.filter(pk=event_id).exclude(status=S.PROCESSED).update(
-            status=S.FAILED, error=repr(exc)[:2000]
-        )
+        CalendlyWebhookEvent.objects.filter(pk=event_id).exclude(
+            status=CalendlyWebhookEvent.Status.PROCESSED
+        ).update(status=CalendlyWebhookEvent.Status.FAILED, error=repr(exc)[:2000])
         raise
 
 
@@ -81,17 +82,17 @@ def _apply(row: CalendlyWebhookEvent) -> tuple[str, str]:
     connection = row.connection
     if connection.state == CalendlyConnection.State.DISCONNECTED:
         logger.info("Calendly %s for disconnected %s ignored", row.event_type, connection)
-        return S.IGNORED, "coach disconnected"
+        return CalendlyWebhookEvent.Status.IGNORED, "coach disconnected"
     handler = HANDLERS.get(row.event_type)
     if handler is None:
         logger.info("Calendly event type %s not handled; acknowledged", row.event_type)
-        return S.IGNORED, f"type {row.event_type} not handled"
+        return CalendlyWebhookEvent.Status.IGNORED, f"type {row.event_type} not handled"
     try:
         handler(connection, row.payload["payload"])
     except Ignored as reason:
         logger.info("Calendly %s %s ignored: %s", row.event_type, row.subject_uri, reason)
-        return S.IGNORED, str(reason)
-    return S.PROCESSED, ""
+        return CalendlyWebhookEvent.Status.IGNORED, str(reason)
+    return CalendlyWebhookEvent.Status.PROCESSED, ""
 
 
 # --- invitee events -------------------------------------------------------------------------
@@ -146,7 +147,12 @@ def _invitee_canceled(connection: CalendlyConnection, invitee: dict) -> None:
         reason=str(cancellation.get("reason") or ""),
     )
     if not created_here:
-        _tell(known, booking, T.CALENDLY_BOOKING_CANCELLED, reason=cancellation.get("reason", ""))
+        _tell(
+            known,
+            booking,
+            NotificationType.CALENDLY_BOOKING_CANCELLED,
+            reason=cancellation.get("reason", ""),
+        )
 
 
 def _no_show(connection: CalendlyConnection, invitee: dict, *, marked: bool) -> None:
@@ -243,7 +249,7 @@ def _move(calendly_booking: CalendlyBooking, invitee: dict) -> None:
     calendly_booking.rescheduling_to_uri = ""
     calendly_booking.save()
     calendly_booking.booking = booking
-    _tell(calendly_booking, booking, T.CALENDLY_BOOKING_RESCHEDULED)
+    _tell(calendly_booking, booking, NotificationType.CALENDLY_BOOKING_RESCHEDULED)
     if booking.status == Booking.Status.CONFLICT:
         _flag_conflict(calendly_booking, booking)
 
@@ -319,14 +325,14 @@ def _tell_created(calendly_booking: CalendlyBooking) -> None:
     if booking.status == Booking.Status.CONFLICT:
         _flag_conflict(calendly_booking, booking)
         return
-    _tell(calendly_booking, booking, T.CALENDLY_BOOKING_CREATED)
+    _tell(calendly_booking, booking, NotificationType.CALENDLY_BOOKING_CREATED)
 
 
 def _flag_conflict(calendly_booking: CalendlyBooking, booking: Booking) -> None:
     CalendlyBooking.objects.filter(pk=calendly_booking.pk).update(overlaps=True)
     notify(
         recipient=booking.coach.user,
-        type=T.CALENDLY_BOOKING_CONFLICT,
+        type=NotificationType.CALENDLY_BOOKING_CONFLICT,
         target=booking,
         context=_context(calendly_booking, booking),
     )

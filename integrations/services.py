@@ -20,7 +20,7 @@ from integrations.calendly.client import INVITEE_EVENTS, ROUTING_FORM_EVENT, Cal
 from integrations.errors import CalendlyError, IntegrationError
 from integrations.models import CalendlyConnection
 from notifications.services import notify
-from notifications.types import NotificationType as T
+from notifications.types import NotificationType
 
 logger = logging.getLogger(__name__)
 
@@ -197,7 +197,7 @@ def _mark_disabled(connection_id: int, reason: str, now) -> None:
     if first_notice:
         notify(
             recipient=connection.coach.user,
-            type=T.CALENDLY_SUBSCRIPTION_DISABLED,
+            type=NotificationType.CALENDLY_SUBSCRIPTION_DISABLED,
             target=None,
             context={"reason": reason, "link": reverse("integrations:coach_integrations")},
         )

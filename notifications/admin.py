@@ -6,8 +6,9 @@ them, even if a coach's group were ever given the model permissions.
 
 from django.contrib import admin, messages
 
-from notifications import services, suppressions
+from notifications import deferred, services, suppressions
 from notifications.models import (
+    DeferredNotification,
     EmailDeliveryEvent,
     EmailSuppression,
     Notification,
@@ -99,6 +100,27 @@ class OutboundEmailAdmin(StaffOnlyAdmin):
         messages.success(request, f"{retried} email(s) queued again.")
         if skipped:
             messages.warning(request, f"{skipped} selected email(s) were not failed; left alone.")
+
+
+@admin.register(DeferredNotification)
+class DeferredNotificationAdmin(StaffOnlyAdmin):
+    """Notices decided by a committed write and not yet built (notifications.deferred). Rows
+    older than a minute mean the build task did not run (broker or worker down); the sweep
+    builds them every minute, or staff build them now with the action."""
+
+    list_display = ("created_at", "type", "recipient", "target_model", "target_id")
+    list_filter = ("type",)
+    list_select_related = ("recipient",)
+    search_fields = ("recipient__email",)
+    actions = ["build_now"]
+
+    @admin.action(description="Build and send the selected notices now")
+    def build_now(self, request, queryset):
+        built = sum(
+            deferred.deferred_notification_build(deferred_id=pk)
+            for pk in queryset.values_list("pk", flat=True)
+        )
+        self.message_user(request, f"{built} notice(s) built and queued.", messages.SUCCESS)
 
 
 @admin.register(NotificationPreference)

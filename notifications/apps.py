@@ -15,6 +15,10 @@ class NotificationsConfig(AppConfig):
                     "task": "notifications.tasks.send_due_reminders",
                     "schedule": timedelta(minutes=5),
                 },
+                "notifications-sweep-deferred": {
+                    "task": "notifications.tasks.sweep_deferred_notifications",
+                    "schedule": timedelta(minutes=1),
+                },
                 "notifications-sweep-email-outbox": {
                     "task": "notifications.tasks.sweep_email_outbox",
                     "schedule": timedelta(minutes=5),

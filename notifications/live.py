@@ -23,6 +23,7 @@ import logging
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.core.cache import cache
 from django.template.loader import render_to_string
 
 from core.oncommit import run_on_commit
@@ -88,8 +89,34 @@ def _queue_push(task_name: str, object_id: int) -> None:
 def webinar_changed(*, webinar_id: int) -> None:
     """Seats or attendees of a webinar changed: after commit, queue the task that sends the
     public "spots left" fragment to everyone viewing it and the attendee count to its coach's
-    own stream (the count shows on the coach's pages only; it never goes to other viewers)."""
-    run_on_commit(_queue_push, "push_webinar_state", webinar_id, log_as=LIVE)
+    own stream (the count shows on the coach's pages only; it never goes to other viewers).
+    Coalesced: while one such task for the webinar waits in the queue, later changes ride on
+    it instead of queueing their own render."""
+    run_on_commit(_queue_webinar_push, webinar_id, log_as=LIVE)
+
+
+WEBINAR_PUSH_MARK_SECONDS = 10
+
+
+def webinar_push_pending_key(webinar_id: int) -> str:
+    return f"live:webinar-push-queued:{webinar_id}"
+
+
+def _queue_webinar_push(webinar_id: int) -> None:
+    """Queue one render of the webinar's state unless one is queued and not yet started. The
+    task clears the mark before it reads, so a change committed before the mark was found
+    set is in what that task reads (a popular webinar opening: one render per worker pass,
+    not one per seat taken). The mark lapses after WEBINAR_PUSH_MARK_SECONDS, so a task lost
+    on the way (a worker killed) holds back this webinar's pushes for seconds, not minutes;
+    a task still queued by then merely gets company."""
+    key = webinar_push_pending_key(webinar_id)
+    if not cache.add(key, 1, timeout=WEBINAR_PUSH_MARK_SECONDS):
+        return
+    try:
+        _queue_push("push_webinar_state", webinar_id)
+    except Exception:
+        cache.delete(key)  # nothing queued: the next change must queue its own
+        raise
 
 
 def registration_changed(*, registration_id: int) -> None:
@@ -125,6 +152,7 @@ def push_webinar_state_now(webinar_id: int) -> None:
     """Render and send the webinar's widgets now (the Celery task's body; no commit wait)."""
     from notifications import live_fragments
 
+    cache.delete(webinar_push_pending_key(webinar_id))  # before reading: see _queue_webinar_push
     webinar = live_fragments.load_webinar(webinar_id)
     if webinar is None:
         return

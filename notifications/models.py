@@ -249,3 +249,28 @@ class EmailSuppression(models.Model):
     @property
     def is_active(self) -> bool:
         return self.lifted_at is None
+
+
+class DeferredNotification(models.Model):
+    """A notice decided inside a write's transaction and built after it commits
+    (notifications.deferred): the write records only this row, under its locks, and a task
+    turns it into the in-app notification and the email once the locks are released. The row
+    is deleted in the transaction that builds the notice, so each is built once; a row left
+    behind (broker down, worker killed) is built by the beat sweep."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    type = models.CharField(max_length=40, choices=NotificationType.choices)
+    # The target as "app_label.model" + pk (as Notification.metadata's "target"), not a
+    # ContentType key: no join, and no cached content-type id a process could hold stale.
+    target_model = models.CharField(max_length=100, blank=True)
+    target_id = models.PositiveBigIntegerField(null=True, blank=True)
+    context = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.type} → {self.recipient_id} (waiting to be built)"

@@ -37,6 +37,20 @@ def sweep_email_outbox() -> dict:
     return emails.outbox_sweep()
 
 
+@shared_task(acks_late=True)
+def build_deferred_notification(deferred_id: int) -> bool:
+    from notifications.deferred import deferred_notification_build
+
+    return deferred_notification_build(deferred_id=deferred_id)
+
+
+@shared_task
+def sweep_deferred_notifications() -> int:
+    from notifications.deferred import deferred_notifications_sweep
+
+    return deferred_notifications_sweep()
+
+
 @shared_task
 def send_due_reminders() -> dict:
     from notifications import reminders

@@ -1,3 +1,7 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, cast
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
@@ -7,8 +11,17 @@ from django.urls import path, reverse
 from accounts.admin_scoping import OwnedByCoachAdminMixin
 from core.admin import ReadOnlyRecordAdminMixin
 from payments.errors import PaymentError
-from payments.models import Payment, Refund, Transaction, WebhookEvent
+from payments.models import Payment, Transaction, WebhookEvent
 from payments.refunds.forms import StaffRefundForm
+from payments.refunds.models import Refund
+
+if TYPE_CHECKING:
+    from django.db.models import Model
+    from django.http import HttpRequest, HttpResponse
+    from django.urls import URLPattern
+
+    from accounts.models import User
+    from core.http import AuthenticatedRequest
 
 
 class TransactionInline(admin.TabularInline):
@@ -27,7 +40,7 @@ class TransactionInline(admin.TabularInline):
         "created_at",
     )
 
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request: HttpRequest, obj: Payment | None = None) -> bool:
         return False
 
 
@@ -51,7 +64,7 @@ class PaymentAdmin(ReadOnlyRecordAdminMixin, OwnedByCoachAdminMixin, admin.Model
     inlines = [TransactionInline]
     change_form_template = "admin/payments/payment/change_form.html"
 
-    def get_urls(self):
+    def get_urls(self) -> list[URLPattern]:
         extra = [
             path(
                 "<int:pk>/refund/",
@@ -61,14 +74,22 @@ class PaymentAdmin(ReadOnlyRecordAdminMixin, OwnedByCoachAdminMixin, admin.Model
         ]
         return extra + super().get_urls()
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        # Behind admin_site.admin_view (get_urls): the user is an active staff User.
+        user = cast("User", request.user)
         extra_context = {
             **(extra_context or {}),
-            "payment_staff_refund": request.user.sees_everything,
+            "payment_staff_refund": user.sees_everything,
         }
         return super().change_view(request, object_id, form_url, extra_context)
 
-    def refund_view(self, request, pk: int):
+    def refund_view(self, request: AuthenticatedRequest, pk: int) -> HttpResponse:
         """Staff only: refund by hand through the refund service (initiator staff)."""
         from payments.refunds.service import refund_issue
 
@@ -125,10 +146,10 @@ class RefundAdmin(ReadOnlyRecordAdminMixin, admin.ModelAdmin):
     list_filter = ("status", "policy", "initiator")
     search_fields = ("stripe_refund_id", "payment__stripe_payment_intent_id")
 
-    def has_module_permission(self, request):
+    def has_module_permission(self, request: HttpRequest) -> bool:
         return request.user.is_active and request.user.sees_everything
 
-    def has_view_permission(self, request, obj=None):
+    def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return request.user.is_active and request.user.sees_everything
 
 
@@ -148,13 +169,13 @@ class WebhookEventAdmin(admin.ModelAdmin):
         "processed_at",
     )
 
-    def has_module_permission(self, request):
+    def has_module_permission(self, request: HttpRequest) -> bool:
         return request.user.is_active and request.user.sees_everything
 
-    def has_view_permission(self, request, obj=None):
+    def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return request.user.is_active and request.user.sees_everything
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
 

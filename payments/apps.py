@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 from datetime import timedelta
 
 from django.apps import AppConfig
@@ -7,7 +9,7 @@ from django.conf import settings
 class PaymentsConfig(AppConfig):
     name = "payments"
 
-    def ready(self):
+    def ready(self) -> None:
         from accounts.roles import register_coach_permissions
 
         # Coaches see their own payments in the admin (rows scoped by OwnedByCoachAdminMixin).

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
-from django.core.checks import Error, Warning, register
+from django.core.checks import CheckMessage, Error, Warning, register
 
 from payments.localstripe import STATE_FILE_NAME
 
@@ -21,7 +22,9 @@ def _masked(secret: str) -> str:
 
 
 @register("payments")
-def check_localstripe_webhook_secret(app_configs=None, **kwargs):
+def check_localstripe_webhook_secret(
+    app_configs: Any | None = None, **kwargs: Any
+) -> list[CheckMessage]:
     if not settings.STRIPE_LOCAL_MODE:
         return []
     state_path = Path(settings.VAR_DIR) / STATE_FILE_NAME

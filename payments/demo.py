@@ -6,6 +6,8 @@ the coaches stay "not connected" and the seed says so; run seed_demo again later
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import requests
 from django.conf import settings
 
@@ -13,8 +15,13 @@ from accounts.models import Coach
 from core.demo_accounts import OTHER_COACHES
 from payments.errors import PaymentError
 
+if TYPE_CHECKING:
+    from django.core.management.base import OutputWrapper
 
-def _onboard_on_standin(coach) -> str:
+    from accounts.models import User
+
+
+def _onboard_on_standin(coach: Coach) -> str:
     from payments.payouts import gateway
     from payments.payouts.connect import connect_account_ensure, connect_account_sync
 
@@ -30,7 +37,7 @@ def _onboard_on_standin(coach) -> str:
     return f"{coach.user.email}: {account.stripe_account_id} ({account.state})"
 
 
-def seed(*, coach, clients, stdout=None):
+def seed(*, coach: Coach, clients: list[User], stdout: OutputWrapper | None = None) -> list[str]:
     emails = [coach.user.email, *(login.email for login, _ in OTHER_COACHES)]
     coaches = Coach.objects.filter(user__email__in=emails).select_related("user")
     if not settings.STRIPE_LOCAL_MODE:

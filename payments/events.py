@@ -13,8 +13,13 @@ logged and does not affect the payment or the other callbacks (core.oncommit).
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from core.oncommit import run_on_commit
+
+if TYPE_CHECKING:
+    from payments.models import Payment, Transaction
+
 
 _payment_completed: list[Callable[..., None]] = []
 _refund_recorded: list[Callable[..., None]] = []
@@ -32,13 +37,13 @@ def on_refund_recorded(fn: Callable[..., None]) -> Callable[..., None]:
     return fn
 
 
-def payment_completed(payment) -> None:
+def payment_completed(payment: Payment) -> None:
     """A payment's money was captured and matched its quote (finalize.succeeded)."""
     for fn in _payment_completed:
         run_on_commit(fn, log_as="Payment-completed listener", payment_id=payment.pk)
 
 
-def refund_recorded(payment, refund_transaction) -> None:
+def refund_recorded(payment: Payment, refund_transaction: Transaction) -> None:
     """A refund was booked in the ledger (finalize.refunded)."""
     for fn in _refund_recorded:
         run_on_commit(

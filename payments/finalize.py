@@ -10,7 +10,9 @@ money that must go back is recorded as owed and refunded after commit.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import transaction
 from django.utils import timezone
@@ -21,6 +23,10 @@ from payments.handlers import handlers_for
 from payments.locks import lock_payment, lock_payment_by_intent
 from payments.models import Payment, Transaction
 from payments.money import from_minor_units, to_minor_units
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +46,7 @@ OPEN = (
 )
 
 
-def captured_minor_units(intent: dict) -> int:
+def captured_minor_units(intent: dict[str, Any]) -> int:
     """What Stripe took, in minor units: `amount_received` (real Stripe; less than `amount`
     after a partial capture), else the embedded charge's `amount_captured`, else `amount`."""
     for value in (
@@ -54,18 +60,18 @@ def captured_minor_units(intent: dict) -> int:
     return int(intent.get("amount") or 0)
 
 
-def captured_amount(intent: dict) -> Decimal:
+def captured_amount(intent: dict[str, Any]) -> Decimal:
     return from_minor_units(captured_minor_units(intent), str(intent["currency"]).upper())
 
 
-def intent_matches_quote(payment: Payment, intent: dict) -> bool:
+def intent_matches_quote(payment: Payment, intent: dict[str, Any]) -> bool:
     return (
         captured_minor_units(intent) == to_minor_units(payment.amount_total, payment.currency)
         and str(intent.get("currency", "")).upper() == payment.currency.upper()
     )
 
 
-def succeeded(*, intent: dict) -> Payment | None:
+def succeeded(*, intent: dict[str, Any]) -> Payment | None:
     """The intent's money was captured: complete the payment, write the ledger, then let the
     purpose confirm what was paid for (or give the money back)."""
     payment = lock_payment_by_intent(intent["id"])
@@ -128,10 +134,10 @@ def succeeded(*, intent: dict) -> Payment | None:
 
 
 def _notify_payment_received(payment: Payment) -> None:
-    from notifications.services import notify
+    from notifications.deferred import notify_after_commit
     from notifications.types import NotificationType
 
-    notify(
+    notify_after_commit(  # built after commit, outside the payment and seat locks
         recipient=payment.coach.user,
         type=NotificationType.PAYMENT_RECEIVED,
         target=payment,
@@ -143,7 +149,7 @@ def _notify_payment_received(payment: Payment) -> None:
     )
 
 
-def failed(*, intent: dict) -> Payment | None:
+def failed(*, intent: dict[str, Any]) -> Payment | None:
     """A charge attempt failed. Never undoes a payment that already succeeded."""
     payment = lock_payment_by_intent(intent["id"])
     if payment is None or payment.status not in OPEN or payment.status == Payment.Status.FAILED:
@@ -160,7 +166,7 @@ def failed(*, intent: dict) -> Payment | None:
     return payment
 
 
-def authorized(*, intent: dict) -> Payment | None:
+def authorized(*, intent: dict[str, Any]) -> Payment | None:
     """Manual capture: the card is authorized, the money not yet taken."""
     payment = lock_payment_by_intent(intent["id"])
     if payment is None or payment.authorized_at is not None or payment.status not in OPEN:
@@ -194,7 +200,7 @@ def refunded(
     note: str = "",
     policy: str = "",
     initiator: str = "",
-    actor=None,
+    actor: User | None = None,
 ) -> bool:
     """Record one refund (caller holds the payment lock). False if it was already recorded.
     `policy`/`initiator`/`actor` come from the refund service (blank: made outside it).
@@ -238,7 +244,7 @@ def refunded(
     return True
 
 
-def _succeeded_without_record(intent: dict) -> Payment | None:
+def _succeeded_without_record(intent: dict[str, Any]) -> Payment | None:
     """Money arrived for an intent we have no Payment for (our insert after creating the
     intent failed). If its metadata names one of our purposes, record it and refund it:
     every captured payment ends attached to a seat/booking or refunded."""
@@ -287,13 +293,16 @@ def _succeeded_without_record(intent: dict) -> Payment | None:
     return payment
 
 
-def stripe_id_of(value) -> str:
-    if isinstance(value, dict):
-        return value.get("id", "")
-    return value or ""
+def stripe_id_of(value: Any) -> str:
+    """The id of an expandable field: an embedded object's id, or the id itself."""
+    object_id: str = value.get("id", "") if isinstance(value, dict) else value or ""
+    return object_id
 
 
-def in_transaction(fn, **kwargs):
+_T = TypeVar("_T")
+
+
+def in_transaction(fn: Callable[..., _T], **kwargs: Any) -> _T:
     """Run one of the transitions above in its own transaction (reconciliation, confirm)."""
     with transaction.atomic():
         return fn(**kwargs)

@@ -17,7 +17,7 @@ reason in metadata (it rejects `reason`); `latest_charge` comes embedded instead
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -69,21 +69,21 @@ def _error_message(exc: stripe.StripeError) -> str:
     return str((body.get("error") or {}).get("message") or "")
 
 
-def stripe_call(fn, *args, **kwargs) -> dict:
+def stripe_call(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> dict[str, Any]:
     try:
         result = fn(*args, **kwargs)
     except stripe.StripeError as exc:
         logger.warning("stripe call failed: %s %s", type(exc).__name__, exc)
         raise _translate(exc) from exc
-    return result.to_dict() if hasattr(result, "to_dict") else result
+    data: dict[str, Any] = result.to_dict() if hasattr(result, "to_dict") else result
+    return data
 
 
 def charge_id_of(intent: Mapping[str, Any]) -> str:
     """The intent's latest charge id (Stripe sends an id, localstripe the embedded charge)."""
     charge = intent.get("latest_charge")
-    if isinstance(charge, dict):
-        return charge.get("id", "")
-    return charge or ""
+    charge_id: str = charge.get("id", "") if isinstance(charge, dict) else charge or ""
+    return charge_id
 
 
 # --- typed results ----------------------------------------------------------------------------
@@ -168,7 +168,7 @@ class RefundResult:
 # --- customers and cards ----------------------------------------------------------------------
 
 
-def customer_create(*, email: str, name: str, user_id: int, idempotency_key: str) -> dict:
+def customer_create(*, email: str, name: str, user_id: int, idempotency_key: str) -> dict[str, Any]:
     return stripe_call(
         client().v1.customers.create,
         params={"email": email, "name": name, "metadata": {"user_id": str(user_id)}},
@@ -178,7 +178,7 @@ def customer_create(*, email: str, name: str, user_id: int, idempotency_key: str
 
 def customer_default_payment_method_set(
     *, customer_id: str, payment_method_id: str, idempotency_key: str
-) -> dict:
+) -> dict[str, Any]:
     """Set (or with "" clear) the customer's invoice_settings.default_payment_method."""
     return stripe_call(
         client().v1.customers.update,
@@ -188,18 +188,20 @@ def customer_default_payment_method_set(
     )
 
 
-def payment_method_list(*, customer_id: str) -> list[dict]:
+def payment_method_list(*, customer_id: str) -> list[dict[str, Any]]:
     result = stripe_call(
         client().v1.payment_methods.list, params={"customer": customer_id, "type": "card"}
     )
     return list(result.get("data", []))
 
 
-def payment_method_retrieve(payment_method_id: str) -> dict:
+def payment_method_retrieve(payment_method_id: str) -> dict[str, Any]:
     return stripe_call(client().v1.payment_methods.retrieve, payment_method_id)
 
 
-def payment_method_attach(*, payment_method_id: str, customer_id: str, idempotency_key: str):
+def payment_method_attach(
+    *, payment_method_id: str, customer_id: str, idempotency_key: str
+) -> dict[str, Any]:
     return stripe_call(
         client().v1.payment_methods.attach,
         payment_method_id,
@@ -208,7 +210,7 @@ def payment_method_attach(*, payment_method_id: str, customer_id: str, idempoten
     )
 
 
-def payment_method_detach(*, payment_method_id: str, idempotency_key: str) -> dict:
+def payment_method_detach(*, payment_method_id: str, idempotency_key: str) -> dict[str, Any]:
     return stripe_call(
         client().v1.payment_methods.detach,
         payment_method_id,
@@ -216,7 +218,7 @@ def payment_method_detach(*, payment_method_id: str, idempotency_key: str) -> di
     )
 
 
-def setup_intent_create(*, customer_id: str, idempotency_key: str) -> dict:
+def setup_intent_create(*, customer_id: str, idempotency_key: str) -> dict[str, Any]:
     return stripe_call(
         client().v1.setup_intents.create,
         params={"customer": customer_id, "usage": "off_session", "payment_method_types": ["card"]},
@@ -224,7 +226,7 @@ def setup_intent_create(*, customer_id: str, idempotency_key: str) -> dict:
     )
 
 
-def setup_intent_retrieve(setup_intent_id: str) -> dict:
+def setup_intent_retrieve(setup_intent_id: str) -> dict[str, Any]:
     return stripe_call(client().v1.setup_intents.retrieve, setup_intent_id)
 
 
@@ -326,13 +328,13 @@ def refund_create(
     )
 
 
-def dispute_retrieve(dispute_id: str) -> dict:
+def dispute_retrieve(dispute_id: str) -> dict[str, Any]:
     return stripe_call(client().v1.disputes.retrieve, dispute_id)
 
 
 def dispute_update(
     *, dispute_id: str, evidence: dict[str, str], submit: bool, idempotency_key: str
-) -> dict:
+) -> dict[str, Any]:
     """Stage (`submit=False`) or submit the evidence; Stripe takes a submission once."""
     return stripe_call(
         client().v1.disputes.update,
@@ -342,17 +344,17 @@ def dispute_update(
     )
 
 
-def dispute_close(*, dispute_id: str, idempotency_key: str) -> dict:
+def dispute_close(*, dispute_id: str, idempotency_key: str) -> dict[str, Any]:
     """Accept the dispute (irreversible: it becomes `lost`)."""
     return stripe_call(
         client().v1.disputes.close, dispute_id, options={"idempotency_key": idempotency_key}
     )
 
 
-def dispute_list(*, limit: int = 100, **filters) -> list[dict]:
+def dispute_list(*, limit: int = 100, **filters: Any) -> list[dict[str, Any]]:
     """Every dispute (all pages), optionally filtered by `charge` or `payment_intent`."""
-    params: dict = {"limit": limit, **filters}
-    found: list[dict] = []
+    params: dict[str, Any] = {"limit": limit, **filters}
+    found: list[dict[str, Any]] = []
     while True:
         page = stripe_call(client().v1.disputes.list, params=params)
         found.extend(page.get("data", []))
@@ -361,7 +363,11 @@ def dispute_list(*, limit: int = 100, **filters) -> list[dict]:
         params["starting_after"] = page["data"][-1]["id"]
 
 
-def webhook_construct_event(payload: bytes, signature: str | None):
+def webhook_construct_event(payload: bytes, signature: str | None) -> stripe.Event:
     """Verify the signature with our endpoint secret; raises ValueError or
     stripe.SignatureVerificationError on a bad payload or signature."""
-    return stripe.Webhook.construct_event(payload, signature, settings.STRIPE_WEBHOOK_SECRET)
+    # stripe's construct_event has no return annotation; it returns the verified Event.
+    event: stripe.Event = stripe.Webhook.construct_event(
+        payload, signature, settings.STRIPE_WEBHOOK_SECRET
+    )
+    return event

@@ -22,7 +22,7 @@ from typing import Any
 
 logger = logging.getLogger(__name__)
 
-IntentHandler = Callable[[Any, dict], None]  # (payment, intent) -> None
+IntentHandler = Callable[[Any, dict[str, Any]], None]  # (payment, intent) -> None
 RefundHandler = Callable[[Any, Decimal], None]  # (payment, refund_amount) -> None
 
 

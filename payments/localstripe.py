@@ -21,8 +21,13 @@ import logging
 import os
 import pickle
 import socket
-import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from aiohttp import web
+    from aiohttp.typedefs import Handler
+
 
 STATE_FILE_NAME = "localstripe.json"
 
@@ -31,7 +36,7 @@ def _point_store_at(path: Path) -> None:
     """Redirect localstripe's pickle file from /tmp to `path` (methods replaced on the class)."""
     from localstripe import resources
 
-    def try_load_from_disk(self):
+    def try_load_from_disk(self: Any) -> None:
         try:
             with open(path, "rb") as f:
                 old = pickle.load(f)
@@ -40,7 +45,7 @@ def _point_store_at(path: Path) -> None:
         self.clear()
         self.update(old)
 
-    def dump_to_disk(self):
+    def dump_to_disk(self: Any) -> None:
         tmp = path.with_suffix(".tmp")
         with open(tmp, "wb") as f:
             pickle.dump(self, f, protocol=pickle.HIGHEST_PROTOCOL)
@@ -58,7 +63,8 @@ def _patch_retry_after_decline() -> None:
 
     original_update = PaymentIntent._api_update.__func__
 
-    def _api_update(cls, id, **data):
+    # `cls` positional-only, as classmethod() wants (localstripe passes it bound, never by name).
+    def _api_update(cls: Any, /, id: str, **data: Any) -> Any:
         if "payment_method" in data:
             intent = cls._api_retrieve(id)
             charge = intent.latest_charge
@@ -69,7 +75,7 @@ def _patch_retry_after_decline() -> None:
     PaymentIntent._api_update = classmethod(_api_update)
 
 
-def _scope_stripe_js(app) -> None:
+def _scope_stripe_js(app: web.Application) -> None:
     """Serve localstripe's Stripe.js stand-in inside a function scope.
 
     The stand-in declares a top-level `class Element`, which in a classic script shadows the
@@ -84,7 +90,7 @@ def _scope_stripe_js(app) -> None:
     wrapped = f"(function () {{\n{source}\n}})();\n"
 
     @web.middleware
-    async def scoped_stripe_js(request, handler):
+    async def scoped_stripe_js(request: web.Request, handler: Handler) -> web.StreamResponse:
         if request.path == "/js.stripe.com/v3/":
             return web.Response(text=wrapped, content_type="application/javascript")
         return await handler(request)
@@ -202,4 +208,4 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

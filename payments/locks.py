@@ -8,6 +8,8 @@ its own locks. Never call Stripe while holding any of these.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from core.locking import busy_after_timeout, require_transaction
 from payments.errors import PaymentBusy
 from payments.models import Payment
@@ -33,7 +35,7 @@ def lock_payment_by_intent(payment_intent_id: str) -> Payment | None:
         )
 
 
-def lock_payments(payment_ids) -> list[Payment]:
+def lock_payments(payment_ids: Collection[int]) -> list[Payment]:
     """Lock several payments, always in primary-key order (two callers never wait on each other
     in a circle)."""
     require_transaction("lock_payments")

@@ -8,6 +8,7 @@ Every write calls Stripe with no transaction or lock open and an idempotency key
 from __future__ import annotations
 
 import uuid
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 
@@ -15,8 +16,11 @@ from payments import gateway, selectors
 from payments.errors import CardDeclined, GatewayUnavailable, PaymentError, PaymentNotFound
 from payments.selectors import SavedCard
 
+if TYPE_CHECKING:
+    from accounts.models import User
 
-def cards_with_default(*, user) -> tuple[list[SavedCard], str]:
+
+def cards_with_default(*, user: User) -> tuple[list[SavedCard], str]:
     """The user's cards (calls Stripe) and the id of the default one ("" when none is saved;
     a mirror pointing at a card no longer there counts as none)."""
     cards = selectors.saved_cards(user=user)
@@ -25,7 +29,7 @@ def cards_with_default(*, user) -> tuple[list[SavedCard], str]:
     return cards, default
 
 
-def _own_card(*, user, payment_method_id: str) -> dict:
+def _own_card(*, user: User, payment_method_id: str) -> dict[str, Any]:
     try:
         card = gateway.payment_method_retrieve(payment_method_id)
     except (GatewayUnavailable, CardDeclined):
@@ -37,12 +41,12 @@ def _own_card(*, user, payment_method_id: str) -> dict:
     return card
 
 
-def _mirror(*, user, payment_method_id: str) -> None:
+def _mirror(*, user: User, payment_method_id: str) -> None:
     get_user_model().objects.filter(pk=user.pk).update(default_payment_method_id=payment_method_id)
     user.default_payment_method_id = payment_method_id
 
 
-def _store_default(*, user, payment_method_id: str) -> None:
+def _store_default(*, user: User, payment_method_id: str) -> None:
     gateway.customer_default_payment_method_set(
         customer_id=user.stripe_customer_id,
         payment_method_id=payment_method_id,
@@ -51,20 +55,20 @@ def _store_default(*, user, payment_method_id: str) -> None:
     _mirror(user=user, payment_method_id=payment_method_id)
 
 
-def payment_method_set_default(*, user, payment_method_id: str) -> None:
+def payment_method_set_default(*, user: User, payment_method_id: str) -> None:
     """Make one of the user's cards the default. Someone else's card: PaymentNotFound."""
     _own_card(user=user, payment_method_id=payment_method_id)
     _store_default(user=user, payment_method_id=payment_method_id)
 
 
-def payment_method_saved(*, user, card: SavedCard) -> None:
+def payment_method_saved(*, user: User, card: SavedCard) -> None:
     """After a card was added: the first one becomes the default."""
     cards, default = cards_with_default(user=user)
     if not default:
         _store_default(user=user, payment_method_id=card.id)
 
 
-def payment_method_delete(*, user, payment_method_id: str) -> str:
+def payment_method_delete(*, user: User, payment_method_id: str) -> str:
     """Detach one of the user's cards at Stripe. Deleting the default promotes the newest
     remaining card (or clears the default when none is left). Returns the new default id."""
     _own_card(user=user, payment_method_id=payment_method_id)

@@ -1,3 +1,6 @@
+from decimal import Decimal
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Coalesce
@@ -96,12 +99,12 @@ class Payment(models.Model):
         return f"{self.currency} {self.amount_total} {self.get_purpose_display()} ({self.status})"
 
     @property
-    def charged_amount(self):
+    def charged_amount(self) -> Decimal:
         """What the payer was charged: Stripe's captured amount once known, else the quote."""
         return self.amount_total if self.amount_captured is None else self.amount_captured
 
     @property
-    def refundable_amount(self):
+    def refundable_amount(self) -> Decimal:
         return self.charged_amount - self.amount_refunded
 
 
@@ -147,7 +150,7 @@ class Transaction(models.Model):
     def __str__(self) -> str:
         return f"{self.kind} {self.currency} {self.amount}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise ValueError("Ledger rows are append-only.")
         super().save(*args, **kwargs)

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
 from payments import gateway
 from payments.models import Payment
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -20,7 +24,7 @@ class SavedCard:
     exp_year: int
 
     @classmethod
-    def from_stripe(cls, payment_method: dict) -> SavedCard:
+    def from_stripe(cls, payment_method: dict[str, Any]) -> SavedCard:
         card = payment_method.get("card") or {}
         return cls(
             id=payment_method["id"],
@@ -52,7 +56,7 @@ class SavedCard:
         return self.exp_year * 12 + self.exp_month < today.year * 12 + today.month
 
 
-def saved_cards(*, user) -> list[SavedCard]:
+def saved_cards(*, user: User) -> list[SavedCard]:
     """The user's cards at Stripe (seed 001 GET /api/payments/methods). Calls Stripe."""
     if not user.stripe_customer_id:
         return []
@@ -62,5 +66,5 @@ def saved_cards(*, user) -> list[SavedCard]:
     ]
 
 
-def payment_of_payer(*, user, payment_intent_id: str) -> Payment | None:
+def payment_of_payer(*, user: User, payment_intent_id: str) -> Payment | None:
     return Payment.objects.filter(stripe_payment_intent_id=payment_intent_id, payer=user).first()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from celery import shared_task
 
@@ -18,7 +19,7 @@ logger = logging.getLogger(__name__)
     max_retries=8,
     acks_late=True,
 )
-def refund_owed_payment(self, payment_id: int, notify: bool = False) -> str:
+def refund_owed_payment(self: Any, payment_id: int, notify: bool = False) -> str:
     """Refund a payment marked as owing money back (seat gone, amount mismatch)."""
     from payments.models import Payment
     from payments.services import payment_refund
@@ -46,7 +47,7 @@ def refund_owed_payment(self, payment_id: int, notify: bool = False) -> str:
     max_retries=8,
     acks_late=True,
 )
-def cancel_payment(self, payment_id: int, reason: str = "") -> str:
+def cancel_payment(self: Any, payment_id: int, reason: str = "") -> str:
     """Cancel the intent of a released hold (Cancel button, expired hold)."""
     from payments.errors import PaymentError
     from payments.services import payment_cancel

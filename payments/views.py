@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from functools import wraps
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,20 +15,25 @@ from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from core.http import json_body, json_error
+from core.decorators import ViewFunc
+from core.http import AuthenticatedRequest, json_body, json_error
 from payments import methods as methods_core
 from payments import selectors, services
 from payments.errors import InvalidWebhook, PaymentError
 from payments.webhooks import webhook_process
 
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+
 logger = logging.getLogger(__name__)
 
 
-def login_required_json(view):
+def login_required_json(view: ViewFunc) -> ViewFunc:
     """Fetch/XHR endpoints answer 401 JSON instead of redirecting to the login page."""
 
     @wraps(view)
-    def wrapper(request, *args, **kwargs):
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:
             return JsonResponse({"message": "Please log in first."}, status=401)
         return view(request, *args, **kwargs)
@@ -34,7 +41,7 @@ def login_required_json(view):
     return wrapper
 
 
-def _body(request) -> dict:
+def _body(request: HttpRequest) -> dict[str, Any]:
     data = json_body(request)
     return request.POST.dict() if data is None else data
 
@@ -45,7 +52,7 @@ def _error(exc: PaymentError) -> JsonResponse:
 
 @csrf_exempt
 @require_POST
-def stripe_webhook(request):
+def stripe_webhook(request: HttpRequest) -> HttpResponse:
     try:
         payload = request.body  # before the catch-all below: too big is the sender's problem
     except RequestDataTooBig:
@@ -70,7 +77,7 @@ def stripe_webhook(request):
 
 @require_POST
 @login_required_json
-def confirm(request):
+def confirm(request: AuthenticatedRequest) -> HttpResponse:
     data = _body(request)
     payment_intent_id = str(data.get("payment_intent_id") or data.get("paymentIntentId") or "")
     payment_method_id = str(data.get("payment_method_id") or data.get("paymentMethodId") or "")
@@ -90,14 +97,14 @@ def confirm(request):
     return JsonResponse(body)
 
 
-def _wants_page(request) -> bool:
+def _wants_page(request: AuthenticatedRequest) -> bool:
     """A plain form post from the saved-cards page (not fetch/htmx): answer with the page."""
     return not request.htmx and "application/json" not in request.headers.get("Accept", "")
 
 
 @require_GET
 @login_required
-def methods(request):
+def methods(request: AuthenticatedRequest) -> HttpResponse:
     """The saved-cards page: brand, last 4, expiry, the default badge; add, delete, default."""
     try:
         cards, default = methods_core.cards_with_default(user=request.user)
@@ -113,7 +120,7 @@ def methods(request):
 
 @require_GET
 @login_required_json
-def methods_list(request):
+def methods_list(request: AuthenticatedRequest) -> HttpResponse:
     """The saved cards as a radio list (HTML fragment for the payment step); the default card
     is preselected unless `?selected=` names another (a card just added)."""
     try:
@@ -134,7 +141,7 @@ def methods_list(request):
 
 @require_POST
 @login_required_json
-def methods_setup(request):
+def methods_setup(request: AuthenticatedRequest) -> HttpResponse:
     try:
         client_secret = services.setup_intent_create(user=request.user)
     except PaymentError as exc:
@@ -144,7 +151,7 @@ def methods_setup(request):
 
 @require_POST
 @login_required_json
-def methods_save(request):
+def methods_save(request: AuthenticatedRequest) -> HttpResponse:
     setup_intent_id = str(_body(request).get("setup_intent_id") or "")
     if not setup_intent_id:
         return JsonResponse({"message": "Missing setup_intent_id."}, status=400)
@@ -156,7 +163,9 @@ def methods_save(request):
     return JsonResponse({"id": card.id, "label": card.label})
 
 
-def _card_action(request, action, done_message: str):
+def _card_action(
+    request: AuthenticatedRequest, action: Callable[[], object], done_message: str
+) -> HttpResponse:
     try:
         action()
     except PaymentError as exc:
@@ -174,7 +183,7 @@ def _card_action(request, action, done_message: str):
 
 @require_POST
 @login_required_json
-def methods_delete(request, payment_method_id: str):
+def methods_delete(request: AuthenticatedRequest, payment_method_id: str) -> HttpResponse:
     return _card_action(
         request,
         lambda: methods_core.payment_method_delete(
@@ -186,7 +195,7 @@ def methods_delete(request, payment_method_id: str):
 
 @require_POST
 @login_required_json
-def methods_default(request, payment_method_id: str):
+def methods_default(request: AuthenticatedRequest, payment_method_id: str) -> HttpResponse:
     return _card_action(
         request,
         lambda: methods_core.payment_method_set_default(
@@ -198,7 +207,7 @@ def methods_default(request, payment_method_id: str):
 
 @require_GET
 @login_required_json
-def status(request, payment_intent_id: str):
+def status(request: AuthenticatedRequest, payment_intent_id: str) -> HttpResponse:
     payment = selectors.payment_of_payer(user=request.user, payment_intent_id=payment_intent_id)
     if payment is None:
         return JsonResponse({"message": "We could not find that payment."}, status=404)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 from enum import StrEnum
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -34,11 +35,11 @@ class Outcome(StrEnum):
     MALFORMED = "malformed"
 
 
-def _intent_succeeded(obj: dict) -> None:
+def _intent_succeeded(obj: dict[str, Any]) -> None:
     finalize.succeeded(intent=obj)
 
 
-def _intent_failed(obj: dict) -> None:
+def _intent_failed(obj: dict[str, Any]) -> None:
     """Decided from the intent as Stripe has it now (re-fetched): a failure event can arrive
     after a later attempt succeeded, or while the money is authorized or processing."""
     status = obj.get("status")
@@ -52,12 +53,12 @@ def _intent_failed(obj: dict) -> None:
         finalize.failed(intent=obj)
 
 
-def _intent_authorized(obj: dict) -> None:
+def _intent_authorized(obj: dict[str, Any]) -> None:
     if obj.get("status") == "requires_capture":
         finalize.authorized(intent=obj)
 
 
-def _charge_refunded(charge: dict) -> None:
+def _charge_refunded(charge: dict[str, Any]) -> None:
     """A refund made outside our refund service (e.g. the dashboard). Stripe sends the charge
     with its cumulative `amount_refunded`; we book the part we have not recorded yet."""
     payment = lock_payment_by_intent(finalize.stripe_id_of(charge.get("payment_intent")))
@@ -97,7 +98,7 @@ INTENT_EVENTS = {
 }
 
 
-def parse_event(payload: bytes, signature: str | None) -> dict:
+def parse_event(payload: bytes, signature: str | None) -> dict[str, Any]:
     if not signature:
         raise InvalidWebhook("Missing Stripe-Signature header.")
     try:
@@ -116,7 +117,7 @@ def parse_event(payload: bytes, signature: str | None) -> dict:
     return event
 
 
-def event_object(event: dict) -> dict | None:
+def event_object(event: dict[str, Any]) -> dict[str, Any] | None:
     """`data.object` if it is an object with a string id, else None."""
     data = event.get("data")
     obj = data.get("object") if isinstance(data, dict) else None
@@ -132,7 +133,7 @@ def webhook_process(*, payload: bytes, signature: str | None) -> Outcome:
     return event_apply(parse_event(payload, signature))
 
 
-def event_apply(event: dict) -> Outcome:
+def event_apply(event: dict[str, Any]) -> Outcome:
     """Apply one verified event once (the inbox row is claimed under its lock)."""
     handler = EVENT_HANDLERS.get(event["type"])
     obj = event_object(event)
@@ -144,14 +145,15 @@ def event_apply(event: dict) -> Outcome:
             event, InvalidWebhook("data.object is missing or not an object with an id")
         )
         return Outcome.MALFORMED
-    if handler is not None and event["type"] in INTENT_EVENTS:
+    # From here on obj is None only when there is no handler (the early return above).
+    if handler is not None and obj is not None and event["type"] in INTENT_EVENTS:
         obj = _fresh_intent(obj)
     try:
         with transaction.atomic():
             row, fresh = event_claim(event)
             if not fresh:
                 return Outcome.DUPLICATE
-            if handler is None:
+            if handler is None or obj is None:
                 row.status = WebhookEvent.Status.IGNORED
             else:
                 handler(obj)
@@ -166,7 +168,7 @@ def event_apply(event: dict) -> Outcome:
         raise
 
 
-def _fresh_intent(payload_intent: dict) -> dict:
+def _fresh_intent(payload_intent: dict[str, Any]) -> dict[str, Any]:
     """The intent as Stripe has it now; the payload can be stale (events arrive out of order
     and late). If Stripe cannot be asked, the signed payload is the best we have."""
     try:
@@ -176,7 +178,7 @@ def _fresh_intent(payload_intent: dict) -> dict:
         return payload_intent
 
 
-def event_claim(event: dict) -> tuple[WebhookEvent, bool]:
+def event_claim(event: dict[str, Any]) -> tuple[WebhookEvent, bool]:
     """Insert the event row (unique event id). Returns (row, True) when this delivery must be
     processed: a new event, or one whose earlier attempt failed."""
     try:
@@ -193,7 +195,7 @@ def event_claim(event: dict) -> tuple[WebhookEvent, bool]:
         return row, False
 
 
-def event_record_failure(event: dict, exc: Exception) -> None:
+def event_record_failure(event: dict[str, Any], exc: Exception) -> None:
     try:
         with transaction.atomic():
             row, created = WebhookEvent.objects.get_or_create(

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Avg, Count, DecimalField, Max, OuterRef, Subquery
+from django.db.models import Avg, Count, DecimalField, F, Max, OuterRef, Subquery
 from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
@@ -84,8 +84,8 @@ class Reviewable:
 
 def reviewable_items(*, author, coach=None, now: dt.datetime | None = None) -> list[Reviewable]:
     """What `author` may review now (of `coach`, or of anyone), newest end first. Two
-    queries whatever the history: the 30-day window is a pre-filter in SQL,
-    `attendance_problem` decides."""
+    queries whatever the history: the 30-day window is a pre-filter in SQL over the author's
+    own (client, end) and (user, webinar_ends_at) indexes, `attendance_problem` decides."""
     now = now or timezone.now()
     if not getattr(author, "is_authenticated", False):
         return []
@@ -103,9 +103,11 @@ def reviewable_items(*, author, coach=None, now: dt.datetime | None = None) -> l
     bookings = blocks.hide_blocked(bookings, author, user_field="coach__user")
     registrations = blocks.hide_blocked(registrations, author, user_field="webinar__coach__user")
     bookings = bookings.select_related("payment", "coach").order_by("-end")[:50]
+    # the webinar's end as copied on the seat (webinars/stored_registration_times.py): a
+    # range over the index (user, webinar_ends_at), not a MAX over every seat's slots
     registrations = (
-        registrations.annotate(ended_at_annotated=Max("webinar__slots__end"))
-        .filter(ended_at_annotated__gt=since, ended_at_annotated__lte=now)
+        registrations.filter(webinar_ends_at__gt=since, webinar_ends_at__lte=now)
+        .annotate(ended_at_annotated=F("webinar_ends_at"))
         .select_related("payment", "webinar__coach")
         .order_by("-ended_at_annotated")[:50]
     )

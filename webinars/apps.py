@@ -92,9 +92,11 @@ def _reinstall_stored_count_triggers(sender, using="default", **kwargs):
     from django.db import connections
     from django.db.migrations.recorder import MigrationRecorder
 
-    from webinars import stored_counts
+    from webinars import stored_counts, stored_registration_times
 
     connection = connections[using]
     applied = MigrationRecorder(connection).applied_migrations()
     if ("webinars", "0006_stored_times_and_seats") in applied:
         stored_counts.install_triggers(connection)
+    if stored_registration_times.MIGRATION in applied:
+        stored_registration_times.install_triggers(connection)

@@ -11,9 +11,14 @@ overbooking race is real without the lock (webinars/tests/test_concurrency.py).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from core.locking import busy_after_timeout, require_transaction
 from webinars.errors import LockBusy
 from webinars.models import Registration, Webinar
+
+if TYPE_CHECKING:
+    from webinars.models import WaitlistEntry
 
 LOCKS_ENABLED = True
 
@@ -53,7 +58,7 @@ def lock_held_registration(registration_id: int) -> Registration:
         return queryset.get(pk=registration_id)
 
 
-def lock_registrations(**filters) -> list[Registration]:
+def lock_registrations(**filters: Any) -> list[Registration]:
     """Lock the registrations matching `filters`. Caller already holds the webinar's lock."""
     require_transaction("lock_registrations")
     queryset = Registration.objects.filter(**filters).order_by("pk")
@@ -63,7 +68,7 @@ def lock_registrations(**filters) -> list[Registration]:
         return list(queryset)
 
 
-def lock_waitlist(**filters) -> list:
+def lock_waitlist(**filters: Any) -> list[WaitlistEntry]:
     """Lock waitlist entries matching `filters`, in line order. Caller holds the webinar lock."""
     from webinars.models import WaitlistEntry
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -156,7 +157,7 @@ class Webinar(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         """Never write the database-maintained columns back: an instance loaded before a
         seat or slot change would overwrite the triggers' values with stale ones."""
         if (
@@ -174,7 +175,7 @@ class Webinar(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("webinars:detail", args=[self.pk])
 
-    def clean(self):
+    def clean(self) -> None:
         super().clean()
         if (
             self.full_refund_hours is not None
@@ -224,7 +225,7 @@ class WebinarSlot(models.Model):
     def __str__(self) -> str:
         return f"{self.webinar} {self.start:%Y-%m-%d %H:%M}"
 
-    def clean(self):
+    def clean(self) -> None:
         """A coach cannot be in a webinar and a 1:1 session at once (every admin and form
         path runs this). Sessions come from core.busy_time: no import of the bookings app."""
         super().clean()
@@ -293,6 +294,11 @@ class Registration(models.Model):
     # through the payments core after commit (webinars/services/seat_cancel.py).
     refund_amount = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("0"))
     cancelled_by_attendee = models.BooleanField(default=False)
+    # The webinar's stored start/end, copied by the database (webinars/
+    # stored_registration_times.py) so that a person's seats are listed and paged newest
+    # first over an index of their own, whatever the length of their history.
+    webinar_starts_at = models.DateTimeField(null=True, blank=True, editable=False)
+    webinar_ends_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at"]
@@ -306,6 +312,12 @@ class Registration(models.Model):
         indexes = [
             models.Index(fields=["webinar", "status"]),
             models.Index(fields=["user", "status"]),
+            # My Bookings: past seats newest first (a backward scan, keyset pages) ...
+            models.Index(
+                fields=["user", "webinar_starts_at", "id"], name="registration_user_starts"
+            ),
+            # ... upcoming ones and those still open for a review (by the webinar's end)
+            models.Index(fields=["user", "webinar_ends_at"], name="registration_user_ends"),
         ]
 
     def __str__(self) -> str:

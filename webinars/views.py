@@ -59,7 +59,15 @@ def webinar_list(request):
     upcoming = [item for item in page.items if not item.has_started]
     fragments.attach_list_cards(request, upcoming)  # anonymous visitors: cached cards
     context = {"items": upcoming, "live_items": live, "page": page}
-    return render(request, "webinars/list.html", context)
+    parts = (
+        tuple(
+            (fragments.row_state(item.webinar), item.quote, item.has_started) for item in page.items
+        ),
+        page.next_cursor,
+        page.prev_cursor,
+        page.is_first,
+    )
+    return fragments.anonymous_page(request, "webinars/list.html", context, parts)
 
 
 @require_GET
@@ -68,9 +76,17 @@ def webinar_detail(request, webinar_id: int):
     webinar = _webinar_or_404(request, webinar_id)
     context = selectors.webinar_detail_context(webinar=webinar, user=request.user)
     context["public_info_html"] = fragments.detail_public_html(request, webinar)
-    if request.htmx and not request.htmx.boosted:
-        return render(request, "webinars/detail.html#modal", context)
-    return render(request, "webinars/detail.html", context)
+    state = context["state"]
+    parts = (
+        fragments.row_state(webinar),
+        state.quote,
+        state.closed_reason,
+        state.has_started,
+        webinar.coach.is_payment_ready,
+    )
+    modal = request.htmx and not request.htmx.boosted
+    template = "webinars/detail.html#modal" if modal else "webinars/detail.html"
+    return fragments.anonymous_page(request, template, context, parts)
 
 
 @require_POST

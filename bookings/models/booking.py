@@ -144,7 +144,10 @@ class Booking(models.Model):
         ordering = ["start"]
         indexes = [
             models.Index(fields=["coach", "start"]),
-            models.Index(fields=["client", "start"]),
+            # My Bookings: past sessions newest first, keyset pages on (start, id) ...
+            models.Index(fields=["client", "start", "id"], name="booking_client_start_id"),
+            # ... upcoming ones and those open for a review, by their end
+            models.Index(fields=["client", "end"], name="booking_client_end"),
             models.Index(fields=["status", "hold_expires_at"]),
         ]
         constraints = [

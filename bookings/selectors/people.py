@@ -14,6 +14,7 @@ from bookings import scheduling
 from bookings.models import (
     Booking,
 )
+from core.pagination import KeysetPage, keyset_page
 from payments.money import quantize
 
 # --- lists for people -----------------------------------------------------------------------
@@ -40,11 +41,26 @@ def my_upcoming_sessions(*, user, now: dt.datetime) -> list[Booking]:
 
 
 def my_past_sessions(*, user, now: dt.datetime) -> QuerySet[Booking]:
-    """Everything else (over, cancelled, declined...), newest first: paginate it."""
+    """Everything else (over, cancelled, declined...), newest first: page it with
+    `keyset_page(..., key="start", descending=True)` (the index (client, start, id))."""
     return (
         session_bookings_for_client(user)
         .exclude(_upcoming_session_q(now))
         .order_by("-start", "-pk")
+    )
+
+
+def my_past_sessions_page(
+    *, user, now: dt.datetime, older: str | None, newer: str | None, size: int
+) -> KeysetPage:
+    """One window of `my_past_sessions` (`older`/`newer`: cursors of an earlier window)."""
+    return keyset_page(
+        my_past_sessions(user=user, now=now),
+        key="start",
+        after=older,
+        before=newer,
+        size=size,
+        descending=True,
     )
 
 

@@ -17,20 +17,31 @@ from typing import TYPE_CHECKING
 from bookings.models import Booking
 
 if TYPE_CHECKING:
+    from bookings.models import SessionType
+
+
+if TYPE_CHECKING:
     from accounts.models import Coach, User
 
 
 logger = logging.getLogger(__name__)
 
 
-def _collides(booking: Booking, start, end, *, before: dt.timedelta, after: dt.timedelta) -> bool:
+def _collides(
+    booking: Booking,
+    start: dt.datetime,
+    end: dt.datetime,
+    *,
+    before: dt.timedelta,
+    after: dt.timedelta,
+) -> bool:
     own_start = booking.start - dt.timedelta(minutes=booking.buffer_before_minutes)
     own_end = booking.end + dt.timedelta(minutes=booking.buffer_after_minutes)
     return own_start < end + after and own_end > start - before
 
 
 def release_own_unpaid_attempts(
-    *, client: User, coach: Coach, session_type, start, end
+    *, client: User, coach: Coach, session_type: SessionType, start: dt.datetime, end: dt.datetime
 ) -> list[int]:
     """Caller holds the coach and client locks (booking_create). Releases the client's unpaid
     bookings with this coach that collide with [start, end) and returns their ids."""

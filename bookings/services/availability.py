@@ -4,6 +4,7 @@ restore and coalesce when a booking gives its time back (seed 004 §4.2)."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -17,7 +18,7 @@ from bookings.models import AvailabilitySeries, AvailabilitySlot, SessionType
 MAX_SERIES_WEEKS = 60
 
 
-def _piece(slot: AvailabilitySlot, start: dt.datetime, end: dt.datetime) -> dict:
+def _piece(slot: AvailabilitySlot, start: dt.datetime, end: dt.datetime) -> dict[str, Any]:
     return {
         "start": start.isoformat(),
         "end": end.isoformat(),
@@ -54,13 +55,13 @@ def _coalesce(slot: AvailabilitySlot) -> AvailabilitySlot:
 def _add(
     coach: Coach,
     *,
-    start,
-    end,
-    instant_booking,
-    session_type_id=None,
-    series=None,
-    title="Availability",
-):
+    start: dt.datetime,
+    end: dt.datetime,
+    instant_booking: bool,
+    session_type_id: int | None = None,
+    series: AvailabilitySeries | None = None,
+    title: str = "Availability",
+) -> AvailabilitySlot:
     slot = AvailabilitySlot.objects.create(
         coach=coach,
         start=start,
@@ -73,7 +74,9 @@ def _add(
     return _coalesce(slot)
 
 
-def _future_part(start: dt.datetime, end: dt.datetime, now: dt.datetime):
+def _future_part(
+    start: dt.datetime, end: dt.datetime, now: dt.datetime
+) -> tuple[dt.datetime, dt.datetime] | None:
     """The part of [start, end) from the next quarter hour on, or None if nothing is left."""
     if start < now:
         start = scheduling.ceil_to_grid(now)
@@ -224,7 +227,7 @@ def availability_series_remove(
     return deleted
 
 
-def carve(*, coach: Coach, start: dt.datetime, end: dt.datetime) -> list[dict]:
+def carve(*, coach: Coach, start: dt.datetime, end: dt.datetime) -> list[dict[str, Any]]:
     """Cut [start, end) out of the coach's slots (seed 002 splitAvailabilitySlot). Returns the
     pieces taken so that `restore` can give exactly them back. Caller holds the coach lock."""
     taken = []
@@ -258,7 +261,7 @@ def carve(*, coach: Coach, start: dt.datetime, end: dt.datetime) -> list[dict]:
 
 
 def restore(
-    *, coach: Coach, pieces: list[dict], now: dt.datetime | None = None
+    *, coach: Coach, pieces: list[dict[str, Any]], now: dt.datetime | None = None
 ) -> list[AvailabilitySlot]:
     """Put back availability a booking took and merge it with its neighbours (seed 004
     coalesceAndRestoreAvailability). Time already over is not restored. Caller holds the

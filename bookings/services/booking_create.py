@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -34,6 +35,14 @@ from bookings.services.abandoned import release_own_unpaid_attempts
 from bookings.services.notify import booking_event
 from payments.payouts.readiness import coach_can_take_payments
 
+if TYPE_CHECKING:
+    from accounts.models import Coach, User
+    from bookings.models import SessionType
+    from bookings.payment_snapshot import SessionPriceBreakdown
+    from bookings.selectors.access import CalendarAccess
+    from payments.models import Payment
+
+
 logger = logging.getLogger(__name__)
 
 
@@ -54,13 +63,13 @@ REQUEST_ANSWER_WINDOW = dt.timedelta(days=6)
 @dataclass
 class BookingStarted:
     booking: Booking
-    payment: object | None = None  # payments.Payment
+    payment: Payment | None = None
 
     @property
     def client_secret(self) -> str | None:
         return getattr(self.payment, "stripe_client_secret", None) or None
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, Any]:
         data = {
             "booking_id": self.booking.pk,
             "status": self.booking.status,
@@ -74,7 +83,7 @@ class BookingStarted:
         return data
 
 
-def booking_title(title: str, session_type) -> str:
+def booking_title(title: str, session_type: SessionType) -> str:
     """Seed 004: a generic title ("Availability") becomes the session type's name."""
     cleaned = (title or "").strip()
     return session_type.name if cleaned.lower() in GENERIC_TITLES else cleaned[:160]
@@ -82,9 +91,9 @@ def booking_title(title: str, session_type) -> str:
 
 def booking_create(
     *,
-    client,
-    coach_id,
-    session_type_id,
+    client: User,
+    coach_id: int,
+    session_type_id: int,
     start: dt.datetime,
     duration: int,
     code: str = "",
@@ -129,7 +138,7 @@ def booking_create(
 
 
 @transaction.atomic
-def _attach_payment(*, booking_id: int, payment) -> Booking | None:
+def _attach_payment(*, booking_id: int, payment: Payment) -> Booking | None:
     """Link the payment under the coach and booking locks, re-checking the status (as the
     webinars' _attach_payment): the booking may have been released or expired while we
     talked to Stripe; then nothing is attached and None returned. A webhook that already
@@ -158,15 +167,15 @@ def _cancel_payment(payment_id: int, reason: str) -> None:
 @transaction.atomic(durable=True)  # its caller calls Stripe next: no outer lock
 def _reserve(
     *,
-    client,
-    coach_id,
-    session_type_id,
-    start,
-    duration,
-    code,
-    title,
-    message,
-    now,
+    client: User | None,
+    coach_id: int,
+    session_type_id: int,
+    start: dt.datetime,
+    duration: int,
+    code: str,
+    title: str,
+    message: str,
+    now: dt.datetime,
     guest: GuestContact | None = None,
 ) -> Booking:
     """The one creation path, for a client account or (`guest`, client None) a person with
@@ -256,12 +265,12 @@ def _reserve(
     return booking
 
 
-def _coach_not_suspended(coach) -> None:
+def _coach_not_suspended(coach: Coach) -> None:
     if suspension.is_suspended(coach.user):
         raise AccountSuspended("This coach is not taking bookings at the moment.")
 
 
-def _client_may_book(client, coach):
+def _client_may_book(client: User, coach: Coach) -> CalendarAccess:
     if client.pk == coach.user_id:
         raise NotAllowed("You cannot book a session with yourself.", code="own_calendar")
     # The one entry point of firm bookings and requests: a suspended client cannot book, a
@@ -291,7 +300,9 @@ def _set_initial_status(booking: Booking, now: dt.datetime) -> None:
         booking.request_expires_at = min(booking.start, now + REQUEST_ANSWER_WINDOW)
 
 
-def covering_slots(coach, session_type, start, end) -> list[AvailabilitySlot]:
+def covering_slots(
+    coach: Coach, session_type: SessionType, start: dt.datetime, end: dt.datetime
+) -> list[AvailabilitySlot]:
     slots = list(
         selectors.load_schedule(
             coach=coach, session_type=session_type, window_start=start, window_end=end
@@ -304,7 +315,14 @@ def covering_slots(coach, session_type, start, end) -> list[AvailabilitySlot]:
     return slots
 
 
-def check_free(coach, session_type, start, end, *, exclude_booking_id=None) -> None:
+def check_free(
+    coach: Coach,
+    session_type: SessionType,
+    start: dt.datetime,
+    end: dt.datetime,
+    *,
+    exclude_booking_id: int | None = None,
+) -> None:
     """Caller holds the coach lock: no other booking can appear between this and the insert."""
     schedule = selectors.load_schedule(
         coach=coach,
@@ -328,12 +346,14 @@ def check_free(coach, session_type, start, end, *, exclude_booking_id=None) -> N
         raise LimitReached(problem)
 
 
-def check_time_free(coach, session_type, start, end) -> None:
+def check_time_free(
+    coach: Coach, session_type: SessionType, start: dt.datetime, end: dt.datetime
+) -> None:
     """Read-only use of the same check (the quote endpoint): SlotUnavailable / LimitReached."""
     check_free(coach, session_type, start, end)
 
 
-def _check_unpaid_limit(client, now) -> None:
+def _check_unpaid_limit(client: User, now: dt.datetime) -> None:
     unpaid = Booking.objects.filter(
         client=client,
         start__gt=now,
@@ -351,7 +371,7 @@ def _check_unpaid_limit(client, now) -> None:
         )
 
 
-def _open_payment(booking: Booking):
+def _open_payment(booking: Booking) -> Payment:
     """Outside any lock: Stripe first, then the Payment row (payments.services.payment_open)."""
     from payments.models import Payment
     from payments.services import payment_open
@@ -367,7 +387,7 @@ def _open_payment(booking: Booking):
     )
 
 
-def session_breakdown(booking: Booking):
+def session_breakdown(booking: Booking) -> SessionPriceBreakdown:
     """The booking's frozen quote as the payments core's PriceBreakdown (lines included)."""
     from bookings.payment_snapshot import SessionPriceBreakdown
 

@@ -3,6 +3,8 @@ user blocking). The Connection and Block models live in accounts; these are thei
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -13,9 +15,12 @@ from bookings.selectors import is_blocked_between
 from notifications.services import notify
 from notifications.types import NotificationType
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 
 @transaction.atomic
-def connection_request(*, client, coach: Coach) -> Connection:
+def connection_request(*, client: User, coach: Coach) -> Connection:
     """A client asks to connect with a coach (again, after a decline)."""
     if client.pk == coach.user_id:
         raise BookingError("You cannot connect with yourself.")
@@ -50,7 +55,7 @@ def connection_request(*, client, coach: Coach) -> Connection:
 
 
 @transaction.atomic
-def connection_respond(*, coach_user, connection_id: int, accept: bool) -> Connection:
+def connection_respond(*, coach_user: User, connection_id: int, accept: bool) -> Connection:
     connection = (
         Connection.objects.select_for_update()
         .select_related("client", "coach__user")
@@ -77,7 +82,7 @@ def connection_respond(*, coach_user, connection_id: int, accept: bool) -> Conne
 
 
 @transaction.atomic
-def user_block(*, blocker, blocked) -> Block:
+def user_block(*, blocker: User, blocked: User) -> Block:
     """Block someone: neither sees the other's calendar or can book the other. A connection
     between them is ended."""
     if blocker.pk == blocked.pk:
@@ -89,5 +94,5 @@ def user_block(*, blocker, blocked) -> Block:
 
 
 @transaction.atomic
-def user_unblock(*, blocker, blocked) -> None:
+def user_unblock(*, blocker: User, blocked: User) -> None:
     Block.objects.filter(blocker=blocker, blocked=blocked).delete()

@@ -12,6 +12,7 @@ caller (integrations) tells people in its own words and sends no calendar invite
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -22,7 +23,8 @@ from bookings.locks import lock_booking_with_coach, lock_coach
 from bookings.models import Booking, SessionType
 from bookings.services import availability
 
-S = Booking.Status
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 @transaction.atomic
@@ -35,7 +37,7 @@ def external_booking_create(
     end: dt.datetime,
     title: str,
     timezone_name: str,
-    client=None,
+    client: User | None = None,
     guest_name: str = "",
     guest_email: str = "",
     meeting_url: str = "",
@@ -89,12 +91,14 @@ def external_booking_cancel(
     """Cancelled at the source: give its time back. Cancelling twice changes nothing."""
     now = now or timezone.now()
     booking = _lock_external(booking_id)
-    if booking.status in (S.CANCELLED_BY_CLIENT, S.CANCELLED_BY_COACH):
+    if booking.status in (Booking.Status.CANCELLED_BY_CLIENT, Booking.Status.CANCELLED_BY_COACH):
         return booking
     if booking.status in Booking.BLOCKING_STATUSES:
         availability.restore(coach=booking.coach, pieces=booking.consumed_availability, now=now)
     booking.consumed_availability = []
-    booking.status = S.CANCELLED_BY_COACH if by_coach else S.CANCELLED_BY_CLIENT
+    booking.status = (
+        Booking.Status.CANCELLED_BY_COACH if by_coach else Booking.Status.CANCELLED_BY_CLIENT
+    )
     booking.cancelled_at = now
     if by_coach:
         booking.coach_message = reason.strip()[:2000]
@@ -104,12 +108,12 @@ def external_booking_cancel(
     return booking
 
 
-NO_SHOW_STATUSES = (S.CONFIRMED, S.COMPLETED)
+NO_SHOW_STATUSES = (Booking.Status.CONFIRMED, Booking.Status.COMPLETED)
 
 
 @transaction.atomic
 def booking_no_show_set(
-    *, booking_id: int, marked: bool, user=None, now: dt.datetime | None = None
+    *, booking_id: int, marked: bool, user: User | None = None, now: dt.datetime | None = None
 ) -> Booking:
     """Set or clear the no-show mark. With `user` (the coach on the booking page): only their
     own session, only once it has started. Without (Calendly's no-show events): as told."""
@@ -157,7 +161,7 @@ def _place(booking: Booking, *, start: dt.datetime, end: dt.datetime, now: dt.da
     if _overlaps_taken_time(booking, start, end):
         _save_as_conflict(booking)
         return
-    booking.status = S.CONFIRMED
+    booking.status = Booking.Status.CONFIRMED
     booking.confirmed_at = booking.confirmed_at or now
     pieces = availability.carve(coach=booking.coach, start=start, end=end)
     booking.consumed_availability = pieces
@@ -172,6 +176,6 @@ def _place(booking: Booking, *, start: dt.datetime, end: dt.datetime, now: dt.da
 
 
 def _save_as_conflict(booking: Booking) -> None:
-    booking.status = S.CONFLICT
+    booking.status = Booking.Status.CONFLICT
     booking.consumed_availability = []
     booking.save()

@@ -12,6 +12,7 @@ the account holder claims it from the email's link while signed in (`guest_booki
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
@@ -27,12 +28,18 @@ from bookings.models import Booking
 from bookings.services.booking_create import GuestContact, _reserve
 from bookings.services.transitions import booking_cancel, booking_reschedule, booking_withdraw
 
+if TYPE_CHECKING:
+    from accounts.models import Coach, User
+    from bookings.models import SessionType
+    from bookings.selectors.access import CalendarAccess
+
+
 REFUSED_EMAIL = (
     "We cannot take a booking for this email address. Use another address, or log in to book."
 )
 
 
-def guest_may_book(guest: GuestContact, coach, session_type):
+def guest_may_book(guest: GuestContact, coach: Coach, session_type: SessionType) -> CalendarAccess:
     """Raise unless a guest may book `session_type` with this coach at all (before any time
     or price check). Returns the calendar access of an anonymous visitor."""
     from notifications.suppressions import is_suppressed
@@ -59,7 +66,9 @@ def guest_may_book(guest: GuestContact, coach, session_type):
     return access
 
 
-def require_free(*, coach, session_type, start: dt.datetime, end: dt.datetime) -> None:
+def require_free(
+    *, coach: Coach, session_type: SessionType, start: dt.datetime, end: dt.datetime
+) -> None:
     quote = selectors.quote_session(coach=coach, session_type=session_type, start=start, end=end)
     if quote.total > 0:
         raise GuestBookingRefused(
@@ -72,8 +81,8 @@ def require_free(*, coach, session_type, start: dt.datetime, end: dt.datetime) -
 
 def guest_booking_create(
     *,
-    coach_id,
-    session_type_id,
+    coach_id: int,
+    session_type_id: int,
     start: dt.datetime,
     duration: int,
     name: str,
@@ -120,7 +129,7 @@ def guest_booking_reschedule(*, booking: Booking, start: dt.datetime) -> Booking
 
 
 @transaction.atomic
-def guest_booking_claim(*, user, booking_id: int) -> Booking:
+def guest_booking_claim(*, user: User, booking_id: int) -> Booking:
     """Attach a guest booking to `user`'s account: only while signed in, with a verified
     account address equal to the one the booking was made with (the email's link proves the
     person reads that mailbox; the account's verification proves it is theirs)."""

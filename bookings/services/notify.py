@@ -7,9 +7,15 @@ queued on commit too, so a transition that rolls back tells nobody anything.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from notifications import live
 from notifications.services import notify
 from notifications.types import NotificationType
+
+if TYPE_CHECKING:
+    from bookings.models import Booking
+
 
 # event -> [(recipient side, notification type)]
 _EVENTS: dict[str, list[tuple[str, str]]] = {
@@ -46,7 +52,7 @@ _EVENTS: dict[str, list[tuple[str, str]]] = {
 }
 
 
-def booking_event(booking, event: str, **context) -> None:
+def booking_event(booking: Booking, event: str, **context: Any) -> None:
     live.booking_changed(booking_id=booking.pk)
     context.setdefault("client_name", booking.person_name)
     context.setdefault("link", booking.get_absolute_url())
@@ -58,7 +64,7 @@ def booking_event(booking, event: str, **context) -> None:
         notify(recipient=recipient, type=notification_type, target=booking, context=dict(context))
 
 
-def _tell_guest(booking, notification_type, context: dict) -> None:
+def _tell_guest(booking: Booking, notification_type: str, context: dict[str, Any]) -> None:
     """A guest (no account) hears by email only, through the outbox like everyone, with the
     signed link to view, cancel, reschedule or claim the booking instead of the booking page."""
     from bookings.models import Booking

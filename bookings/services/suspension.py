@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import AccountSanction, User
 from bookings.errors import BookingError
 from bookings.models import Booking
 from bookings.services.booking_create import booking_release_unpaid
@@ -50,7 +51,7 @@ def _release_hold(booking_id: int, why: str) -> bool:
     return True
 
 
-def _ids(**filters) -> list[int]:
+def _ids(**filters: Any) -> list[int]:
     return list(Booking.objects.filter(**filters).order_by("start").values_list("pk", flat=True))
 
 
@@ -95,7 +96,9 @@ def bookings_end_for_suspension(*, user_id: int, reason: str = "") -> Suspension
     return outcome
 
 
-def on_user_suspended(sender, *, user, sanction, **kwargs) -> None:
+def on_user_suspended(
+    sender: object, *, user: User, sanction: AccountSanction, **kwargs: Any
+) -> None:
     """Receiver of accounts.suspension.user_suspended (connected in BookingsConfig.ready):
     the work runs in a Celery task after the suspension commits."""
     from bookings.tasks import end_for_suspended_user

@@ -47,7 +47,10 @@ def _calendar_page(request, coach_id: int, *, bound_forms: dict | None = None, s
     """The calendar page; `bound_forms` (an invalid availability form the coach posted)
     replaces the empty one, so what they typed and the error are shown (status 400)."""
     coach = get_object_or_404(
-        Coach.objects.select_related("user"), pk=coach_id, user__is_active=True
+        # the connect account: the page asks `coach.is_payment_ready` (no lazy load)
+        Coach.objects.select_related("user", "connect_account"),
+        pk=coach_id,
+        user__is_active=True,
     )
     tz = timezone.get_current_timezone()
     now = timezone.now()

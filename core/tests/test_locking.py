@@ -209,3 +209,60 @@ def test_a_webhook_while_the_payment_row_is_locked_too_long_answers_409_and_appl
     payment.refresh_from_db()
     assert payment.amount_refunded == Decimal("50.00")
     assert Transaction.objects.filter(payment=payment, kind="refund").count() == 1
+
+
+class RolledBack(Exception):
+    pass
+
+
+def _lock_timeout_sets(queries) -> int:
+    return sum(q["sql"].startswith("SET LOCAL lock_timeout") for q in queries)
+
+
+def _lock_timeout() -> str:
+    with connections["default"].cursor() as cursor:
+        cursor.execute("SHOW lock_timeout")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_lock_timeout_is_set_once_per_transaction_and_again_after_a_savepoint_undid_it(
+    settings,
+):
+    from django.test.utils import CaptureQueriesContext
+
+    if connections["default"].vendor != "postgresql":
+        pytest.skip("lock_timeout is PostgreSQL's")
+    settings.LOCK_TIMEOUT_SECONDS = 2
+    registration = RegistrationFactory()
+    connection = connections["default"]
+    with CaptureQueriesContext(connection) as queries, transaction.atomic():
+        webinar_locks.lock_webinar(registration.webinar_id)
+        webinar_locks.lock_registrations(webinar_id=registration.webinar_id)
+        webinar_locks.lock_registration(registration.pk)
+        assert _lock_timeout() == "2s"
+    assert _lock_timeout_sets(queries) == 1  # three locks, one SET LOCAL
+    assert _lock_timeout() == "0"  # SET LOCAL ended with the transaction
+
+    with CaptureQueriesContext(connection) as queries:
+        with transaction.atomic():  # a new transaction sets it again
+            webinar_locks.lock_webinar(registration.webinar_id)
+            with pytest.raises(RolledBack), transaction.atomic():
+                webinar_locks.lock_registration(registration.pk)  # set before: reused
+                raise RolledBack
+            assert _lock_timeout() == "2s"  # set before the savepoint: still set
+        with transaction.atomic():
+            with pytest.raises(RolledBack), transaction.atomic():
+                webinar_locks.lock_registration(registration.pk)  # set inside a savepoint
+                raise RolledBack
+            assert _lock_timeout() == "0"  # ... which PostgreSQL undid with the rollback
+            webinar_locks.lock_registration(registration.pk)  # so it is set again
+            assert _lock_timeout() == "2s"
+    assert _lock_timeout_sets(queries) == 3
+
+    settings.LOCK_TIMEOUT_SECONDS = 0.5
+    with transaction.atomic():
+        webinar_locks.lock_registration(registration.pk)
+        settings.LOCK_TIMEOUT_SECONDS = 1  # a changed setting is applied, not the old mark
+        webinar_locks.lock_webinar(registration.webinar_id)
+        assert _lock_timeout() == "1s"

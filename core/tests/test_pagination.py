@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
+from html import unescape
 
 import pytest
 from django.db import connection
@@ -17,7 +18,7 @@ from django.utils import timezone
 from accounts.tests.factories import CoachFactory, UserFactory
 from bookings.models import Booking
 from bookings.tests.factories import SessionTypeFactory
-from core.pagination import decode_cursor, encode_cursor
+from core.pagination import decode_cursor, decode_nullable_cursor, encode_cursor, keyset_page
 from webinars.models import Registration, Webinar, WebinarSlot
 
 pytestmark = pytest.mark.django_db
@@ -118,6 +119,42 @@ def test_webinar_list_junk_cursors_give_the_first_page(client):
 def test_cursor_round_trips():
     value = dt.datetime(2026, 12, 2, 5, 30, 1, 123456, tzinfo=dt.UTC)
     assert decode_cursor(encode_cursor(value, 42)) == (value, 42)
+    late = dt.datetime(2999, 12, 31, 23, 59, 59, 999999, tzinfo=dt.UTC)  # no float rounding
+    assert decode_cursor(encode_cursor(late, 7)) == (late, 7)
+    assert decode_nullable_cursor(encode_cursor(None, 9)) == (None, 9)
+    assert decode_cursor(encode_cursor(None, 9)) is None  # ascending lists have no NULL keys
+
+
+def test_descending_keyset_walks_every_row_once_both_ways_with_ties():
+    user = UserFactory()
+    sessions = _past_sessions(user, 7)
+    # three more sessions at the start of the second: ties broken by the pk, newest first
+    tie = sessions[1]
+    for _ in range(3):
+        tie.pk = None
+        tie.coach = CoachFactory()
+        tie.save()
+    rows = Booking.objects.filter(client=user)
+    expected = list(rows.order_by("-start", "-pk").values_list("pk", flat=True))
+    seen, cursor, pages = [], None, []
+    while True:
+        page = keyset_page(rows, key="start", after=cursor, before=None, size=3, descending=True)
+        pages.append([b.pk for b in page.items])
+        seen += pages[-1]
+        if not page.next_cursor:
+            break
+        cursor = page.next_cursor
+    assert seen == expected and [len(p) for p in pages] == [3, 3, 3, 1]
+    assert page.prev_cursor and not page.next_cursor
+    back = []
+    while page.prev_cursor:
+        page = keyset_page(rows, key="start", after=None, before=page.prev_cursor, size=3,
+                           descending=True)  # fmt: skip
+        back.insert(0, [b.pk for b in page.items])
+    assert back == pages[:-1] and page.is_first
+    gone = keyset_page(rows, key="start", after=None, before=encode_cursor(timezone.now(), 1),
+                       size=3, descending=True)  # fmt: skip
+    assert [b.pk for b in gone.items] == expected[:3] and gone.is_first  # nothing newer
 
 
 # ---- My Bookings (upcoming in full, past paginated) --------------------------------------
@@ -160,23 +197,58 @@ def _past_sessions(user, n: int) -> list[Booking]:
     )
 
 
-def test_my_bookings_costs_the_same_queries_at_10_and_200_past_rows(client):
+def _pager_link(html: str, label: str, rel: str) -> str | None:
+    """The href of the `rel` ("next": Older, "prev": Newer) link of the pager `label`."""
+    match = re.search(rf'<nav class="pagination" aria-label="{label}">(.*?)</nav>', html, re.S)
+    assert match, f"no pager {label!r}"
+    link = re.search(rf'href="([^"]*)" rel="{rel}"', match.group(1))
+    return "/bookings/mine/" + unescape(link.group(1)) if link else None
+
+
+WEBINAR_PAGES, SESSION_PAGES = "Past webinars pages", "Past sessions pages"
+
+
+def _shown(html: str, titles: list[str]) -> list[str]:
+    """The titles of `titles` the page shows, in the page's order."""
+    found = [(html.find(f">{t}<"), t) for t in titles]
+    return [t for at, t in sorted(found) if at >= 0]
+
+
+def test_my_bookings_costs_the_same_queries_with_3_and_60_past_rows(
+    client, django_assert_num_queries
+):
     user = UserFactory()
     client.force_login(user)
-    _past_registrations(user, 10)
-    _past_sessions(user, 10)
+    _past_registrations(user, 3)
+    _past_sessions(user, 3)
     small = queries(client, "/bookings/mine/")
-    _past_registrations(user, 190)
-    _past_sessions(user, 190)
-    assert queries(client, "/bookings/mine/") == small
-    assert queries(client, "/bookings/mine/?webinars=5&sessions=7") == small
+    _past_registrations(user, 57)
+    _past_sessions(user, 57)
+    with django_assert_num_queries(small):
+        first = client.get("/bookings/mine/").content.decode()
+    second_url = _pager_link(first, WEBINAR_PAGES, "next")
+    with django_assert_num_queries(small):
+        second = client.get(second_url).content.decode()
+    deep_url = _pager_link(_pager_link_page(client, second, SESSION_PAGES), WEBINAR_PAGES, "next")
+    with django_assert_num_queries(small):  # rows 40-59 of both lists
+        deep = client.get(deep_url).content.decode()
+    with django_assert_num_queries(small):  # back up to rows 20-39: a LIMIT from the cursor
+        client.get(_pager_link(deep, WEBINAR_PAGES, "prev"))
+    # back to the top of the list: one more LIMIT for seats without a date (shown first)
+    with django_assert_num_queries(small + 1):
+        client.get(_pager_link(second, WEBINAR_PAGES, "prev"))
 
 
-def test_my_bookings_page_2_shows_the_next_past_rows_and_upcoming_stay_in_full(client):
+def _pager_link_page(client, html: str, label: str) -> str:
+    """The page behind the Older link of pager `label` (the HTML)."""
+    return client.get(_pager_link(html, label, "next")).content.decode()
+
+
+def test_my_bookings_pages_past_rows_newest_first_each_list_on_its_own(client):
     user = UserFactory()
     client.force_login(user)
-    past = _past_registrations(user, 45)
-    sessions = _past_sessions(user, 25)
+    past = [w.title for w in _past_registrations(user, 45)]  # newest first
+    sessions = [b.title for b in _past_sessions(user, 25)]  # newest first
     upcoming = webinars(CoachFactory(), 30)
     Registration.objects.bulk_create(
         Registration(webinar=w, user=user, status="confirmed", amount=0, currency="CHF")
@@ -184,22 +256,77 @@ def test_my_bookings_page_2_shows_the_next_past_rows_and_upcoming_stay_in_full(c
     )
     first = client.get("/bookings/mine/").content.decode()
     assert all(w.title in first for w in upcoming)  # upcoming: never paged
-    assert past[0].title in first and past[19].title in first and past[20].title not in first
-    assert sessions[19].title in first and sessions[20].title not in first
-    assert first.count('aria-current="page"') == 2  # one pager a past list
-    assert '<nav class="pagination" aria-label="Past webinars pages">' in first
-    assert '<nav class="pagination" aria-label="Past sessions pages">' in first
-    second = client.get("/bookings/mine/?webinars=2").content.decode()
-    assert past[20].title in second and past[39].title in second
-    assert past[19].title not in second and past[40].title not in second
+    assert _shown(first, past) == past[:20] and _shown(first, sessions) == sessions[:20]
+    assert first.count('aria-current="page"') == 2  # each past list is on its first window
+    assert _pager_link(first, WEBINAR_PAGES, "prev") is None
+    assert 'Older<span class="visually-hidden"> past webinars</span>' in first
+
+    second = client.get(_pager_link(first, WEBINAR_PAGES, "next")).content.decode()
+    assert _shown(second, past) == past[20:40]
     assert all(w.title in second for w in upcoming)
-    assert sessions[0].title in second  # the other list keeps its own page
-    assert 'href="?webinars=3"' in second
-    both = client.get("/bookings/mine/?webinars=3&sessions=2").content.decode()
-    assert past[44].title in both and sessions[24].title in both
-    assert 'href="?webinars=3&amp;sessions=1"' in both  # links keep the other list's page
-    for junk in ("0", "-1", "x", "99999999999", "1e3"):
-        assert client.get("/bookings/mine/", {"webinars": junk}).status_code == 200
+    assert _shown(second, sessions) == sessions[:20]  # the other list keeps its own window
+    third_url = _pager_link(second, WEBINAR_PAGES, "next")
+    third = client.get(third_url).content.decode()
+    assert _shown(third, past) == past[40:]
+    assert _pager_link(third, WEBINAR_PAGES, "next") is None  # the end of the history
+    # the sessions' Older link keeps the webinars' window, and the other way round
+    sessions_url = _pager_link(third, SESSION_PAGES, "next")
+    assert "webinars_older=" in sessions_url
+    both = client.get(sessions_url).content.decode()
+    assert _shown(both, past) == past[40:] and _shown(both, sessions) == sessions[20:]
+    assert "sessions_older=" in _pager_link(both, WEBINAR_PAGES, "prev")
+    # Newer goes back window by window, to the very rows seen on the way down
+    back = client.get(_pager_link(both, WEBINAR_PAGES, "prev")).content.decode()
+    assert _shown(back, past) == past[20:40] and _shown(back, sessions) == sessions[20:]
+    top = client.get(_pager_link(back, WEBINAR_PAGES, "prev")).content.decode()
+    assert _shown(top, past) == past[:20]
+    assert 'aria-current="page">Most recent' in top.split(WEBINAR_PAGES, 1)[1]
+    # "Most recent" drops the list's cursor and keeps the other list's
+    most_recent = re.search(r'href="([^"]*)">Most recent<span class="visually-hidden"> past '
+                            r"webinars", both).group(1)  # fmt: skip
+    assert "webinars_" not in unescape(most_recent) and "sessions_older=" in most_recent
+    for junk in ("0", "-1", "x", "n.x", "99999999999", "1e3", "n." + "9" * 30, "9" * 39 + ".1"):
+        for param in ("webinars_older", "webinars_newer", "sessions_newer"):
+            response = client.get("/bookings/mine/", {param: junk})
+            assert response.status_code == 200
+            assert _shown(response.content.decode(), past) == past[:20]
+
+
+def test_my_bookings_walks_every_past_row_once_in_order_with_undated_and_tied_rows(client):
+    """Seats of a webinar without a date come first (newest seat first), then by start,
+    newest first, the newer seat first on a tie; walking Older then Newer meets every seat
+    once, in that order."""
+    from webinars.tests.factories import RegistrationFactory, WebinarFactory
+
+    user = UserFactory()
+    client.force_login(user)
+    undated = [
+        RegistrationFactory(user=user, status="refunded", webinar=WebinarFactory(slots=False))
+        for _ in range(23)
+    ]
+    tied = WebinarFactory(slots__starts_in=dt.timedelta(days=-5))
+    dated = [RegistrationFactory(user=user, status="refunded", webinar=tied) for _ in range(3)]
+    dated += [
+        RegistrationFactory(user=user, webinar=w) for w in webinars(CoachFactory(), 30, ended=True)
+    ]
+    expected = [f"my-registration-{r.pk}" for r in undated[::-1]]
+    ordered = sorted(dated, key=lambda r: (-Registration.objects.get(pk=r.pk).webinar_starts_at
+                                           .timestamp(), -r.pk))  # fmt: skip
+    expected += [f"my-registration-{r.pk}" for r in ordered]
+    ids = re.compile(r'id="(my-registration-\d+)"')
+    pages, url = [], "/bookings/mine/"
+    while url:
+        html = client.get(url).content.decode()
+        pages.append(ids.findall(html))
+        url = _pager_link(html, WEBINAR_PAGES, "next")
+    assert [len(p) for p in pages] == [20, 20, 16]
+    assert sum(pages, []) == expected  # no gap, no duplicate, the order
+    back, url = [], _pager_link(html, WEBINAR_PAGES, "prev")
+    while url:
+        html = client.get(url).content.decode()
+        back.insert(0, ids.findall(html))
+        url = _pager_link(html, WEBINAR_PAGES, "prev")
+    assert back == pages[:-1]
 
 
 # ---- coach pages -----------------------------------------------------------------------------

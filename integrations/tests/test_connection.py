@@ -18,7 +18,7 @@ from integrations.models import CalendlyConnection
 from integrations.services import calendly_check_subscription, calendly_disconnect
 from integrations.tasks import check_calendly_subscriptions
 from notifications.models import Notification
-from notifications.types import NotificationType as T
+from notifications.types import NotificationType
 
 pytestmark = pytest.mark.django_db
 
@@ -154,14 +154,16 @@ def test_daily_check_marks_a_disabled_subscription_and_tells_the_coach_once(
     assert connected.state == "disabled"
     calendly_check_subscription(connection_id=connected.pk)
     notices = Notification.objects.filter(
-        recipient=coach.user, type=T.CALENDLY_SUBSCRIPTION_DISABLED
+        recipient=coach.user, type=NotificationType.CALENDLY_SUBSCRIPTION_DISABLED
     )
     assert notices.count() == 1
 
 
 def test_daily_check_leaves_an_active_subscription_active(coach, connected, calendly_standin):
     assert calendly_check_subscription(connection_id=connected.pk) == "active"
-    assert not Notification.objects.filter(type=T.CALENDLY_SUBSCRIPTION_DISABLED).exists()
+    assert not Notification.objects.filter(
+        type=NotificationType.CALENDLY_SUBSCRIPTION_DISABLED
+    ).exists()
 
 
 def test_the_page_is_for_coaches_only(client, calendly_standin):

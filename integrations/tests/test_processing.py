@@ -18,7 +18,7 @@ from integrations.models import CalendlyLead, CalendlyWebhookEvent
 from integrations.tests.conftest import recorded
 from integrations.tests.helpers import for_connection, post_signed
 from notifications.models import Notification
-from notifications.types import NotificationType as T
+from notifications.types import NotificationType
 
 pytestmark = pytest.mark.django_db
 
@@ -77,7 +77,7 @@ def test_invitee_created_makes_a_confirmed_calendly_booking_with_calendlys_facts
 def test_the_coach_is_told_with_calendlys_links_and_no_calendar_invite(deliver, connected):
     deliver("invitee_created")
 
-    assert types_sent(connected.coach.user) == [T.CALENDLY_BOOKING_CREATED]
+    assert types_sent(connected.coach.user) == [NotificationType.CALENDLY_BOOKING_CREATED]
     [email] = [m for m in mail.outbox if connected.coach.user.email in m.to]
     text = email.body
     assert "John Doe" in text
@@ -122,7 +122,7 @@ def test_an_invitee_with_a_verified_account_sees_it_in_my_bookings(deliver, clie
     client.force_login(member)
     page = client.get("/bookings/mine/").content.decode()
     assert "15 Minute Meeting" in page
-    assert T.CALENDLY_BOOKING_CREATED in types_sent(member)
+    assert NotificationType.CALENDLY_BOOKING_CREATED in types_sent(member)
 
 
 def test_an_unverified_account_with_that_email_is_not_attached(deliver):
@@ -169,7 +169,7 @@ def test_invitee_cancels_cancelled_by_client_with_reason_and_time_given_back(del
     assert booking.calendly.cancellation["canceler_type"] == "invitee"
     slots = AvailabilitySlot.objects.filter(coach=connected.coach)
     assert [(s.start, s.end) for s in slots] == [(START, START + dt.timedelta(hours=1))]
-    assert T.CALENDLY_BOOKING_CANCELLED in types_sent(connected.coach.user)
+    assert NotificationType.CALENDLY_BOOKING_CANCELLED in types_sent(connected.coach.user)
 
 
 def test_host_cancels_cancelled_by_coach(deliver):
@@ -197,8 +197,8 @@ def test_a_reschedule_pair_moves_the_one_booking_without_a_cancellation(deliver,
     assert booking.calendly.invitee_uri.endswith("/invitees/BBBBBBBBBBBBBBBB")
     assert booking.calendly.reschedule_url.endswith("/BBBBBBBBBBBBBBBB")
     sent = types_sent(connected.coach.user)
-    assert T.CALENDLY_BOOKING_CANCELLED not in sent
-    assert sent.count(T.CALENDLY_BOOKING_RESCHEDULED) == 1
+    assert NotificationType.CALENDLY_BOOKING_CANCELLED not in sent
+    assert sent.count(NotificationType.CALENDLY_BOOKING_RESCHEDULED) == 1
     assert not [m for m in mail.outbox if "cancel" in m.subject.lower()]
 
 
@@ -208,7 +208,7 @@ def test_cancel_before_create_ends_cancelled_with_one_booking(deliver, connected
     booking = Booking.objects.get()
     assert booking.status == S.CANCELLED_BY_CLIENT
     assert booking.start == START
-    assert T.CALENDLY_BOOKING_CREATED not in types_sent(connected.coach.user)
+    assert NotificationType.CALENDLY_BOOKING_CREATED not in types_sent(connected.coach.user)
     assert list(CalendlyWebhookEvent.objects.values_list("status", flat=True)) == [
         "processed",
         "processed",
@@ -235,7 +235,7 @@ def test_a_calendly_booking_overlapping_ours_is_stored_and_flagged(deliver, conn
     assert theirs.calendly.overlaps is True
     ours.refresh_from_db()
     assert ours.status == S.CONFIRMED
-    assert T.CALENDLY_BOOKING_CONFLICT in types_sent(connected.coach.user)
+    assert NotificationType.CALENDLY_BOOKING_CONFLICT in types_sent(connected.coach.user)
 
 
 def test_routing_form_submission_is_a_lead_listed_for_the_coach(deliver, connected, client):

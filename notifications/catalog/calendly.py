@@ -11,8 +11,7 @@ from notifications.catalog.base import (
     session_details,
     when,
 )
-from notifications.types import NotificationCategory as Cat
-from notifications.types import NotificationType as T
+from notifications.types import NotificationCategory, NotificationType
 
 
 def _calendly_links(context: dict) -> list[tuple[str, str]]:
@@ -71,8 +70,8 @@ def _calendly_subscription_disabled(recipient, info, context):
 
 
 SPECS: dict[str, Spec] = {
-    T.CALENDLY_BOOKING_CREATED: Spec(
-        Cat.BOOKING,
+    NotificationType.CALENDLY_BOOKING_CREATED: Spec(
+        NotificationCategory.BOOKING,
         HIGH,
         _calendly_booking(
             "Booked via Calendly",
@@ -80,8 +79,8 @@ SPECS: dict[str, Spec] = {
             "Your session {title} on {when} (booked on Calendly) is confirmed.",
         ),
     ),
-    T.CALENDLY_BOOKING_RESCHEDULED: Spec(
-        Cat.BOOKING,
+    NotificationType.CALENDLY_BOOKING_RESCHEDULED: Spec(
+        NotificationCategory.BOOKING,
         HIGH,
         _calendly_booking(
             "Moved via Calendly",
@@ -89,8 +88,8 @@ SPECS: dict[str, Spec] = {
             "Your session {title} now takes place {when} (moved on Calendly).",
         ),
     ),
-    T.CALENDLY_BOOKING_CANCELLED: Spec(
-        Cat.BOOKING,
+    NotificationType.CALENDLY_BOOKING_CANCELLED: Spec(
+        NotificationCategory.BOOKING,
         HIGH,
         _calendly_booking(
             "Cancelled via Calendly",
@@ -98,6 +97,10 @@ SPECS: dict[str, Spec] = {
             "Your session {title} on {when} was cancelled on Calendly.",
         ),
     ),
-    T.CALENDLY_BOOKING_CONFLICT: Spec(Cat.BOOKING, HIGH, _calendly_booking_conflict),
-    T.CALENDLY_SUBSCRIPTION_DISABLED: Spec(Cat.ACCOUNT, HIGH, _calendly_subscription_disabled),
+    NotificationType.CALENDLY_BOOKING_CONFLICT: Spec(
+        NotificationCategory.BOOKING, HIGH, _calendly_booking_conflict
+    ),
+    NotificationType.CALENDLY_SUBSCRIPTION_DISABLED: Spec(
+        NotificationCategory.ACCOUNT, HIGH, _calendly_subscription_disabled
+    ),
 }

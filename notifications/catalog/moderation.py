@@ -4,8 +4,7 @@
 from __future__ import annotations
 
 from notifications.catalog.base import HIGH, LOW, NORMAL, Content, Spec
-from notifications.types import NotificationCategory as Cat
-from notifications.types import NotificationType as T
+from notifications.types import NotificationCategory, NotificationType
 
 
 def _moderation_reason(context) -> tuple[str, list[tuple[str, str]]]:
@@ -50,9 +49,13 @@ def _moderation_report_reviewed(recipient, info, context):
 
 SPECS: dict[str, Spec] = {
     # The person concerned always hears that their content was hidden.
-    T.MODERATION_CONTENT_HIDDEN: Spec(
-        Cat.ACCOUNT, HIGH, _moderation_content_hidden, email_mandatory=True
+    NotificationType.MODERATION_CONTENT_HIDDEN: Spec(
+        NotificationCategory.ACCOUNT, HIGH, _moderation_content_hidden, email_mandatory=True
     ),
-    T.MODERATION_RESTORED: Spec(Cat.ACCOUNT, NORMAL, _moderation_restored),
-    T.MODERATION_REPORT_REVIEWED: Spec(Cat.ACCOUNT, LOW, _moderation_report_reviewed),
+    NotificationType.MODERATION_RESTORED: Spec(
+        NotificationCategory.ACCOUNT, NORMAL, _moderation_restored
+    ),
+    NotificationType.MODERATION_REPORT_REVIEWED: Spec(
+        NotificationCategory.ACCOUNT, LOW, _moderation_report_reviewed
+    ),
 }

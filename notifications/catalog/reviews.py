@@ -5,8 +5,7 @@ place on the coach's profile)."""
 from __future__ import annotations
 
 from notifications.catalog.base import LOW, NORMAL, Content, Spec, context_name
-from notifications.types import NotificationCategory as Cat
-from notifications.types import NotificationType as T
+from notifications.types import NotificationCategory, NotificationType
 
 
 def _review_received(recipient, info, context):
@@ -34,6 +33,6 @@ def _review_replied(recipient, info, context):
 
 
 SPECS: dict[str, Spec] = {
-    T.REVIEW_RECEIVED: Spec(Cat.BOOKING, NORMAL, _review_received),
-    T.REVIEW_REPLIED: Spec(Cat.BOOKING, LOW, _review_replied),
+    NotificationType.REVIEW_RECEIVED: Spec(NotificationCategory.BOOKING, NORMAL, _review_received),
+    NotificationType.REVIEW_REPLIED: Spec(NotificationCategory.BOOKING, LOW, _review_replied),
 }

@@ -6,8 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from notifications.catalog.base import HIGH, NORMAL, Content, Spec, when
-from notifications.types import NotificationCategory as Cat
-from notifications.types import NotificationType as T
+from notifications.types import NotificationCategory, NotificationType
 
 
 def _account_warning(recipient, info, context):
@@ -53,7 +52,13 @@ def _account_restored(recipient, info, context):
 
 SPECS: dict[str, Spec] = {
     # Sanctions: the person must hear about them, whatever their preferences.
-    T.ACCOUNT_WARNING: Spec(Cat.ACCOUNT, HIGH, _account_warning, email_mandatory=True),
-    T.ACCOUNT_SUSPENDED: Spec(Cat.ACCOUNT, HIGH, _account_suspended, email_mandatory=True),
-    T.ACCOUNT_RESTORED: Spec(Cat.ACCOUNT, NORMAL, _account_restored, email_mandatory=True),
+    NotificationType.ACCOUNT_WARNING: Spec(
+        NotificationCategory.ACCOUNT, HIGH, _account_warning, email_mandatory=True
+    ),
+    NotificationType.ACCOUNT_SUSPENDED: Spec(
+        NotificationCategory.ACCOUNT, HIGH, _account_suspended, email_mandatory=True
+    ),
+    NotificationType.ACCOUNT_RESTORED: Spec(
+        NotificationCategory.ACCOUNT, NORMAL, _account_restored, email_mandatory=True
+    ),
 }

@@ -51,3 +51,34 @@ def test_coaches_cannot_open_other_peoples_notifications_or_emails_in_the_admin(
     OutboundEmailFactory()
     assert client.get("/admin/notifications/notification/").status_code == 403
     assert client.get("/admin/notifications/outboundemail/").status_code == 403
+
+
+def test_staff_see_unbuilt_deferred_notices_and_build_them_now(staff_client, committed):
+    from notifications.deferred import notify_after_commit
+    from notifications.models import DeferredNotification, Notification
+    from webinars.tests.factories import RegistrationFactory
+
+    registration = RegistrationFactory()
+    row = notify_after_commit(  # in the test's transaction: its own task never runs
+        recipient=registration.user,
+        type="webinar_booking_confirmed",
+        target=registration,
+        context={"join_url": "https://meet.example.com/x"},
+    )
+    page = staff_client.get("/admin/notifications/deferrednotification/")
+    assert page.status_code == 200
+    assert f"/admin/notifications/deferrednotification/{row.pk}/change/" in page.content.decode()
+    with committed():
+        response = staff_client.post(
+            "/admin/notifications/deferrednotification/",
+            {"action": "build_now", "_selected_action": [row.pk]},
+            follow=True,
+        )
+    assert "1 notice(s) built and queued." in response.content.decode()
+    assert not DeferredNotification.objects.exists()
+    assert Notification.objects.filter(recipient=registration.user).count() == 1
+    assert len(mail.outbox) == 1
+
+    coach = Client()
+    coach.force_login(CoachFactory().user)
+    assert coach.get("/admin/notifications/deferrednotification/").status_code == 403

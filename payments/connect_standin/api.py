@@ -17,9 +17,12 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 from aiohttp import web
+from aiohttp.typedefs import Handler as AiohttpHandler
 
 from payments.connect_standin import events, onboarding
 from payments.connect_standin.errors import StripeError, invalid, missing, respond
@@ -28,6 +31,10 @@ from payments.connect_standin.store import ConnectStore, new_id
 STORE = ConnectStore()
 FAULTS = {"transfer_delay": 0.0, "transfer_errors": 0}
 LINK_TTL_SECONDS = 300
+# What a route handler returns: the body and the HTTP status; `endpoint` wraps it in a response.
+Handled = tuple[dict[str, Any], int]
+Handler = Callable[..., Awaitable[Handled]]
+Endpoint = Callable[[web.Request], Awaitable[web.Response]]
 REQUIREMENTS_DUE = [
     "business_profile.url",
     "external_account",
@@ -38,7 +45,7 @@ REQUIREMENTS_DUE = [
 ]
 
 
-async def _params(request) -> dict:
+async def _params(request: web.Request) -> dict[str, Any]:
     from localstripe.server import get_post_data, unflatten_data
 
     if request.method == "POST":
@@ -49,7 +56,7 @@ async def _params(request) -> dict:
     return dict(data)
 
 
-def _int(value, param: str) -> int:
+def _int(value: Any, param: str) -> int:
     try:
         number = int(value)
     except (TypeError, ValueError):
@@ -57,15 +64,15 @@ def _int(value, param: str) -> int:
     return number
 
 
-def _fingerprint(request, params: dict) -> str:
+def _fingerprint(request: web.Request, params: dict[str, Any]) -> str:
     canonical = json.dumps([request.method, request.path, params], sort_keys=True, default=str)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def endpoint(handler):
+def endpoint(handler: Handler) -> Endpoint:
     """Stripe's error shape and idempotency for a Connect route."""
 
-    async def wrapped(request):
+    async def wrapped(request: web.Request) -> web.Response:
         try:
             params = await _params(request)
             key = request.headers.get("Idempotency-Key")
@@ -94,7 +101,7 @@ def endpoint(handler):
     return wrapped
 
 
-def _remember(idempotency, body: dict, status: int = 200) -> None:
+def _remember(idempotency: tuple[str, str] | None, body: dict[str, Any], status: int = 200) -> None:
     if idempotency:
         key, fingerprint = idempotency
         STORE.put(
@@ -104,7 +111,7 @@ def _remember(idempotency, body: dict, status: int = 200) -> None:
         )
 
 
-def _page(items: list[dict], params: dict, url: str) -> dict:
+def _page(items: list[dict[str, Any]], params: dict[str, Any], url: str) -> dict[str, Any]:
     """Stripe list pagination: newest first, `limit` 1..100 (10), `starting_after`,
     `ending_before`."""
     limit = _int(params.get("limit", 10), "limit")
@@ -134,14 +141,14 @@ def _page(items: list[dict], params: dict, url: str) -> dict:
 # --- accounts ---------------------------------------------------------------------------------
 
 
-def account_or_404(account_id: str, param: str = "account") -> dict:
+def account_or_404(account_id: str, param: str = "account") -> dict[str, Any]:
     account = STORE.get("account", account_id)
     if account is None:
         raise missing("account", account_id, param)
     return account
 
 
-def _requirements(due: list[str]) -> dict:
+def _requirements(due: list[str]) -> dict[str, Any]:
     return {
         "alternatives": [],
         "current_deadline": None,
@@ -154,7 +161,9 @@ def _requirements(due: list[str]) -> dict:
     }
 
 
-async def accounts_create(request, params, idempotency=None):
+async def accounts_create(
+    request: web.Request, params: dict[str, Any], idempotency: tuple[str, str] | None = None
+) -> Handled:
     controller = params.get("controller") or {}
     dashboard = (controller.get("stripe_dashboard") or {}).get("type")
     account_type = params.get("type")
@@ -199,11 +208,13 @@ async def accounts_create(request, params, idempotency=None):
     return account, 200
 
 
-async def accounts_retrieve(request, params):
+async def accounts_retrieve(request: web.Request, params: dict[str, Any]) -> Handled:
     return account_or_404(request.match_info["id"], "account"), 200
 
 
-async def accounts_update(request, params, idempotency=None):
+async def accounts_update(
+    request: web.Request, params: dict[str, Any], idempotency: tuple[str, str] | None = None
+) -> Handled:
     account = dict(account_or_404(request.match_info["id"]))
     for key in ("email", "business_type"):
         if key in params:
@@ -215,11 +226,11 @@ async def accounts_update(request, params, idempotency=None):
     return account, 200
 
 
-async def accounts_list(request, params):
+async def accounts_list(request: web.Request, params: dict[str, Any]) -> Handled:
     return _page(STORE.newest_first("account"), params, "/v1/accounts"), 200
 
 
-def account_complete_onboarding(account_id: str) -> dict:
+def account_complete_onboarding(account_id: str) -> dict[str, Any]:
     account = dict(account_or_404(account_id))
     previous = {
         "details_submitted": account["details_submitted"],
@@ -238,7 +249,9 @@ def account_complete_onboarding(account_id: str) -> dict:
     return account
 
 
-async def account_links_create(request, params, idempotency=None):
+async def account_links_create(
+    request: web.Request, params: dict[str, Any], idempotency: tuple[str, str] | None = None
+) -> Handled:
     account = account_or_404(str(params.get("account") or ""), "account")
     if params.get("type") not in ("account_onboarding", "account_update"):
         raise invalid("Invalid type: must be account_onboarding or account_update", "type")
@@ -269,7 +282,9 @@ async def account_links_create(request, params, idempotency=None):
     return link, 200
 
 
-async def login_links_create(request, params, idempotency=None):
+async def login_links_create(
+    request: web.Request, params: dict[str, Any], idempotency: tuple[str, str] | None = None
+) -> Handled:
     account = account_or_404(request.match_info["id"], "account")
     if account["controller"]["stripe_dashboard"]["type"] != "express":
         raise invalid("Login links are only for accounts with the Express Dashboard.", "account")
@@ -289,11 +304,11 @@ async def login_links_create(request, params, idempotency=None):
     return link, 200
 
 
-def _base(request) -> str:
+def _base(request: web.Request) -> str:
     return f"{request.scheme}://{request.host}"
 
 
-async def config_balance(request):
+async def config_balance(request: web.Request) -> web.Response:
     """The connected account's balance in Stripe's shape (real Stripe: `GET /v1/balance`
     with `Stripe-Account`, which localstripe already routes for the platform)."""
     account_id = request.match_info["id"]
@@ -313,7 +328,7 @@ async def config_balance(request):
 # --- test controls ----------------------------------------------------------------------------
 
 
-async def _json(request) -> dict:
+async def _json(request: web.Request) -> dict[str, Any]:
     try:
         data = await request.json()
     except ValueError:
@@ -321,7 +336,7 @@ async def _json(request) -> dict:
     return data if isinstance(data, dict) else {}
 
 
-async def config_webhook(request):
+async def config_webhook(request: web.Request) -> web.Response:
     data = await _json(request)
     if not str(data.get("url", "")).startswith("http") or not data.get("secret"):
         return respond({"error": {"message": "url and secret required"}}, 400)
@@ -329,14 +344,14 @@ async def config_webhook(request):
     return respond({"ok": True})
 
 
-async def config_faults(request):
+async def config_faults(request: web.Request) -> web.Response:
     data = await _json(request)
     FAULTS["transfer_delay"] = float(data.get("transfer_delay", 0) or 0)
     FAULTS["transfer_errors"] = int(data.get("transfer_errors", 0) or 0)
     return respond(dict(FAULTS))
 
 
-async def config_payout(request):
+async def config_payout(request: web.Request) -> web.Response:
     account_id = request.match_info["id"]
     if STORE.get("account", account_id) is None:
         return respond({"error": {"message": "no such account"}}, 404)
@@ -344,14 +359,14 @@ async def config_payout(request):
     return respond({"ok": True})
 
 
-async def config_expire_keys(request):
+async def config_expire_keys(request: web.Request) -> web.Response:
     for key in list(STORE.data["idempotency"]):
         STORE.put("idempotency", key, {"fingerprint": "", "expired": True, "body": {}, "status": 0})
         STORE.data["idempotency"].pop(key)
     return respond({"ok": True})
 
 
-async def config_events(request):
+async def config_events(request: web.Request) -> web.Response:
     items = STORE.newest_first("event")
     if request.query.get("type"):
         items = [e for e in items if e["type"] == request.query["type"]]
@@ -362,7 +377,9 @@ async def config_events(request):
 
 
 @web.middleware
-async def _connect_pages_and_flush(request, handler):
+async def _connect_pages_and_flush(
+    request: web.Request, handler: AiohttpHandler
+) -> web.StreamResponse:
     """Before localstripe's auth: the onboarding/dashboard pages need no API key, and
     localstripe's `DELETE /_config/data` empties the Connect store too."""
     if request.path.startswith("/connect/"):
@@ -382,11 +399,11 @@ def _patch_transfer_group_on_payment_intents() -> None:
     original_init = PaymentIntent.__init__
     original_charge = PaymentIntent._create_charge
 
-    def __init__(self, *args, transfer_group=None, **kwargs):
+    def __init__(self: Any, *args: Any, transfer_group: str | None = None, **kwargs: Any) -> None:
         original_init(self, *args, **kwargs)
         self.transfer_group = transfer_group
 
-    def _create_charge(self, on_failure_now):
+    def _create_charge(self: Any, on_failure_now: Any) -> None:
         original_charge(self, on_failure_now)
         if self.latest_charge is not None:
             self.latest_charge.transfer_group = getattr(self, "transfer_group", None)
@@ -396,7 +413,13 @@ def _patch_transfer_group_on_payment_intents() -> None:
     PaymentIntent._accepts_transfer_group = True
 
 
-def install(app, *, store_path: Path | None, webhook_url: str = "", webhook_secret: str = ""):
+def install(
+    app: web.Application,
+    *,
+    store_path: Path | None,
+    webhook_url: str = "",
+    webhook_secret: str = "",
+) -> None:
     """Mount the Connect routes on localstripe's aiohttp app (before it starts)."""
     STORE.path = store_path
     STORE.load()

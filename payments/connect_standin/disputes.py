@@ -21,11 +21,17 @@ import contextlib
 import json
 import logging
 import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from payments.connect_standin import events
-from payments.connect_standin.api import STORE, _json, _page, _remember
+from payments.connect_standin.api import STORE, Endpoint, Handled, Handler, _json, _page, _remember
 from payments.connect_standin.errors import invalid, missing, respond
 from payments.connect_standin.store import new_id
+
+if TYPE_CHECKING:
+    from aiohttp import web
+
 
 logger = logging.getLogger("localstripe.disputes")
 DISPUTE_CARD = "4000000000000259"
@@ -61,10 +67,10 @@ EVIDENCE_FIELDS = (
     "uncategorized_text",
 )
 OPEN = ("warning_needs_response", "warning_under_review", "needs_response", "under_review")
-_PENDING: set = set()
+_PENDING: set[asyncio.Task[None]] = set()
 
 
-def _balance_transaction(amount: int, currency: str, description: str) -> dict:
+def _balance_transaction(amount: int, currency: str, description: str) -> dict[str, Any]:
     return {
         "id": new_id("txn_1", 20),
         "object": "balance_transaction",
@@ -79,9 +85,11 @@ def _balance_transaction(amount: int, currency: str, description: str) -> dict:
     }
 
 
-def dispute_create(*, charge_id: str, payment_intent: str | None, amount: int, currency: str):
+def dispute_create(
+    *, charge_id: str, payment_intent: str | None, amount: int, currency: str
+) -> dict[str, Any]:
     now = int(time.time())
-    dispute = {
+    dispute: dict[str, Any] = {
         "id": new_id("dp_1", 20),
         "object": "dispute",
         "amount": amount,
@@ -114,12 +122,12 @@ def dispute_create(*, charge_id: str, payment_intent: str | None, amount: int, c
 # --- platform events ------------------------------------------------------------------------
 
 
-def emit_platform(event_type: str, obj: dict, delay: float = 1.5) -> dict:
+def emit_platform(event_type: str, obj: dict[str, Any], delay: float = 1.5) -> dict[str, Any]:
     """Store the event and post it to every localstripe webhook endpoint (the platform's),
     signed like Stripe. `delay` keeps it after localstripe's own events (sent after 1 s)."""
     from localstripe.webhooks import _webhooks
 
-    event = {
+    event: dict[str, Any] = {
         "id": new_id("evt_1", 24),
         "object": "event",
         "api_version": events.API_VERSION,
@@ -144,7 +152,7 @@ def emit_platform(event_type: str, obj: dict, delay: float = 1.5) -> dict:
     return event
 
 
-async def _deliver_later(event: dict, endpoint: dict, delay: float) -> None:
+async def _deliver_later(event: dict[str, Any], endpoint: dict[str, Any], delay: float) -> None:
     await asyncio.sleep(delay)
     await events._deliver(event, endpoint)
 
@@ -162,7 +170,7 @@ def patch_dispute_test_card() -> None:
     original_article = PaymentMethod._try_get_canonical_test_article.__func__
     original_success = PaymentIntent._on_success
 
-    def _try_get_canonical_test_article(cls, id):  # noqa: A002 (localstripe's signature)
+    def _try_get_canonical_test_article(cls: Any, id: str) -> Any:  # noqa: A002 (localstripe's signature)
         if id == "pm_card_createDispute":
             return PaymentMethod(
                 type="card",
@@ -170,7 +178,7 @@ def patch_dispute_test_card() -> None:
             )
         return original_article(cls, id)
 
-    def _on_success(self):
+    def _on_success(self: Any) -> None:
         original_success(self)
         charge = self.latest_charge
         try:
@@ -193,20 +201,20 @@ def patch_dispute_test_card() -> None:
 # --- API ----------------------------------------------------------------------------------------
 
 
-def _dispute_or_404(dispute_id: str) -> dict:
+def _dispute_or_404(dispute_id: str) -> dict[str, Any]:
     dispute = STORE.get("dispute", dispute_id)
     if dispute is None:
         raise missing("dispute", dispute_id, "dispute")
     return dispute
 
 
-def _true(value, default: bool) -> bool:
+def _true(value: object, default: bool) -> bool:
     if value is None:
         return default
     return str(value).lower() in ("true", "1")
 
 
-async def disputes_list(request, params):
+async def disputes_list(request: web.Request, params: dict[str, Any]) -> Handled:
     items = STORE.newest_first("dispute")
     for key in ("charge", "payment_intent"):
         if params.get(key):
@@ -214,11 +222,13 @@ async def disputes_list(request, params):
     return _page(items, params, "/v1/disputes"), 200
 
 
-async def disputes_retrieve(request, params):
+async def disputes_retrieve(request: web.Request, params: dict[str, Any]) -> Handled:
     return _dispute_or_404(request.match_info["id"]), 200
 
 
-async def disputes_update(request, params, idempotency=None):
+async def disputes_update(
+    request: web.Request, params: dict[str, Any], idempotency: tuple[str, str] | None = None
+) -> Handled:
     dispute = json.loads(json.dumps(_dispute_or_404(request.match_info["id"])))
     evidence = params.get("evidence") or {}
     if not isinstance(evidence, dict):
@@ -251,7 +261,9 @@ async def disputes_update(request, params, idempotency=None):
     return dispute, 200
 
 
-async def disputes_close(request, params, idempotency=None):
+async def disputes_close(
+    request: web.Request, params: dict[str, Any], idempotency: tuple[str, str] | None = None
+) -> Handled:
     dispute = json.loads(json.dumps(_dispute_or_404(request.match_info["id"])))
     if dispute["status"] not in OPEN:
         raise invalid("This dispute is already closed.", param="dispute")
@@ -262,8 +274,8 @@ async def disputes_close(request, params, idempotency=None):
     return dispute, 200
 
 
-def dispute_decide(dispute_id: str, outcome: str) -> dict:
-    dispute = json.loads(json.dumps(_dispute_or_404(dispute_id)))
+def dispute_decide(dispute_id: str, outcome: str) -> dict[str, Any]:
+    dispute: dict[str, Any] = json.loads(json.dumps(_dispute_or_404(dispute_id)))
     dispute["status"] = outcome
     if outcome == "won":
         dispute["balance_transactions"].append(
@@ -276,7 +288,7 @@ def dispute_decide(dispute_id: str, outcome: str) -> dict:
     return dispute
 
 
-async def config_dispute_close(request):
+async def config_dispute_close(request: web.Request) -> web.Response:
     data = await _json(request)
     if data.get("status") not in ("won", "lost"):
         return respond({"error": {"message": "status must be won or lost"}}, 400)
@@ -286,7 +298,7 @@ async def config_dispute_close(request):
     return respond(dispute_decide(dispute["id"], data["status"]))
 
 
-def install_routes(app, endpoint) -> None:
+def install_routes(app: web.Application, endpoint: Callable[[Handler], Endpoint]) -> None:
     patch_dispute_test_card()
     routes = [
         ("GET", "/v1/disputes", disputes_list),

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from aiohttp import web
 
 
-def respond(body: dict, status: int = 200, headers: dict | None = None) -> web.Response:
+def respond(
+    body: dict[str, Any], status: int = 200, headers: dict[str, Any] | None = None
+) -> web.Response:
     return web.json_response(
         body, status=status, headers=headers, dumps=lambda x: json.dumps(x, sort_keys=True)
     )

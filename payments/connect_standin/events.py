@@ -10,21 +10,33 @@ import hmac
 import json
 import logging
 import time
+from typing import TYPE_CHECKING, Any
 
 from payments.connect_standin.store import new_id
+
+if TYPE_CHECKING:
+    from payments.connect_standin.store import ConnectStore
+
 
 logger = logging.getLogger("localstripe.connect")
 ENDPOINT = {"url": "", "secret": ""}
 API_VERSION = "2024-06-20"
-_PENDING: set = set()  # tasks must be referenced until done
+_PENDING: set[asyncio.Task[None]] = set()  # tasks must be referenced until done
 
 
 def configure(*, url: str, secret: str) -> None:
     ENDPOINT.update(url=url or "", secret=secret or "")
 
 
-def emit(store, event_type: str, obj: dict, *, account: str | None = None, previous=None):
-    event = {
+def emit(
+    store: ConnectStore,
+    event_type: str,
+    obj: dict[str, Any],
+    *,
+    account: str | None = None,
+    previous: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    event: dict[str, Any] = {
         "id": new_id("evt_1", 24),
         "object": "event",
         "api_version": API_VERSION,
@@ -52,7 +64,7 @@ def signature_header(payload: bytes, secret: str, timestamp: int) -> str:
     return f"t={timestamp},v1={digest}"
 
 
-async def _deliver(event: dict, endpoint: dict, attempts: int = 3) -> None:
+async def _deliver(event: dict[str, Any], endpoint: dict[str, Any], attempts: int = 3) -> None:
     import aiohttp
 
     payload = json.dumps(event, sort_keys=True).encode()

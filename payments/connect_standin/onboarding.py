@@ -5,8 +5,13 @@ from __future__ import annotations
 
 import html
 import time
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
+
+if TYPE_CHECKING:
+    from payments.connect_standin.store import ConnectStore
+
 
 PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
@@ -36,14 +41,14 @@ def _page(title: str, body: str, status: int = 200) -> web.Response:
     )
 
 
-def _link(store, token: str, kind: str):
+def _link(store: ConnectStore, token: str, kind: str) -> dict[str, Any] | None:
     link = store.get("link", token)
     if link is None or link.get("kind") != kind:
         return None
     return link
 
 
-async def handle(request) -> web.StreamResponse:
+async def handle(request: web.Request) -> web.StreamResponse:
     from payments.connect_standin import api
 
     parts = request.path.strip("/").split("/")
@@ -56,7 +61,7 @@ async def handle(request) -> web.StreamResponse:
         return _page("Link not valid", "<p>This link does not exist.</p>", 404)
     expired = link.get("used") or link["expires_at"] < time.time()
     if kind == "dashboard":
-        return _dashboard(api, link, expired)
+        return _dashboard(api.STORE, link, expired)
     if expired:
         # Stripe sends the user to refresh_url when a link was used or has expired.
         raise web.HTTPFound(link["refresh_url"])
@@ -81,15 +86,15 @@ async def handle(request) -> web.StreamResponse:
     return _page("Set up payouts", body)
 
 
-def _dashboard(api, link: dict, expired: bool) -> web.Response:
+def _dashboard(store: ConnectStore, link: dict[str, Any], expired: bool) -> web.Response:
     if expired:
         return _page("Link expired", "<p>This login link has expired. Open it again.</p>", 410)
     account_id = link["account"]
-    balance = api.STORE.balance(account_id)["available"]
+    balance = store.balance(account_id)["available"]
     rows = "".join(
         f"<tr><td>{html.escape(t['id'])}</td><td>{t['amount'] - t['amount_reversed']}</td>"
         f"<td>{html.escape(t['currency'].upper())}</td></tr>"
-        for t in api.STORE.newest_first("transfer")
+        for t in store.newest_first("transfer")
         if t["destination"] == account_id
     )
     money = ", ".join(f"{v} {c.upper()}" for c, v in balance.items()) or "0"

@@ -13,6 +13,7 @@ import secrets
 import string
 import time
 from pathlib import Path
+from typing import Any, TextIO
 
 KINDS = (
     "account",
@@ -32,11 +33,11 @@ def new_id(prefix: str, n: int = 16) -> str:
 
 
 class ConnectStore:
-    def __init__(self, path: Path | None = None):
+    def __init__(self, path: Path | None = None) -> None:
         self.path = path
-        self.data: dict[str, dict[str, dict]] = {kind: {} for kind in KINDS}
+        self.data: dict[str, dict[str, dict[str, Any]]] = {kind: {} for kind in KINDS}
         self.order: dict[str, list[str]] = {kind: [] for kind in KINDS}
-        self._file = None
+        self._file: TextIO | None = None
 
     # --- persistence -----------------------------------------------------------------------
 
@@ -57,7 +58,7 @@ class ConnectStore:
                 else:
                     self._put_memory(entry["kind"], entry["id"], entry["obj"])
 
-    def _append(self, entry: dict) -> None:
+    def _append(self, entry: dict[str, Any]) -> None:
         if self.path is None:
             return
         if self._file is None:
@@ -83,25 +84,25 @@ class ConnectStore:
 
     # --- records ---------------------------------------------------------------------------
 
-    def _put_memory(self, kind: str, key: str, obj: dict) -> None:
+    def _put_memory(self, kind: str, key: str, obj: dict[str, Any]) -> None:
         if key not in self.data[kind]:
             self.order[kind].append(key)
         self.data[kind][key] = obj
 
-    def put(self, kind: str, key: str, obj: dict) -> dict:
+    def put(self, kind: str, key: str, obj: dict[str, Any]) -> dict[str, Any]:
         self._put_memory(kind, key, obj)
         self._append({"kind": kind, "id": key, "obj": obj})
         return obj
 
-    def get(self, kind: str, key: str) -> dict | None:
+    def get(self, kind: str, key: str) -> dict[str, Any] | None:
         return self.data[kind].get(key)
 
-    def newest_first(self, kind: str) -> list[dict]:
+    def newest_first(self, kind: str) -> list[dict[str, Any]]:
         return [self.data[kind][key] for key in reversed(self.order[kind])]
 
     # --- balances (minor units per currency, per connected account) -------------------------
 
-    def balance(self, account_id: str) -> dict:
+    def balance(self, account_id: str) -> dict[str, Any]:
         return self.get("balance", account_id) or {"available": {}}
 
     def credit(self, account_id: str, currency: str, amount: int) -> None:

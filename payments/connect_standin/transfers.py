@@ -4,20 +4,34 @@ from __future__ import annotations
 
 import asyncio
 import time
+from typing import TYPE_CHECKING, Any
 
 from payments.connect_standin import events
-from payments.connect_standin.api import FAULTS, STORE, _int, _page, _remember, account_or_404
+from payments.connect_standin.api import (
+    FAULTS,
+    STORE,
+    Handled,
+    _int,
+    _page,
+    _remember,
+    account_or_404,
+)
 from payments.connect_standin.errors import StripeError, invalid, missing
 from payments.connect_standin.store import new_id
 
+if TYPE_CHECKING:
+    from aiohttp import web
 
-def _charge(charge_id: str):
+
+def _charge(charge_id: str) -> Any:  # a localstripe Charge (untyped library) or None
     from localstripe.resources import store
 
     return store.get("charge:" + charge_id)
 
 
-async def transfers_create(request, params, idempotency=None):
+async def transfers_create(
+    request: web.Request, params: dict[str, Any], idempotency: tuple[str, str] | None = None
+) -> Handled:
     if FAULTS["transfer_errors"] > 0:
         FAULTS["transfer_errors"] -= 1
         raise StripeError(500, "An unknown error occurred (stand-in fault).", type="api_error")
@@ -87,14 +101,14 @@ async def transfers_create(request, params, idempotency=None):
     return body, 200
 
 
-def _transfer_or_404(transfer_id: str) -> dict:
+def _transfer_or_404(transfer_id: str) -> dict[str, Any]:
     transfer = STORE.get("transfer", transfer_id)
     if transfer is None:
         raise missing("transfer", transfer_id, "id")
     return transfer
 
 
-def _with_reversals(transfer: dict) -> dict:
+def _with_reversals(transfer: dict[str, Any]) -> dict[str, Any]:
     reversals = [r for r in STORE.newest_first("reversal") if r["transfer"] == transfer["id"]]
     return {
         **transfer,
@@ -108,11 +122,11 @@ def _with_reversals(transfer: dict) -> dict:
     }
 
 
-async def transfers_retrieve(request, params):
+async def transfers_retrieve(request: web.Request, params: dict[str, Any]) -> Handled:
     return _with_reversals(_transfer_or_404(request.match_info["id"])), 200
 
 
-async def transfers_list(request, params):
+async def transfers_list(request: web.Request, params: dict[str, Any]) -> Handled:
     items = STORE.newest_first("transfer")
     if params.get("destination"):
         items = [t for t in items if t["destination"] == params["destination"]]
@@ -123,7 +137,9 @@ async def transfers_list(request, params):
     return page, 200
 
 
-async def reversals_create(request, params, idempotency=None):
+async def reversals_create(
+    request: web.Request, params: dict[str, Any], idempotency: tuple[str, str] | None = None
+) -> Handled:
     transfer = dict(_transfer_or_404(request.match_info["id"]))
     unreversed = transfer["amount"] - transfer["amount_reversed"]
     amount = _int(params.get("amount", unreversed), "amount")
@@ -166,7 +182,7 @@ async def reversals_create(request, params, idempotency=None):
     return reversal, 200
 
 
-async def reversals_list(request, params):
+async def reversals_list(request: web.Request, params: dict[str, Any]) -> Handled:
     transfer = _transfer_or_404(request.match_info["id"])
     items = [r for r in STORE.newest_first("reversal") if r["transfer"] == transfer["id"]]
     return _page(items, params, f"/v1/transfers/{transfer['id']}/reversals"), 200

@@ -4,6 +4,8 @@ read-only (scoped like payments); the actions are for platform staff only."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, cast
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
@@ -19,15 +21,25 @@ from payments.disputes.forms import AcceptForm, EvidenceForm
 from payments.disputes.models import OPEN_STATUSES, Dispute
 from payments.errors import PaymentError
 
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+    from django.http import HttpRequest, HttpResponse
+    from django.urls import URLPattern
+
+    from accounts.models import User
+    from core.http import AuthenticatedRequest
+
 
 class StateFilter(admin.SimpleListFilter):
     title = "state"
     parameter_name = "state"
 
-    def lookups(self, request, model_admin):
+    def lookups(
+        self, request: HttpRequest, model_admin: admin.ModelAdmin[Any]
+    ) -> tuple[tuple[str, str], ...]:
         return (("open", "Open (needs staff)"), ("closed", "Closed"))
 
-    def queryset(self, request, queryset):
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Dispute]) -> QuerySet[Dispute]:
         if self.value() == "open":
             return queryset.filter(outcome="", status__in=OPEN_STATUSES)
         if self.value() == "closed":
@@ -64,7 +76,7 @@ class DisputeAdmin(ReadOnlyRecordAdminMixin, OwnedByCoachAdminMixin, admin.Model
             return "submitting"
         return "staged" if obj.evidence else "–"
 
-    def get_urls(self):
+    def get_urls(self) -> list[URLPattern]:
         extra = [
             path(
                 "<int:pk>/evidence/",
@@ -79,20 +91,28 @@ class DisputeAdmin(ReadOnlyRecordAdminMixin, OwnedByCoachAdminMixin, admin.Model
         ]
         return extra + super().get_urls()
 
-    def _staff_dispute(self, request, pk: int) -> Dispute:
+    def _staff_dispute(self, request: AuthenticatedRequest, pk: int) -> Dispute:
         if not request.user.sees_everything:
             raise PermissionDenied
         return get_object_or_404(Dispute.objects.select_related("payment", "coach__user"), pk=pk)
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        # Behind admin_site.admin_view (get_urls): the user is an active staff User.
+        user = cast("User", request.user)
         extra_context = {
             **(extra_context or {}),
-            "dispute_staff_actions": request.user.sees_everything,
+            "dispute_staff_actions": user.sees_everything,
             "accept_form": AcceptForm(),
         }
         return super().change_view(request, object_id, form_url, extra_context)
 
-    def evidence_view(self, request, pk: int):
+    def evidence_view(self, request: AuthenticatedRequest, pk: int) -> HttpResponse:
         dispute = self._staff_dispute(request, pk)
         change_url = reverse("admin:payments_dispute_change", args=[dispute.pk])
         if request.method == "POST":
@@ -126,7 +146,7 @@ class DisputeAdmin(ReadOnlyRecordAdminMixin, OwnedByCoachAdminMixin, admin.Model
         }
         return TemplateResponse(request, "admin/payments/dispute/evidence.html", context)
 
-    def accept_view(self, request, pk: int):
+    def accept_view(self, request: AuthenticatedRequest, pk: int) -> HttpResponse:
         dispute = self._staff_dispute(request, pk)
         form = AcceptForm(request.POST)
         if not form.is_valid():

@@ -15,10 +15,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from payments.disputes.models import Dispute
+    from payments.models import Payment
+
 
 logger = logging.getLogger(__name__)
 
-EvidenceSource = Callable[..., dict]
+EvidenceSource = Callable[..., dict[str, Any]]
 _SOURCES: dict[str, EvidenceSource] = {}
 
 
@@ -26,7 +32,7 @@ def register_evidence_source(purpose: str, source: EvidenceSource) -> None:
     _SOURCES[str(purpose)] = source
 
 
-def known_facts(payment) -> dict:
+def known_facts(payment: Payment) -> dict[str, Any]:
     source = _SOURCES.get(str(payment.purpose))
     if source is None:
         return {}
@@ -37,15 +43,15 @@ def known_facts(payment) -> dict:
         return {}
 
 
-def purchase_label(payment) -> str:
+def purchase_label(payment: Payment) -> str:
     return str(known_facts(payment).get("label") or payment.get_purpose_display())
 
 
-def evidence_prefill(dispute) -> dict:
+def evidence_prefill(dispute: Dispute) -> dict[str, Any]:
     """The evidence form's initial values: what staff staged, else what we know."""
     from payments.disputes.services import EVIDENCE_FIELDS
 
-    facts = known_facts(dispute.payment) if dispute.payment_id else {}
+    facts = known_facts(dispute.payment) if dispute.payment is not None else {}
     payment = dispute.payment
     if payment is not None:
         facts.setdefault(

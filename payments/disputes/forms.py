@@ -1,3 +1,7 @@
+from __future__ import annotations
+
+from typing import Any
+
 from django import forms
 
 EVIDENCE_LABELS = {
@@ -16,7 +20,7 @@ EVIDENCE_LABELS = {
 class EvidenceForm(forms.Form):
     """Stripe's text evidence fields (150,000 characters together)."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name, label in EVIDENCE_LABELS.items():
             widget = (

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from payments.disputes.models import OPEN_STATUSES, Dispute
 
+if TYPE_CHECKING:
+    from payments.models import Payment
 
-def open_dispute_of(payment) -> Dispute | None:
+
+def open_dispute_of(payment: Payment) -> Dispute | None:
     """The payment's open dispute (inquiry or chargeback), if any."""
     return (
         Dispute.objects.filter(payment=payment, outcome="", status__in=OPEN_STATUSES)
@@ -14,7 +19,7 @@ def open_dispute_of(payment) -> Dispute | None:
     )
 
 
-def refund_blocked_by_dispute(payment) -> str:
+def refund_blocked_by_dispute(payment: Payment) -> str:
     """Why a refund must not be made on `payment` because of a dispute ("" if it may).
 
     Stripe: never refund a disputed charge (the chargeback already takes the money back), and

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -44,6 +45,12 @@ from payments.payouts.disputes import (
     payout_item_release,
 )
 
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from accounts.models import User
+
+
 logger = logging.getLogger(__name__)
 
 WON_STATUSES = ("won", "warning_closed", "prevented")
@@ -62,14 +69,14 @@ EVIDENCE_FIELDS = (
 EVIDENCE_MAX_CHARS = 150_000  # Stripe: all text evidence together
 
 
-def _timestamp(value) -> datetime | None:
+def _timestamp(value: object) -> datetime | None:
     if isinstance(value, int | float) and value > 0:
         return datetime.fromtimestamp(value, tz=UTC)
     return None
 
 
 @transaction.atomic
-def dispute_sync(*, obj: dict, event_type: str = "") -> Dispute:
+def dispute_sync(*, obj: dict[str, Any], event_type: str = "") -> Dispute:
     """Apply one dispute object (an event payload or an API answer). Idempotent."""
     charge_id = stripe_id_of(obj.get("charge"))
     intent_id = stripe_id_of(obj.get("payment_intent"))
@@ -93,7 +100,7 @@ def dispute_sync(*, obj: dict, event_type: str = "") -> Dispute:
     return dispute
 
 
-def _dispute_locked(obj: dict, payment: Payment | None) -> Dispute:
+def _dispute_locked(obj: dict[str, Any], payment: Payment | None) -> Dispute:
     dispute = Dispute.objects.select_for_update().filter(stripe_dispute_id=obj["id"]).first()
     if dispute is not None:
         return dispute
@@ -110,12 +117,14 @@ def _dispute_locked(obj: dict, payment: Payment | None) -> Dispute:
         return Dispute.objects.select_for_update().get(stripe_dispute_id=obj["id"])
 
 
-def _status_of(obj: dict) -> str:
+def _status_of(obj: dict[str, Any]) -> str:
     status = obj.get("status")
     return status if status in STATUS_RANK else ""
 
 
-def _merge(dispute: Dispute, obj: dict, payment, charge_id: str, intent_id: str) -> None:
+def _merge(
+    dispute: Dispute, obj: dict[str, Any], payment: Payment | None, charge_id: str, intent_id: str
+) -> None:
     """Take the object's facts unless it is older than what we have (a lower status rank)."""
     incoming = _status_of(obj)
     if dispute.outcome or (
@@ -196,7 +205,7 @@ def disputes_reconcile() -> int:
 def disputes_sync_from_stripe(*, charge_id: str = "") -> list[Dispute]:
     """Apply every dispute Stripe lists (all pages; one charge's with `charge_id`). Safe to
     run any time: dispute_sync converges with whatever the webhooks already did."""
-    filters = {"charge": charge_id} if charge_id else {}
+    filters: dict[str, Any] = {"charge": charge_id} if charge_id else {}
     return [dispute_sync(obj=obj) for obj in gateway.dispute_list(**filters)]
 
 
@@ -204,7 +213,7 @@ def disputes_sync_from_stripe(*, charge_id: str = "") -> list[Dispute]:
 
 
 @transaction.atomic
-def dispute_evidence_stage(*, dispute_id: int, evidence: dict, staff) -> Dispute:
+def dispute_evidence_stage(*, dispute_id: int, evidence: dict[str, Any], staff: User) -> Dispute:
     """Keep evidence on our side until it is submitted (no Stripe call)."""
     dispute = Dispute.objects.select_for_update().get(pk=dispute_id)
     if not dispute.can_submit_evidence:
@@ -219,7 +228,7 @@ def dispute_evidence_stage(*, dispute_id: int, evidence: dict, staff) -> Dispute
     return dispute
 
 
-def dispute_evidence_submit(*, dispute_id: int, staff) -> Dispute:
+def dispute_evidence_submit(*, dispute_id: int, staff: User) -> Dispute:
     """Send the staged evidence to Stripe, once: reserve under the lock, call Stripe without
     it (stable idempotency key), record. A second submit is refused."""
     with transaction.atomic():
@@ -248,7 +257,7 @@ def dispute_evidence_submit(*, dispute_id: int, staff) -> Dispute:
     return dispute_sync(obj=answer)
 
 
-def dispute_accept(*, dispute_id: int, staff) -> Dispute:
+def dispute_accept(*, dispute_id: int, staff: User) -> Dispute:
     """Concede the dispute (Stripe: close, irreversible; the dispute becomes lost)."""
     with transaction.atomic():
         dispute = Dispute.objects.select_for_update().get(pk=dispute_id)
@@ -271,13 +280,13 @@ def dispute_accept(*, dispute_id: int, staff) -> Dispute:
 # --- alerts ---------------------------------------------------------------------------------
 
 
-def _staff():
+def _staff() -> QuerySet[User]:
     from django.contrib.auth import get_user_model
 
     return get_user_model().objects.filter(is_staff=True, is_active=True, is_superuser=True)
 
 
-def _notify_staff(dispute_id: int, notification_type: str, context: dict) -> None:
+def _notify_staff(dispute_id: int, notification_type: str, context: dict[str, Any]) -> None:
     from notifications.services import notify
 
     dispute = Dispute.objects.select_related("coach__user").get(pk=dispute_id)

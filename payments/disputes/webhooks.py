@@ -3,6 +3,9 @@ dispute_sync (payments/webhooks.py records the event once and dispatches by type
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from payments.disputes.services import dispute_sync
 
 DISPUTE_EVENTS = (
@@ -14,8 +17,8 @@ DISPUTE_EVENTS = (
 )
 
 
-def _handler(event_type: str):
-    def handle(obj: dict) -> None:
+def _handler(event_type: str) -> Callable[[dict[str, Any]], None]:
+    def handle(obj: dict[str, Any]) -> None:
         dispute_sync(obj=obj, event_type=event_type)
 
     handle.__name__ = f"dispute_{event_type.rsplit('.', 1)[-1]}"

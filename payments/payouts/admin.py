@@ -1,6 +1,10 @@
 """Payout records in the admin, for platform staff only (read-only: the run writes them).
 "Payout items" filtered by status=failed is the staff's list of transfers to look at."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.contrib import admin
 
 from payments.payouts.models import (
@@ -11,21 +15,25 @@ from payments.payouts.models import (
     Settlement,
 )
 
+if TYPE_CHECKING:
+    from django.db.models import Model
+    from django.http import HttpRequest
+
 
 class StaffOnlyReadOnly(admin.ModelAdmin):
-    def has_module_permission(self, request):
+    def has_module_permission(self, request: HttpRequest) -> bool:
         return request.user.is_active and request.user.sees_everything
 
-    def has_view_permission(self, request, obj=None):
+    def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return request.user.is_active and request.user.sees_everything
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 

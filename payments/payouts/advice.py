@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -15,6 +16,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from payments.payouts.models import DebtNetting, PayoutItem, PayoutReversal, Settlement
+
+if TYPE_CHECKING:
+    from payments.models import Payment
+
 
 logger = logging.getLogger(__name__)
 
@@ -34,7 +39,7 @@ class AdviceLine:
     transfer_id: str
 
 
-def _service_name(payment) -> str:
+def _service_name(payment: Payment) -> str:
     booking = payment.session_bookings.first()
     if booking is not None:
         return f"1:1 session: {booking.title}"
@@ -44,7 +49,7 @@ def _service_name(payment) -> str:
     return payment.get_purpose_display()
 
 
-def advice_context(settlement: Settlement) -> dict:
+def advice_context(settlement: Settlement) -> dict[str, Any]:
     items = (
         PayoutItem.objects.filter(settlement=settlement)
         .select_related("payment__payer")

@@ -7,6 +7,7 @@ from a coach reaching the return URL."""
 from __future__ import annotations
 
 import logging
+from typing import Any, overload
 
 from django.conf import settings
 from django.db import transaction
@@ -43,8 +44,16 @@ def connect_account_ensure(*, coach: Coach) -> ConnectAccount:
     return connect_account_apply(coach=coach, account=account)
 
 
+@overload
+def connect_account_apply(*, account: dict[str, Any], coach: Coach) -> ConnectAccount: ...
+@overload
+def connect_account_apply(
+    *, account: dict[str, Any], coach: None = None
+) -> ConnectAccount | None: ...
 @transaction.atomic
-def connect_account_apply(*, account: dict, coach: Coach | None = None) -> ConnectAccount | None:
+def connect_account_apply(
+    *, account: dict[str, Any], coach: Coach | None = None
+) -> ConnectAccount | None:
     """Store Stripe's view of an account (from account.updated or a fetch). Returns None for
     an account that is not one of our coaches'."""
     account_id = account["id"]
@@ -91,11 +100,13 @@ def connect_onboarding_url(*, coach: Coach, refresh_url: str, return_url: str) -
     link = gateway.account_link_create(
         account_id=account.stripe_account_id, refresh_url=refresh_url, return_url=return_url
     )
-    return link["url"]
+    url: str = link["url"]
+    return url
 
 
 def connect_dashboard_url(*, coach: Coach) -> str:
     row = ConnectAccount.objects.filter(coach=coach).first()
     if row is None:
         raise PaymentError("Connect your payout account first.", code="not_connected")
-    return gateway.login_link_create(account_id=row.stripe_account_id)["url"]
+    url: str = gateway.login_link_create(account_id=row.stripe_account_id)["url"]
+    return url

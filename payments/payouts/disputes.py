@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import F
@@ -33,13 +34,18 @@ from payments.payouts.models import CoachDebt, PayoutItem, PayoutReversal
 from payments.payouts.refunds import COACH_BEARS, PLATFORM_BEARS, PROPORTIONAL
 from payments.payouts.schedule import transfer_group_of
 
+if TYPE_CHECKING:
+    from payments.disputes.models import Dispute
+    from payments.models import Payment
+
+
 logger = logging.getLogger(__name__)
 
 UNPAID = (PayoutItem.Status.ON_HOLD, PayoutItem.Status.PENDING, PayoutItem.Status.FAILED)
 IN_FLIGHT_OR_PAID = (PayoutItem.Status.PROCESSING, PayoutItem.Status.PAID)
 
 
-def dispute_coach_part(*, payment, disputed_amount: Decimal, policy: str) -> Decimal:
+def dispute_coach_part(*, payment: Payment, disputed_amount: Decimal, policy: str) -> Decimal:
     """The coach's part of a disputed amount under `policy` (never more than their share)."""
     if policy == PLATFORM_BEARS:
         return Decimal(0)
@@ -53,7 +59,7 @@ def dispute_coach_part(*, payment, disputed_amount: Decimal, policy: str) -> Dec
     return min(payment.coach_share, quantize(share, payment.currency))
 
 
-def _item_locked(payment) -> PayoutItem:
+def _item_locked(payment: Payment) -> PayoutItem:
     item = PayoutItem.objects.select_for_update().filter(payment=payment).first()
     if item is None:
         # Not materialized yet (service not over): create it so the freeze is visible.
@@ -86,7 +92,7 @@ def _reversal(item: PayoutItem, amount: Decimal, key: str) -> Decimal:
     return amount
 
 
-def payout_item_freeze(*, dispute, payment, reverse_paid: bool) -> None:
+def payout_item_freeze(*, dispute: Dispute, payment: Payment, reverse_paid: bool) -> None:
     """The dispute opened: freeze the unpaid item, or reverse the coach's part of a paid one.
     Records what it did on `dispute` (the caller saves it)."""
     item = _item_locked(payment)
@@ -117,7 +123,7 @@ def _unfreeze(item: PayoutItem, status_before: str) -> None:
     item.save(update_fields=["status", "blocked_reason", "next_attempt_at", "updated_at"])
 
 
-def _undo_open_reversal(dispute) -> Decimal:
+def _undo_open_reversal(dispute: Dispute) -> Decimal:
     """Give back what the open-time reversal took. Returns the amount to re-transfer."""
     reversal = PayoutReversal.objects.filter(
         refund_key=f"dispute-open-{dispute.stripe_dispute_id}"
@@ -139,7 +145,7 @@ def _undo_open_reversal(dispute) -> Decimal:
     return reversal.amount
 
 
-def payout_item_release(*, dispute, payment) -> None:
+def payout_item_release(*, dispute: Dispute, payment: Payment) -> None:
     """Won (or the inquiry closed): the coach keeps their share."""
     item = _item_locked(payment)
     _unfreeze(item, dispute.payout_status_before)
@@ -147,7 +153,7 @@ def payout_item_release(*, dispute, payment) -> None:
     _queue_retransfer(dispute, retransfer)
 
 
-def payout_item_allocate_loss(*, dispute, payment, policy: str) -> None:
+def payout_item_allocate_loss(*, dispute: Dispute, payment: Payment, policy: str) -> None:
     """Lost: the coach bears `policy`'s part of the disputed amount; the platform the rest
     (and Stripe's dispute fee). Sets coach_loss / platform_loss on `dispute`."""
     item = _item_locked(payment)
@@ -175,7 +181,7 @@ def payout_item_allocate_loss(*, dispute, payment, policy: str) -> None:
     dispute.platform_loss = dispute.amount - part
 
 
-def _queue_retransfer(dispute, amount: Decimal) -> None:
+def _queue_retransfer(dispute: Dispute, amount: Decimal) -> None:
     if amount <= 0:
         return
     dispute.retransfer_amount = amount

@@ -6,14 +6,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 
 from payments.gateway import client, stripe_call
 
+if TYPE_CHECKING:
+    import stripe
 
-def account_create(*, email: str, coach_id: int, country: str, idempotency_key: str) -> dict:
+
+def account_create(
+    *, email: str, coach_id: int, country: str, idempotency_key: str
+) -> dict[str, Any]:
     """A controller-based account with the Express dashboard (not the deprecated
     `type=express`): the platform pays Stripe's fees and bears losses."""
     return stripe_call(
@@ -33,11 +38,11 @@ def account_create(*, email: str, coach_id: int, country: str, idempotency_key: 
     )
 
 
-def account_retrieve(account_id: str) -> dict:
+def account_retrieve(account_id: str) -> dict[str, Any]:
     return stripe_call(client().v1.accounts.retrieve, account_id)
 
 
-def account_link_create(*, account_id: str, refresh_url: str, return_url: str) -> dict:
+def account_link_create(*, account_id: str, refresh_url: str, return_url: str) -> dict[str, Any]:
     # A fresh link each time (single-use, short-lived): a random key is right here.
     return stripe_call(
         client().v1.account_links.create,
@@ -50,7 +55,7 @@ def account_link_create(*, account_id: str, refresh_url: str, return_url: str) -
     )
 
 
-def login_link_create(*, account_id: str) -> dict:
+def login_link_create(*, account_id: str) -> dict[str, Any]:
     return stripe_call(client().v1.accounts.login_links.create, account_id)
 
 
@@ -129,10 +134,10 @@ def transfer_create(
 
 def transfer_list(*, transfer_group: str, destination: str = "") -> list[TransferResult]:
     """Every transfer of a transfer group (all pages)."""
-    params: dict = {"transfer_group": transfer_group, "limit": 100}
+    params: dict[str, Any] = {"transfer_group": transfer_group, "limit": 100}
     if destination:
         params["destination"] = destination
-    found: list[dict] = []
+    found: list[dict[str, Any]] = []
     while True:
         page = stripe_call(client().v1.transfers.list, params=params)
         found.extend(page.get("data", []))
@@ -154,9 +159,11 @@ def transfer_reversal_create(
     )
 
 
-def connect_webhook_construct_event(payload: bytes, signature: str | None):
+def connect_webhook_construct_event(payload: bytes, signature: str | None) -> stripe.Event:
     import stripe
 
-    return stripe.Webhook.construct_event(
+    # stripe's construct_event has no return annotation; it returns the verified Event.
+    event: stripe.Event = stripe.Webhook.construct_event(
         payload, signature, settings.STRIPE_CONNECT_WEBHOOK_SECRET
     )
+    return event

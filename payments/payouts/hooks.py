@@ -23,6 +23,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from accounts.models import Coach
+    from payments.payouts.models import PayoutItem, Settlement
+
 
 logger = logging.getLogger(__name__)
 
@@ -33,32 +39,32 @@ class PayoutBlocked(Exception):
         self.reason = reason
 
 
-_BEFORE: list[Callable] = []
-_AFTER: list[Callable] = []
+_BEFORE: list[Callable[..., Any]] = []
+_AFTER: list[Callable[..., Any]] = []
 
 
-def register_before_transfer(fn: Callable) -> None:
+def register_before_transfer(fn: Callable[..., Any]) -> None:
     if fn not in _BEFORE:
         _BEFORE.append(fn)
 
 
-def register_after_settlement(fn: Callable) -> None:
+def register_after_settlement(fn: Callable[..., Any]) -> None:
     if fn not in _AFTER:
         _AFTER.append(fn)
 
 
-def unregister(fn: Callable) -> None:
+def unregister(fn: Callable[..., Any]) -> None:
     for registry in (_BEFORE, _AFTER):
         if fn in registry:
             registry.remove(fn)
 
 
-def run_before_transfer(coach, items) -> None:
+def run_before_transfer(coach: Coach, items: list[PayoutItem]) -> None:
     for fn in list(_BEFORE):
         fn(coach, items)
 
 
-def run_after_settlement(settlement) -> None:
+def run_after_settlement(settlement: Settlement) -> None:
     for fn in list(_AFTER):
         try:
             fn(settlement)

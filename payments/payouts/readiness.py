@@ -5,10 +5,15 @@ Ready = Stripe said so for the coach's Connect account: details submitted, payou
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from payments.payouts.models import ConnectAccount
 
+if TYPE_CHECKING:
+    from accounts.models import Coach
 
-def coach_can_take_payments(coach) -> bool:
+
+def coach_can_take_payments(coach: Coach) -> bool:
     if not coach.stripe_account_id:
         return False
     return ConnectAccount.objects.filter(

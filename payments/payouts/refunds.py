@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import F, Q
@@ -16,6 +17,12 @@ from payments.money import quantize, to_minor_units
 from payments.payouts import gateway
 from payments.payouts.models import CoachDebt, PayoutItem, PayoutReversal
 from payments.payouts.schedule import proportional_deduction, transfer_group_of
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from payments.models import Payment
+
 
 logger = logging.getLogger(__name__)
 
@@ -34,7 +41,7 @@ SERVICE_POLICIES = {
 }
 
 
-def _proportional_refunded(payment) -> Decimal:
+def _proportional_refunded(payment: Payment) -> Decimal:
     """What was refunded under the proportional policy so far, this refund included (the
     ledger rows are written before the payout adjustment)."""
     from payments.models import Transaction
@@ -45,7 +52,9 @@ def _proportional_refunded(payment) -> Decimal:
     return sum((row.amount for row in rows), Decimal(0))
 
 
-def _coach_part(payment, refunded_amount: Decimal, policy: str, already: Decimal) -> Decimal:
+def _coach_part(
+    payment: Payment, refunded_amount: Decimal, policy: str, already: Decimal
+) -> Decimal:
     policy = SERVICE_POLICIES.get(policy, policy)
     if policy == PLATFORM_BEARS:
         return Decimal(0)
@@ -62,7 +71,7 @@ def _coach_part(payment, refunded_amount: Decimal, policy: str, already: Decimal
 
 
 def payout_item_adjust_for_refund(
-    *, payment, refunded_amount: Decimal, policy: str = PROPORTIONAL, refund_key: str = ""
+    *, payment: Payment, refunded_amount: Decimal, policy: str = PROPORTIONAL, refund_key: str = ""
 ) -> Decimal:
     """Tell payouts about a refund already recorded on `payment` (`payment.amount_refunded`
     includes it). Call inside the refund's transaction with the payment locked; never calls
@@ -103,7 +112,7 @@ def _enqueue_reversals() -> None:
     process_payout_reversals.delay()
 
 
-def reversals_process(*, now=None, coach_id: int | None = None) -> int:
+def reversals_process(*, now: datetime | None = None, coach_id: int | None = None) -> int:
     """Reverse what refunds took back from paid items. Stripe is called with no lock held;
     `balance_insufficient` turns the reversal into a debt. Returns how many were settled."""
     scope = Q() if coach_id is None else Q(item__coach_id=coach_id)

@@ -10,6 +10,7 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
@@ -31,6 +32,10 @@ from payments.payouts.models import (
 )
 from payments.payouts.refunds import reversals_process
 from payments.payouts.schedule import payout_items_materialize
+
+if TYPE_CHECKING:
+    from accounts.models import Coach
+
 
 logger = logging.getLogger(__name__)
 
@@ -135,7 +140,7 @@ def payouts_process(
     return report
 
 
-def _claim(*, now, scope, run_id: str, size: int, lock: bool) -> list[PayoutItem]:
+def _claim(*, now: datetime, scope: Q, run_id: str, size: int, lock: bool) -> list[PayoutItem]:
     """pending -> processing, attempts + 1, locked_until, in one short transaction. Items of
     coaches who are not ready are never claimed (no attempt spent)."""
     with transaction.atomic():
@@ -195,7 +200,7 @@ def _net_debts(items: list[PayoutItem]) -> None:
         debt.save(update_fields=["remaining", "settled_at"])
 
 
-def _release_blocked(items: list[PayoutItem], reason: str, now) -> None:
+def _release_blocked(items: list[PayoutItem], reason: str, now: datetime) -> None:
     PayoutItem.objects.filter(pk__in=[i.pk for i in items]).update(
         status=PayoutItem.Status.PENDING,
         attempts=F("attempts") - 1,
@@ -232,7 +237,7 @@ def transfer_send(item: PayoutItem) -> gateway.TransferResult:
     )
 
 
-def _pay(item: PayoutItem, now, report: PayoutReport) -> None:
+def _pay(item: PayoutItem, now: datetime, report: PayoutReport) -> None:
     """No lock held and no transaction open: Stripe first, then record."""
     amount_minor = to_minor_units(item.transfer_amount, item.currency)
     transfer = None
@@ -257,7 +262,7 @@ def _pay(item: PayoutItem, now, report: PayoutReport) -> None:
     report.paid += updated
 
 
-def _record_failure(item: PayoutItem, exc: Exception, now, report: PayoutReport) -> None:
+def _record_failure(item: PayoutItem, exc: Exception, now: datetime, report: PayoutReport) -> None:
     message = getattr(exc, "message", None) or repr(exc)
     with transaction.atomic():
         current = PayoutItem.objects.select_for_update().get(pk=item.pk)
@@ -337,5 +342,5 @@ def _after_settlement(settlement_id: int) -> None:
     hooks.run_after_settlement(Settlement.objects.get(pk=settlement_id))
 
 
-def coach_is_ready(coach) -> bool:
+def coach_is_ready(coach: Coach) -> bool:
     return ConnectAccount.objects.filter(ConnectAccount.READY, coach=coach).exists()

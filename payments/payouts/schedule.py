@@ -6,17 +6,29 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING, TypedDict, cast
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import DateTimeField, Q, Subquery, Value
+from django.db.models import DateTimeField, F, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from payments.models import Payment
 from payments.money import quantize
 from payments.payouts.models import PayoutItem
 
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+    from django.db.models.expressions import BaseExpression
+    from django_stubs_ext import WithAnnotations
+
 KEEPS_MONEY = (Payment.Status.COMPLETED, Payment.Status.PARTIALLY_REFUNDED)
+
+
+class ServiceEnd(TypedDict):
+    """What `with_service_end` annotates: None when no source knows the payment."""
+
+    service_end: datetime | None
 
 
 def hold() -> timedelta:
@@ -34,10 +46,13 @@ def register_service_end(source: Callable[[], Subquery]) -> None:
         _SERVICE_END_SOURCES.append(source)
 
 
-def with_service_end(queryset):
+def with_service_end(
+    queryset: QuerySet[Payment],
+) -> QuerySet[WithAnnotations[Payment, ServiceEnd]]:
     """Annotate payments with `service_end` from the registered sources (the first that
     knows the payment)."""
     ends = [source() for source in _SERVICE_END_SOURCES]
+    expression: BaseExpression
     if not ends:
         expression = Value(None, output_field=DateTimeField())
     elif len(ends) == 1:
@@ -72,7 +87,9 @@ def payout_items_materialize(*, now: datetime, coach_id: int | None = None) -> i
     new_items, made_due = [], 0
     for payment in payments.select_related("payout_item").iterator(chunk_size=500):
         item = getattr(payment, "payout_item", None)
-        due_at = payment.service_end + hold()
+        # Never None here: the query keeps only service_end <= cutoff.
+        service_end = cast(datetime, payment.service_end)
+        due_at = service_end + hold()
         if item is None:
             new_items.append(
                 PayoutItem(
@@ -83,7 +100,7 @@ def payout_items_materialize(*, now: datetime, coach_id: int | None = None) -> i
                     gross_share=payment.coach_share,
                     refund_deduction=proportional_deduction(payment, payment.amount_refunded),
                     transfer_group=transfer_group_of(payment),
-                    service_ended_at=payment.service_end,
+                    service_ended_at=service_end,
                     due_at=due_at,
                     next_attempt_at=now,
                 )
@@ -93,7 +110,7 @@ def payout_items_materialize(*, now: datetime, coach_id: int | None = None) -> i
                 pk=item.pk, status=PayoutItem.Status.ON_HOLD
             ).update(
                 status=PayoutItem.Status.PENDING,
-                service_ended_at=payment.service_end,
+                service_ended_at=service_end,
                 due_at=due_at,
                 next_attempt_at=now,
             )
@@ -106,7 +123,7 @@ def payout_items_materialize(*, now: datetime, coach_id: int | None = None) -> i
     return len(created) + made_due
 
 
-def models_f(name: str):
+def models_f(name: str) -> F:
     from django.db.models import F
 
     return F(name)

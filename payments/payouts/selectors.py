@@ -5,12 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q
 
 from payments.models import Payment
 from payments.payouts.models import CoachDebt, ConnectAccount, PayoutItem, Settlement
 from payments.payouts.schedule import KEEPS_MONEY, hold, proportional_deduction, with_service_end
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from accounts.models import Coach
 
 
 @dataclass
@@ -20,14 +26,14 @@ class Upcoming:
     due_at: datetime | None
 
 
-def unpaid_payments():
+def unpaid_payments() -> QuerySet[Payment]:
     """Payments that keep money and whose coach share was not made due yet."""
     return Payment.objects.filter(status__in=KEEPS_MONEY, coach_share__gt=0).filter(
         Q(payout_item__isnull=True) | Q(payout_item__status=PayoutItem.Status.ON_HOLD)
     )
 
 
-def account_state(coach) -> dict:
+def account_state(coach: Coach) -> dict[str, Any]:
     account = ConnectAccount.objects.filter(coach=coach).first()
     if account is None:
         return {"state": "not_connected", "account": None, "requirements": []}
@@ -38,7 +44,7 @@ def account_state(coach) -> dict:
     }
 
 
-def payouts_overview(*, coach, now: datetime) -> dict:
+def payouts_overview(*, coach: Coach, now: datetime) -> dict[str, Any]:
     upcoming = []
     payments = with_service_end(unpaid_payments().filter(coach=coach)).select_related("payout_item")
     for payment in payments.order_by("created_at"):
@@ -64,7 +70,7 @@ def payouts_overview(*, coach, now: datetime) -> dict:
     }
 
 
-def coach_webinar_earnings(*, coach, start: datetime, end: datetime) -> Decimal:
+def coach_webinar_earnings(*, coach: Coach, start: datetime, end: datetime) -> Decimal:
     """The coach's share of webinar seats sold (paid) in [start, end), less refunds."""
     from payments.finalize import PAID
     from payments.money import quantize
@@ -84,7 +90,7 @@ def coach_webinar_earnings(*, coach, start: datetime, end: datetime) -> Decimal:
     return total
 
 
-def payout_summary(*, coach) -> dict:
+def payout_summary(*, coach: Coach) -> dict[str, Any]:
     """Mission Control's payouts widget: account state, what is due or failed, the last
     payout. A fixed number of queries."""
     from django.db.models import Count, F, Sum

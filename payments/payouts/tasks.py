@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from celery import shared_task
 
 from payments.errors import GatewayUnavailable
@@ -15,7 +17,7 @@ def process_payouts() -> str:
 
 
 @shared_task(bind=True, autoretry_for=(GatewayUnavailable,), retry_backoff=30, max_retries=8)
-def process_payout_reversals(self) -> int:
+def process_payout_reversals(self: Any) -> int:  # self: the bound Celery task (untyped)
     from payments.payouts.refunds import reversals_process
 
     return reversals_process()
@@ -27,4 +29,5 @@ def render_settlement_advice(settlement_id: int) -> str:
 
     settlement = settlement_advice_render(settlement_id=settlement_id)
     settlement_advice_send(settlement_id=settlement.pk)
-    return settlement.pdf.name
+    name: str = settlement.pdf.name
+    return name

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,22 +15,29 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from core.decorators import coach_required
+from core.http import AuthenticatedRequest
 from payments.errors import InvalidWebhook, PaymentError
 from payments.payouts import connect, selectors
 from payments.payouts.models import Settlement
 from payments.payouts.webhooks import connect_webhook_process
 
+if TYPE_CHECKING:
+    from django.http import HttpRequest, HttpResponse
+
+    from accounts.models import Coach, User
+
+
 logger = logging.getLogger(__name__)
 
 
-def _absolute(request, name: str) -> str:
+def _absolute(request: HttpRequest, name: str) -> str:
     return request.build_absolute_uri(reverse(name))
 
 
 @login_required
 @require_GET
 @coach_required(denied=Http404)
-def overview(request, coach):
+def overview(request: AuthenticatedRequest, coach: Coach) -> HttpResponse:
     context = {"coach": coach, **selectors.payouts_overview(coach=coach, now=timezone.now())}
     return render(request, "payments/payouts/overview.html", context)
 
@@ -37,7 +45,7 @@ def overview(request, coach):
 @login_required
 @require_POST
 @coach_required(denied=Http404)
-def connect_start(request, coach):
+def connect_start(request: AuthenticatedRequest, coach: Coach) -> HttpResponse:
     try:
         url = connect.connect_onboarding_url(
             coach=coach,
@@ -53,7 +61,7 @@ def connect_start(request, coach):
 @login_required
 @require_GET
 @coach_required(denied=Http404)
-def connect_refresh(request, coach):
+def connect_refresh(request: AuthenticatedRequest, coach: Coach) -> HttpResponse:
     """Stripe's refresh_url: the link expired or was used. login_required re-authenticates
     the coach first; then a fresh link."""
     try:
@@ -71,7 +79,7 @@ def connect_refresh(request, coach):
 @login_required
 @require_GET
 @coach_required(denied=Http404)
-def connect_return(request, coach):
+def connect_return(request: AuthenticatedRequest, coach: Coach) -> HttpResponse:
     """Stripe's return_url: reaching it does not mean onboarding is complete; we only ask
     Stripe for the account's state again."""
     try:
@@ -84,7 +92,7 @@ def connect_return(request, coach):
 @login_required
 @require_POST
 @coach_required(denied=Http404)
-def dashboard_link(request, coach):
+def dashboard_link(request: AuthenticatedRequest, coach: Coach) -> HttpResponse:
     try:
         url = connect.connect_dashboard_url(coach=coach)
     except PaymentError as exc:
@@ -95,13 +103,14 @@ def dashboard_link(request, coach):
 
 @login_required
 @require_GET
-def advice_pdf(request, settlement_id: int):
+def advice_pdf(request: AuthenticatedRequest, settlement_id: int) -> FileResponse:
     """That coach and staff only; anyone else gets 404 (no hint that it exists)."""
     settlement = Settlement.objects.filter(pk=settlement_id).select_related("coach").first()
-    allowed = settlement is not None and (
+    if settlement is None or not (
         _is_platform_staff(request.user) or settlement.coach.user_id == request.user.pk
-    )
-    if not allowed or not settlement.pdf:
+    ):
+        raise Http404("No such settlement advice.")
+    if not settlement.pdf:
         raise Http404("No such settlement advice.")
     return FileResponse(
         settlement.pdf.open("rb"),
@@ -111,14 +120,14 @@ def advice_pdf(request, settlement_id: int):
     )
 
 
-def _is_platform_staff(user) -> bool:
+def _is_platform_staff(user: User) -> bool:
     """Coaches are `is_staff` too (for their scoped admin); they are not platform staff."""
     return bool(user.sees_everything)
 
 
 @csrf_exempt
 @require_POST
-def connect_webhook(request):
+def connect_webhook(request: HttpRequest) -> HttpResponse:
     try:
         outcome = connect_webhook_process(
             payload=request.body, signature=request.headers.get("Stripe-Signature")

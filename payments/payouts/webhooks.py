@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -22,13 +23,13 @@ from payments.webhooks import Outcome, event_claim, event_record_failure
 logger = logging.getLogger(__name__)
 
 
-def _account_updated(event: dict) -> None:
+def _account_updated(event: dict[str, Any]) -> None:
     from payments.payouts.connect import connect_account_apply
 
     connect_account_apply(account=event["data"]["object"])
 
 
-def _transfer_created(event: dict) -> None:
+def _transfer_created(event: dict[str, Any]) -> None:
     """Records the transfer id on its item if our run crashed before doing so."""
     from payments.payouts.models import PayoutItem
 
@@ -40,7 +41,7 @@ def _transfer_created(event: dict) -> None:
         )
 
 
-def _transfer_reversed(event: dict) -> None:
+def _transfer_reversed(event: dict[str, Any]) -> None:
     from payments.payouts.models import PayoutItem
 
     transfer = event["data"]["object"]
@@ -66,7 +67,7 @@ PLATFORM_HANDLERS = {
 }
 
 
-def parse_connect_event(payload: bytes, signature: str | None) -> dict:
+def parse_connect_event(payload: bytes, signature: str | None) -> dict[str, Any]:
     if not signature:
         raise InvalidWebhook("Missing Stripe-Signature header.")
     try:

@@ -3,6 +3,8 @@ decision (amount, policy, required note; final). Coaches see their own requests 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -15,6 +17,12 @@ from accounts.admin_scoping import OwnedByCoachAdminMixin
 from core.admin import ReadOnlyRecordAdminMixin
 from payments.errors import PaymentError
 from payments.refunds.models import RefundPolicy, RefundRequest
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest, HttpResponse
+    from django.urls import URLPattern
+
+    from core.http import AuthenticatedRequest
 
 
 class ResolveForm(forms.Form):
@@ -46,7 +54,8 @@ class RefundRequestAdmin(ReadOnlyRecordAdminMixin, OwnedByCoachAdminMixin, admin
     list_select_related = ("coach__user", "client")
     search_fields = ("client__email", "purchase_label")
 
-    def get_ordering(self, request):
+    # list[Any]: django-stubs types ordering as strings only; Django also takes expressions.
+    def get_ordering(self, request: HttpRequest) -> list[Any]:
         # The staff queue: escalated first, then requests still waiting, oldest first.
         rank = Case(
             When(status=RefundRequest.Status.ESCALATED, then=Value(0)),
@@ -56,7 +65,7 @@ class RefundRequestAdmin(ReadOnlyRecordAdminMixin, OwnedByCoachAdminMixin, admin
         )
         return [rank.asc(), "created_at", "pk"]
 
-    def get_urls(self):
+    def get_urls(self) -> list[URLPattern]:
         extra = [
             path(
                 "<int:pk>/resolve/",
@@ -66,7 +75,7 @@ class RefundRequestAdmin(ReadOnlyRecordAdminMixin, OwnedByCoachAdminMixin, admin
         ]
         return extra + super().get_urls()
 
-    def resolve_view(self, request, pk: int):
+    def resolve_view(self, request: AuthenticatedRequest, pk: int) -> HttpResponse:
         from payments.refunds.requests import refund_request_resolve
 
         if not request.user.sees_everything:

@@ -153,7 +153,7 @@ class RefundRequest(models.Model):
 
     @property
     def refund_pending(self) -> bool:
-        return self.refund_id is not None and self.refund.status == Refund.Status.PENDING
+        return self.refund is not None and self.refund.status == Refund.Status.PENDING
 
 
 class RefundRequestMessage(models.Model):

@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -28,6 +29,13 @@ from payments.refunds.models import (
 )
 from payments.refunds.service import available_amount, refund_attempt, refund_reserve
 from payments.refunds.sources import service_of, sources
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from accounts.models import User
+    from payments.refunds.sources import Service
+
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +62,7 @@ MAX_TEXT = 5000
 # --- reads ------------------------------------------------------------------------------------
 
 
-def request_role(request: RefundRequest, user) -> str:
+def request_role(request: RefundRequest, user: User) -> str:
     """client, coach or staff; "" when the user may not see the request."""
     if not getattr(user, "is_authenticated", False):
         return ""
@@ -67,7 +75,9 @@ def request_role(request: RefundRequest, user) -> str:
     return ""
 
 
-def request_for(*, user, request_id, coach_action: bool = False) -> tuple[RefundRequest, str]:
+def request_for(
+    *, user: User, request_id: int, coach_action: bool = False
+) -> tuple[RefundRequest, str]:
     """The request and the user's role in it, or RequestNotFound (404: not yours). With
     `coach_action` (approve, decline) another coach gets RequestForbidden (403, the issue's
     contract) instead."""
@@ -80,15 +90,17 @@ def request_for(*, user, request_id, coach_action: bool = False) -> tuple[Refund
         .filter(pk=pk)
         .first()
     )
-    role = request_role(request, user) if request else ""
-    if not role and request is not None and coach_action and hasattr(user, "coach_profile"):
+    if request is None:
+        raise RequestNotFound("No such refund request.", code="not_found")
+    role = request_role(request, user)
+    if not role and coach_action and hasattr(user, "coach_profile"):
         raise RequestForbidden("This request is for another coach.", code="forbidden")
     if not role:
         raise RequestNotFound("No such refund request.", code="not_found")
     return request, role
 
 
-def request_as_dict(request: RefundRequest) -> dict:
+def request_as_dict(request: RefundRequest) -> dict[str, Any]:
     return {
         "id": request.pk,
         "status": request.status,
@@ -99,7 +111,7 @@ def request_as_dict(request: RefundRequest) -> dict:
         "coach_due_at": request.coach_due_at.isoformat(),
         "decided_amount": None if request.decided_amount is None else str(request.decided_amount),
         "policy": request.decided_policy,
-        "refund_status": request.refund.status if request.refund_id else "",
+        "refund_status": request.refund.status if request.refund is not None else "",
         "decline_reason": request.decline_reason,
         "messages": [
             {"role": m.role, "body": m.body, "at": m.created_at.isoformat()}
@@ -108,7 +120,7 @@ def request_as_dict(request: RefundRequest) -> dict:
     }
 
 
-def payment_for_request(*, user, data: dict) -> Payment:
+def payment_for_request(*, user: User, data: dict[str, Any]) -> Payment:
     """The user's payment named by `payment_intent_id`, `registration_id` or `booking_id`."""
     intent = str(data.get("payment_intent_id") or "").strip()
     if intent:
@@ -134,7 +146,7 @@ def payment_for_request(*, user, data: dict) -> Payment:
     )
 
 
-def parse_amount(value, currency: str) -> Decimal:
+def parse_amount(value: object, currency: str) -> Decimal:
     try:
         amount = Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
@@ -144,7 +156,7 @@ def parse_amount(value, currency: str) -> Decimal:
     return amount
 
 
-def eligibility(payment: Payment, *, now=None) -> str:
+def eligibility(payment: Payment, *, now: datetime | None = None) -> str:
     """Why a refund request cannot be opened on `payment` now ("" when it can), for pages."""
     try:
         _check_openable(payment, now=now or timezone.now())
@@ -153,7 +165,7 @@ def eligibility(payment: Payment, *, now=None) -> str:
     return ""
 
 
-def _check_openable(payment: Payment, *, now):
+def _check_openable(payment: Payment, *, now: datetime) -> Service:
     blocked = refund_blocked_by_dispute(payment)
     if blocked or payment.status == Payment.Status.DISPUTED:
         raise RequestConflict(blocked or "This payment is disputed.", code="disputed")
@@ -181,13 +193,13 @@ def _check_openable(payment: Payment, *, now):
 # --- writes -----------------------------------------------------------------------------------
 
 
-def _event(request, actor, action: str, detail: str = "") -> None:
+def _event(request: RefundRequest, actor: User | None, action: str, detail: str = "") -> None:
     RefundRequestEvent.objects.create(
         request=request, actor=actor, action=action, detail=detail[:500]
     )
 
 
-def _notify_both(request: RefundRequest, type_: str, **context) -> None:
+def _notify_both(request: RefundRequest, type_: str, **context: Any) -> None:
     from notifications.services import notify
 
     for recipient, role in ((request.client, "client"), (request.coach.user, "coach")):
@@ -207,7 +219,7 @@ def _notify_both(request: RefundRequest, type_: str, **context) -> None:
         )
 
 
-def _clean_text(value, *, required: bool, what: str) -> str:
+def _clean_text(value: object, *, required: bool, what: str) -> str:
     text = str(value or "").strip()
     if required and not text:
         raise RequestInvalid(f"Please write {what}.", code="missing_text")
@@ -217,7 +229,13 @@ def _clean_text(value, *, required: bool, what: str) -> str:
 
 
 def refund_request_open(
-    *, user, payment: Payment, amount, reason: str, message: str, now=None
+    *,
+    user: User,
+    payment: Payment,
+    amount: Decimal,
+    reason: str,
+    message: str,
+    now: datetime | None = None,
 ) -> RefundRequest:
     """The client asks for `amount` back. 400 invalid amount/reason/window, 404 not theirs,
     409 already open or disputed; nothing changes on a refusal."""
@@ -264,7 +282,9 @@ def refund_request_open(
     return request
 
 
-def refund_request_approve(*, user, request_id, amount=None) -> RefundRequest:
+def refund_request_approve(
+    *, user: User, request_id: int, amount: Decimal | None = None
+) -> RefundRequest:
     """The coach approves all (amount None) or part of the asked amount (Standard policy: a
     coach's own decision, the coach bears their share)."""
     from notifications.types import NotificationType
@@ -309,7 +329,9 @@ def refund_request_approve(*, user, request_id, amount=None) -> RefundRequest:
     return request
 
 
-def _record_decision(request, user, refund, policy, note: str = "") -> None:
+def _record_decision(
+    request: RefundRequest, user: User, refund: Refund | None, policy: str, note: str = ""
+) -> None:
     request.decided_amount = refund.amount if refund else Decimal(0)
     request.decided_policy = policy
     request.decided_by = user
@@ -327,7 +349,7 @@ def _attempt(refund_pk: int) -> None:
         logger.warning("refund %s of a request pending: %s", refund_pk, exc.message)
 
 
-def refund_request_decline(*, user, request_id, reason) -> RefundRequest:
+def refund_request_decline(*, user: User, request_id: int, reason: str) -> RefundRequest:
     from notifications.types import NotificationType
 
     request, role = request_for(user=user, request_id=request_id, coach_action=True)
@@ -348,7 +370,7 @@ def refund_request_decline(*, user, request_id, reason) -> RefundRequest:
     return request
 
 
-def _escalate(request: RefundRequest, actor, why: str) -> None:
+def _escalate(request: RefundRequest, actor: User | None, why: str) -> None:
     from notifications.types import NotificationType
 
     request.status = RefundRequest.Status.ESCALATED
@@ -358,7 +380,7 @@ def _escalate(request: RefundRequest, actor, why: str) -> None:
     _notify_both(request, NotificationType.REFUND_REQUEST_ESCALATED, why=why)
 
 
-def refund_request_escalate(*, user, request_id) -> RefundRequest:
+def refund_request_escalate(*, user: User, request_id: int) -> RefundRequest:
     """The client takes a declined request to staff."""
     request, role = request_for(user=user, request_id=request_id)
     if role not in ("client", "staff"):
@@ -375,7 +397,7 @@ def refund_request_escalate(*, user, request_id) -> RefundRequest:
     return request
 
 
-def refund_request_message(*, user, request_id, body) -> RefundRequestMessage:
+def refund_request_message(*, user: User, request_id: int, body: object) -> RefundRequestMessage:
     from notifications.types import NotificationType
 
     request, role = request_for(user=user, request_id=request_id)
@@ -389,7 +411,9 @@ def refund_request_message(*, user, request_id, body) -> RefundRequestMessage:
     return message
 
 
-def refund_request_resolve(*, staff, request_id, amount, policy: str, note: str) -> RefundRequest:
+def refund_request_resolve(
+    *, staff: User, request_id: int, amount: Decimal, policy: str, note: str
+) -> RefundRequest:
     """Staff's final decision on an escalated (or still open/declined) request: refund
     `amount` (0 = no refund) with a policy and a required note."""
     from notifications.types import NotificationType
@@ -427,7 +451,7 @@ def refund_request_resolve(*, staff, request_id, amount, policy: str, note: str)
     return request
 
 
-def refund_requests_escalate_due(*, now=None) -> int:
+def refund_requests_escalate_due(*, now: datetime | None = None) -> int:
     """Beat task: the coach's time is up. Open (unanswered) and declined requests go to the
     staff queue. Returns how many were escalated."""
     now = now or timezone.now()
@@ -458,4 +482,4 @@ def refund_requests_escalate_due(*, now=None) -> int:
 
 
 def refund_pending_of(request: RefundRequest) -> bool:
-    return request.refund_id is not None and request.refund.status == Refund.Status.PENDING
+    return request.refund is not None and request.refund.status == Refund.Status.PENDING

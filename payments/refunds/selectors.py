@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.utils import timezone
 
 from payments.models import Payment
 from payments.refunds.models import RefundRequest
 
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from datetime import datetime
 
-def refund_links_for(user, *, payment_ids, now=None) -> dict[int, dict]:
+    from accounts.models import Coach, User
+
+
+def refund_links_for(
+    user: User, *, payment_ids: Iterable[int | None], now: datetime | None = None
+) -> dict[int, dict[str, Any]]:
     """{payment_id: {"request": latest RefundRequest or None, "can_ask": bool}} for the
     user's paid payments among `payment_ids` (few: one page of My Bookings)."""
     from payments.refunds.requests import eligibility
@@ -22,8 +32,8 @@ def refund_links_for(user, *, payment_ids, now=None) -> dict[int, dict]:
                     Payment.Status.REFUNDED),
     )  # fmt: skip
     latest: dict[int, RefundRequest] = {}
-    for request in RefundRequest.objects.filter(payment__in=payments).order_by("created_at"):
-        latest[request.payment_id] = request
+    for row in RefundRequest.objects.filter(payment__in=payments).order_by("created_at"):
+        latest[row.payment_id] = row
     links = {}
     for payment in payments:
         request = latest.get(payment.pk)
@@ -37,7 +47,9 @@ def refund_links_for(user, *, payment_ids, now=None) -> dict[int, dict]:
     return links
 
 
-def coach_refund_requests(*, coach, waiting_limit: int = 50, others_limit: int = 50) -> dict:
+def coach_refund_requests(
+    *, coach: Coach, waiting_limit: int = 50, others_limit: int = 50
+) -> dict[str, Any]:
     """The coach's refund requests: those waiting for their answer (soonest deadline first)
     and the latest others, each list bounded, plus the waiting count (three queries)."""
     base = RefundRequest.objects.filter(coach=coach).select_related("client", "refund")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import Sum
@@ -27,15 +28,19 @@ from payments.money import from_minor_units, quantize
 from payments.refunds.errors import RefundRefused
 from payments.refunds.models import Refund, RefundInitiator, RefundPolicy
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
 logger = logging.getLogger(__name__)
 
 REFUNDABLE_STATUSES = (Payment.Status.COMPLETED, Payment.Status.PARTIALLY_REFUNDED)
 
 
 def pending_amount(payment: Payment) -> Decimal:
-    total = Refund.objects.filter(payment=payment, status=Refund.Status.PENDING).aggregate(
-        total=Sum("amount")
-    )["total"]
+    total: Decimal | None = Refund.objects.filter(
+        payment=payment, status=Refund.Status.PENDING
+    ).aggregate(total=Sum("amount"))["total"]
     return total or Decimal(0)
 
 
@@ -108,7 +113,7 @@ def refund_issue(
     amount: Decimal | None = None,
     policy: str,
     initiator: str,
-    actor=None,
+    actor: User | None = None,
     reason: str,
     note: str = "",
     notify: bool = True,
@@ -138,7 +143,7 @@ def refund_reserve(
     amount: Decimal | None = None,
     policy: str,
     initiator: str,
-    actor=None,
+    actor: User | None = None,
     reason: str,
     note: str = "",
     notify: bool = True,

@@ -9,6 +9,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from payments.models import Payment
+
+# `lookup(user, object_id)` and `service(payment)` of the module docstring.
+PaymentLookup = Callable[["User", int], "Payment | None"]
+ServiceOf = Callable[["Payment"], "Service | None"]
 
 
 @dataclass(frozen=True)
@@ -22,15 +31,15 @@ class Service:
 class RefundSource:
     purpose: str
     lookup_field: str  # the request body's field, e.g. "booking_id"
-    lookup: Callable
-    service: Callable
+    lookup: PaymentLookup
+    service: ServiceOf
 
 
 _SOURCES: dict[str, RefundSource] = {}
 
 
 def register_refund_source(
-    *, purpose: str, lookup_field: str, lookup: Callable, service: Callable
+    *, purpose: str, lookup_field: str, lookup: PaymentLookup, service: ServiceOf
 ) -> None:
     _SOURCES[purpose] = RefundSource(purpose, lookup_field, lookup, service)
 
@@ -39,6 +48,6 @@ def sources() -> list[RefundSource]:
     return list(_SOURCES.values())
 
 
-def service_of(payment) -> Service | None:
+def service_of(payment: Payment) -> Service | None:
     source = _SOURCES.get(payment.purpose)
     return source.service(payment) if source else None

@@ -3,7 +3,9 @@ otherwise. Thin adapters over payments.refunds.requests."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import wraps
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -12,28 +14,33 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core.decorators import coach_required
-from core.http import json_body, json_error, wants_json
+from core.decorators import ViewFunc, coach_required
+from core.http import AuthenticatedRequest, json_body, json_error, wants_json
 from payments.errors import PaymentError
-from payments.models import RefundRequest
 from payments.refunds import requests as service
+from payments.refunds.models import RefundRequest
 from payments.refunds.service import available_amount
 
+if TYPE_CHECKING:
+    from django.http import HttpRequest, HttpResponse
 
-def _wants_json(request) -> bool:
+    from accounts.models import Coach
+
+
+def _wants_json(request: HttpRequest) -> bool:
     # Any Accept naming application/json gets JSON, as the contract says (docs/refunds.md).
     return wants_json(request, html_wins=False)
 
 
-def _body(request) -> dict:
+def _body(request: HttpRequest) -> dict[str, Any]:
     """The request's fields: a JSON object body, else the form fields."""
     data = json_body(request)
     return request.POST.dict() if data is None else data
 
 
-def _login_required(view):
+def _login_required(view: ViewFunc) -> ViewFunc:
     @wraps(view)
-    def wrapper(request, *args, **kwargs):
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:
             if _wants_json(request):
                 return JsonResponse({"message": "Please log in first."}, status=401)
@@ -43,7 +50,13 @@ def _login_required(view):
     return wrapper
 
 
-def _refused(request, exc: PaymentError, *, template="payments/refunds/error.html", **context):
+def _refused(
+    request: AuthenticatedRequest,
+    exc: PaymentError,
+    *,
+    template: str = "payments/refunds/error.html",
+    **context: Any,
+) -> HttpResponse:
     if _wants_json(request):
         return json_error(exc)
     return render(request, template, {"error": exc.message, **context}, status=exc.status_code)
@@ -51,7 +64,7 @@ def _refused(request, exc: PaymentError, *, template="payments/refunds/error.htm
 
 @require_POST
 @_login_required
-def create(request):
+def create(request: AuthenticatedRequest) -> HttpResponse:
     data = _body(request)
     try:
         payment = service.payment_for_request(user=request.user, data=data)
@@ -59,7 +72,7 @@ def create(request):
             user=request.user,
             payment=payment,
             amount=data.get("amount", ""),
-            reason=str(data.get("reason") or ""),
+            reason=data.get("reason") or "",
             message=data.get("message", ""),
         )
     except PaymentError as exc:
@@ -72,7 +85,7 @@ def create(request):
 
 @require_GET
 @_login_required
-def new(request):
+def new(request: AuthenticatedRequest) -> HttpResponse:
     """The client's form for a purchase named in the query (booking_id / registration_id)."""
     try:
         payment = service.payment_for_request(user=request.user, data=request.GET.dict())
@@ -91,7 +104,7 @@ def new(request):
 
 @require_GET
 @_login_required
-def detail(request, request_id: int):
+def detail(request: AuthenticatedRequest, request_id: int) -> HttpResponse:
     try:
         refund_request, role = service.request_for(user=request.user, request_id=request_id)
     except PaymentError as exc:
@@ -110,7 +123,9 @@ def detail(request, request_id: int):
     return render(request, "payments/refunds/detail.html", context)
 
 
-def _action(request, request_id: int, run, done: str):
+def _action(
+    request: AuthenticatedRequest, request_id: int, run: Callable[[], Any], done: str
+) -> HttpResponse:
     try:
         result = run()
     except PaymentError as exc:
@@ -129,7 +144,7 @@ def _action(request, request_id: int, run, done: str):
 
 @require_POST
 @_login_required
-def approve(request, request_id: int):
+def approve(request: AuthenticatedRequest, request_id: int) -> HttpResponse:
     data = _body(request)
     return _action(
         request,
@@ -143,13 +158,13 @@ def approve(request, request_id: int):
 
 @require_POST
 @_login_required
-def decline(request, request_id: int):
+def decline(request: AuthenticatedRequest, request_id: int) -> HttpResponse:
     data = _body(request)
     return _action(
         request,
         request_id,
         lambda: service.refund_request_decline(
-            user=request.user, request_id=request_id, reason=data.get("reason")
+            user=request.user, request_id=request_id, reason=str(data.get("reason") or "")
         ),
         "Request declined. The client may escalate it to staff.",
     )
@@ -157,7 +172,7 @@ def decline(request, request_id: int):
 
 @require_POST
 @_login_required
-def escalate(request, request_id: int):
+def escalate(request: AuthenticatedRequest, request_id: int) -> HttpResponse:
     return _action(
         request,
         request_id,
@@ -168,7 +183,7 @@ def escalate(request, request_id: int):
 
 @require_POST
 @_login_required
-def message(request, request_id: int):
+def message(request: AuthenticatedRequest, request_id: int) -> HttpResponse:
     data = _body(request)
     return _action(
         request,
@@ -183,7 +198,7 @@ def message(request, request_id: int):
 @require_http_methods(["GET"])
 @_login_required
 @coach_required(denied=Http404)
-def coach_inbox(request, coach):
+def coach_inbox(request: AuthenticatedRequest, coach: Coach) -> HttpResponse:
     from payments.refunds.selectors import coach_refund_requests
 
     context = {**coach_refund_requests(coach=coach), "now": timezone.now()}

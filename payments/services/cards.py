@@ -46,7 +46,8 @@ def setup_intent_create(*, user: User) -> str:
     setup_intent = gateway.setup_intent_create(
         customer_id=customer_id, idempotency_key=f"setup-{user.pk}-{uuid.uuid4().hex}"
     )
-    return setup_intent["client_secret"]
+    client_secret: str = setup_intent["client_secret"]
+    return client_secret
 
 
 def payment_method_save(*, user: User, setup_intent_id: str) -> SavedCard:

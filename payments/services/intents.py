@@ -6,7 +6,7 @@ import logging
 import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
@@ -25,6 +25,8 @@ from payments.pricing import PriceBreakdown
 from payments.services.cards import customer_ensure
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from accounts.models import Coach, User
 
 
@@ -39,7 +41,7 @@ def payment_open(
     coach: Coach,
     purpose: str,
     breakdown: PriceBreakdown,
-    metadata: dict[str, str],
+    metadata: Mapping[str, str | int],
     idempotency_key: str,
     capture_method: str = "automatic",
 ) -> Payment:
@@ -93,7 +95,7 @@ def payment_open(
     return payment
 
 
-def transfer_group_for(*, purpose: str, metadata: dict, fallback: str) -> str:
+def transfer_group_for(*, purpose: str, metadata: Mapping[str, Any], fallback: str) -> str:
     """One Stripe transfer group per booking or registration (separate charges and
     transfers: the payout's transfer carries the same group)."""
     if metadata.get("booking_id"):
@@ -108,7 +110,7 @@ class ConfirmResult:
     status: str  # processing | requires_action | requires_capture
     payment: Payment
     client_secret: str = ""
-    extra: dict = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def payment_confirm(*, user: User, payment_intent_id: str, payment_method_id: str) -> ConfirmResult:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.utils import timezone
@@ -16,6 +17,10 @@ from payments.errors import (
 from payments.models import Payment
 from payments.services.intents import payment_cancel
 from payments.services.refunds import payment_refund
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +41,7 @@ class ReconcileReport:
         return ", ".join(f"{name} {value}" for name, value in vars(self).items())
 
 
-def payments_reconcile(*, now=None, limit: int = 500) -> ReconcileReport:
+def payments_reconcile(*, now: datetime | None = None, limit: int = 500) -> ReconcileReport:
     """Ask Stripe about payments stuck before completion (lost or late webhooks) and finish
     them through the same transitions the webhook uses; retry refunds still owed; cancel
     intents abandoned for PAYMENT_ABANDON_HOURS."""
@@ -74,7 +79,7 @@ def payments_reconcile(*, now=None, limit: int = 500) -> ReconcileReport:
     return report
 
 
-def _reconcile_one(payment: Payment, abandoned_before, report: ReconcileReport) -> None:
+def _reconcile_one(payment: Payment, abandoned_before: datetime, report: ReconcileReport) -> None:
     intent = gateway.payment_intent_retrieve(payment.stripe_payment_intent_id)
     status = intent.status
     if status == "succeeded":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from payments import finalize
 from payments.errors import (
@@ -13,6 +14,9 @@ from payments.models import Payment
 from payments.money import quantize
 from payments.services.intents import payment_cancel
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 
 def payment_refund(
     *,
@@ -22,7 +26,7 @@ def payment_refund(
     notify: bool = True,
     policy: str = "standard",
     initiator: str = "system",
-    actor=None,
+    actor: User | None = None,
     note: str = "",
 ) -> Payment:
     """The domains' entry point to the one refund service (payments.refunds.service): give

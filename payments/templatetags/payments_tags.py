@@ -1,4 +1,7 @@
+from __future__ import annotations
+
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django import template
 
@@ -8,7 +11,7 @@ register = template.Library()
 
 
 @register.filter
-def money(amount, currency: str = "CHF") -> str:
+def money(amount: Decimal, currency: str = "CHF") -> str:
     """`{{ payment.amount_total|money:payment.currency }}` -> "CHF 120.00" (JPY: no decimals)."""
     if amount in (None, ""):
         return ""
@@ -19,7 +22,7 @@ def money(amount, currency: str = "CHF") -> str:
 
 
 @register.filter
-def percent(value) -> str:
+def percent(value: object) -> str:
     """`{{ webinar.vat_rate|percent }}` -> "8.1%" (no trailing zeros)."""
     if value in (None, ""):
         return ""
@@ -31,7 +34,9 @@ def percent(value) -> str:
 
 
 @register.filter
-def refund_link_for(links, payment_id):
+def refund_link_for(
+    links: dict[int, dict[str, Any]] | None, payment_id: int | None
+) -> dict[str, Any] | None:
     """`{% with link=refund_links|refund_link_for:booking.payment_id %}` (My Bookings)."""
     if not links or not payment_id:
         return None

@@ -98,12 +98,15 @@ def test_the_payers_webinar_confirmation_says_the_amount_paid(
     assert "Paid: CHF 120.00" in email.body
 
 
-def test_a_free_webinar_confirmation_mentions_no_payment(client):
+def test_a_free_webinar_confirmation_mentions_no_payment(
+    client, django_capture_on_commit_callbacks
+):
     from webinars.services import webinar_register
 
     webinar = WebinarFactory(price=Decimal("0"))
     user = UserFactory()
-    webinar_register(webinar_id=webinar.pk, user=user)
+    with django_capture_on_commit_callbacks(execute=True):  # notices are built after commit
+        webinar_register(webinar_id=webinar.pk, user=user)
     note = Notification.objects.get(recipient=user, type="webinar_booking_confirmed")
     assert "payment" not in note.body.lower()
     assert not received_by(webinar.coach.user).exists()
@@ -117,7 +120,9 @@ def _session_payment(booking: Booking) -> Payment:
     )
 
 
-def test_a_paid_1to1_session_tells_the_coach_and_the_clients_confirmation_says_the_amount():
+def test_a_paid_1to1_session_tells_the_coach_and_the_clients_confirmation_says_the_amount(
+    django_capture_on_commit_callbacks,
+):
     booking = BookingFactory(
         status=Booking.Status.PAYMENT_PENDING,
         client=UserFactory(first_name="Grace", last_name="Hopper"),
@@ -136,7 +141,8 @@ def test_a_paid_1to1_session_tells_the_coach_and_the_clients_confirmation_says_t
         "metadata": {"booking_id": str(booking.pk), "purpose": "session_booking"},
     }
 
-    finalize.in_transaction(finalize.succeeded, intent=intent)
+    with django_capture_on_commit_callbacks(execute=True):  # notices are built after commit
+        finalize.in_transaction(finalize.succeeded, intent=intent)
 
     booking.refresh_from_db()
     assert booking.status == Booking.Status.CONFIRMED

@@ -403,8 +403,33 @@ def _live_stack_processes(django_db_setup, django_db_blocker, tmp_path_factory):
             _stop(proc)
 
 
+def _wait_until_the_worker_is_quiet(timeout: float = 20) -> None:
+    """Before the test's tables are flushed: no task waiting in the broker, none running in
+    the worker, no deferred notice left to build. A task still writing (a notice built after
+    the webhook's commit) holds a lock on one table and wants another, while the flush's
+    TRUNCATE wants them all: PostgreSQL then aborts one of the two (a deadlock), and the
+    next test starts on unflushed tables."""
+    import redis
+
+    from config.celery import app
+    from notifications.models import DeferredNotification
+
+    broker = redis.Redis.from_url(app.conf.broker_url)
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            queued = broker.llen("celery")
+            active = app.control.inspect(timeout=0.5, limit=1).active()  # None: no answer (busy)
+            idle = active is not None and not any(active.values())
+            if not queued and idle and not DeferredNotification.objects.exists():
+                return
+            time.sleep(0.2)
+    finally:
+        broker.close()
+
+
 @pytest.fixture
-def live_stack(transactional_db, _live_stack_processes, settings) -> LiveStack:
+def live_stack(transactional_db, _live_stack_processes, settings):
     stack = _live_stack_processes
     for name, proc in stack.processes.items():
         if proc.poll() is not None:
@@ -422,7 +447,9 @@ def live_stack(transactional_db, _live_stack_processes, settings) -> LiveStack:
     settings.CALENDLY_API_BASE = stack.calendly_base
     for child in stack.media_root.iterdir():
         shutil.rmtree(child) if child.is_dir() else child.unlink()
-    return stack
+    yield stack
+    if "celery" in stack.processes:
+        _wait_until_the_worker_is_quiet()
 
 
 @pytest.hookimpl(wrapper=True)

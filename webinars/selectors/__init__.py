@@ -44,6 +44,7 @@ from webinars.selectors.lists import (
 from webinars.selectors.mine import (
     MyWebinar,
     my_past_webinars,
+    my_past_webinars_page,
     my_upcoming_webinars,
     my_webinar_items,
 )
@@ -84,6 +85,7 @@ __all__ = [
     "MyWebinar",
     "my_upcoming_webinars",
     "my_past_webinars",
+    "my_past_webinars_page",
     "my_webinar_items",
     "CancellationPreview",
     "cancellation_preview",

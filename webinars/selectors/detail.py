@@ -18,7 +18,11 @@ def visible_webinar(*, webinar_id: int, user, now: datetime) -> Webinar | None:
     not see (drafts: the coach and staff only), or hidden by moderation (the coach, staff
     and attendees only)."""
     webinar = (
-        with_counts(Webinar.objects.select_related("coach__user"), now=now)
+        with_counts(
+            # the connect account: the panel asks `coach.is_payment_ready` (no lazy load)
+            Webinar.objects.select_related("coach__user", "coach__connect_account"),
+            now=now,
+        )
         .filter(pk=webinar_id)
         .first()
     )

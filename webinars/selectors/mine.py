@@ -8,8 +8,10 @@ from decimal import Decimal
 
 from django.db.models import F, Q, QuerySet
 
+from core.pagination import KeysetPage, keyset_page
 from webinars.models import Material, Registration, WaitlistEntry, Webinar
 from webinars.selectors.counts import Status, live_q
+from webinars.selectors.lists import PAST_PAGE_SIZE
 
 
 @dataclass
@@ -70,22 +72,27 @@ def _was_booked_q() -> Q:
     return Q(status=Status.REFUNDED) | Q(status=Status.CANCELLED, confirmed_at__isnull=False)
 
 
+PAST_KEY = "webinar_starts_at"  # the past list's order and cursor key (with the pk)
+
+
 def _my_registrations(user, *, offers: bool = True) -> QuerySet[Registration]:
     """The user's seats (live or lost without choosing to) with start/end and what the rows
     show (related rows selected, materials prefetched: a constant number of queries; the
-    waitlist entries behind offered holds only where rows can show an offer)."""
+    waitlist entries behind offered holds only where rows can show an offer). Start and end
+    are the registration's copies of the webinar's (webinars/stored_registration_times.py),
+    so the filters and the order below run over the user's own indexes."""
     prefetch = ("webinar__materials", "waitlist_entries") if offers else ("webinar__materials",)
     return (
         Registration.objects.filter(user=user)
         .select_related("webinar__coach__user", "payment")
         .prefetch_related(*prefetch)
-        .annotate(starts_at=F("webinar__starts_at"), ends_at=F("webinar__ends_at"))
+        .annotate(starts_at=F("webinar_starts_at"), ends_at=F("webinar_ends_at"))
     )
 
 
 def _not_over_q(now: datetime) -> Q:
-    """ends_at >= now or no date (the webinar's stored end)."""
-    return Q(webinar__ends_at__gte=now) | Q(webinar__ends_at__isnull=True)
+    """ends_at >= now or no date (the webinar's stored end, as copied on the registration)."""
+    return Q(webinar_ends_at__gte=now) | Q(webinar_ends_at__isnull=True)
 
 
 def _upcoming_q(now: datetime) -> Q:
@@ -123,14 +130,33 @@ def my_upcoming_webinars(*, user, now: datetime) -> list[MyWebinar]:
 
 
 def my_past_webinars(*, user, now: datetime) -> QuerySet[Registration]:
-    """Ended webinars, cancelled and refunded seats, newest first (paginate it; rows become
-    MyWebinar items through `my_webinar_items`)."""
+    """Ended webinars, cancelled and refunded seats, newest first (undated ones first):
+    page it with `keyset_page(..., key=PAST_KEY, descending=True)` (a LIMIT over the index
+    (user, webinar_starts_at, id)); rows become MyWebinar items through `my_webinar_items`."""
     return (
         _my_registrations(user, offers=False)  # past rows never show a waitlist offer
         .filter(_past_q(now))
-        .order_by(F("starts_at").desc(nulls_first=True), "-pk")
+        .order_by(F(PAST_KEY).desc(nulls_first=True), "-pk")
     )
 
 
 def my_webinar_items(registrations, *, now: datetime) -> list[MyWebinar]:
     return [_my_webinar(r, now) for r in registrations]
+
+
+def my_past_webinars_page(
+    *, user, now: datetime, older: str | None, newer: str | None, size: int = PAST_PAGE_SIZE
+) -> KeysetPage:
+    """One window of `my_past_webinars` (cursors from an earlier window: `older` moves down
+    the history, `newer` back up); `items` are MyWebinar items. The same few queries at 10
+    or 10,000 past seats."""
+    page = keyset_page(
+        my_past_webinars(user=user, now=now),
+        key=PAST_KEY,
+        after=older,
+        before=newer,
+        size=size,
+        descending=True,
+    )
+    page.items = my_webinar_items(page.items, now=now)
+    return page

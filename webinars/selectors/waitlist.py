@@ -56,6 +56,8 @@ def my_waitlists(*, user, now: datetime) -> list[MyWaitlistPlace]:
     count per place)."""
     entries = (
         WaitlistEntry.objects.filter(user=user, status=WaitlistEntry.Status.WAITING)
+        # places kept for webinars that have started since are not listed (nor loaded)
+        .filter(Q(webinar__starts_at__gt=now) | Q(webinar__starts_at__isnull=True))
         .select_related("webinar__coach__user")
         .annotate(starts_at=F("webinar__starts_at"))
         .order_by("starts_at", "pk")

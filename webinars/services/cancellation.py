@@ -33,6 +33,10 @@ from webinars.services.seats import (
 )
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
+
+if TYPE_CHECKING:
     from accounts.models import User
 
 
@@ -52,10 +56,13 @@ class _PaymentsMoved(Exception):
 def webinar_cancel(*, webinar_id: int, by: User, reason: str) -> CancelResult:
     """Cancel a webinar (its coach or platform staff) and give every attendee's money back.
 
-    Locks in the project's fixed order: the payments of the paid seats (payment first, see
-    payments/locks.py), then the webinar, then its registrations. The payment ids are read
-    without a lock; if a webhook confirmed another paid seat before we held the webinar lock,
-    the transaction is rolled back and tried again with that payment locked too.
+    Locks in the project's fixed order: the payments of the paid and held seats (payment
+    first, see payments/locks.py), then the webinar, then its registrations. Locking the held
+    seats' payments too keeps their webhooks waiting until we commit (they then find the
+    webinar cancelled and the money owed back), so payments arriving do not starve the
+    cancellation. The payment ids are read without a lock; if a seat was confirmed with a
+    payment we had not read (a hold paid in that instant), the transaction is rolled back and
+    tried again with that payment locked too.
     In that transaction: status `cancelled`, holds released, paid seats `refunded` with the
     refund recorded as owed, everybody notified (rows written, sent on commit). After commit
     and outside any lock: held intents cancelled, refunds made through
@@ -68,7 +75,7 @@ def webinar_cancel(*, webinar_id: int, by: User, reason: str) -> CancelResult:
         payment_ids = sorted(
             Registration.objects.filter(
                 webinar_id=webinar_id,
-                status=Registration.Status.CONFIRMED,
+                status__in=LIVE,
                 payment__isnull=False,
             ).values_list("payment_id", flat=True)
         )
@@ -105,7 +112,10 @@ def _check_may_cancel(webinar: Webinar, by: User) -> None:
 def _cancel_locked(
     *, webinar_id: int, by: User, reason: str, payment_ids: list[int]
 ) -> CancelResult:
-    payments = {payment.pk: payment for payment in lock_payments(payment_ids)}
+    # keyed by pk; looked up by registration.payment_id, None for a free seat (no payment)
+    payments: dict[int | None, Payment] = {
+        payment.pk: payment for payment in lock_payments(payment_ids)
+    }
     webinar = locks.lock_webinar(webinar_id)
     _check_may_cancel(webinar, by)
     registrations = locks.lock_registrations(webinar_id=webinar.pk, status__in=LIVE)
@@ -142,7 +152,9 @@ class _Ended:
     refund_amount: Decimal | None = None
 
 
-def _end_for_cancellation(registration, payment, now, result: CancelResult) -> _Ended:
+def _end_for_cancellation(
+    registration: Registration, payment: Payment | None, now: datetime, result: CancelResult
+) -> _Ended:
     """Caller holds the payment, webinar and registration locks."""
     registration.ended_at = now
     if registration.status == Registration.Status.HELD:
@@ -168,7 +180,9 @@ def _end_for_cancellation(registration, payment, now, result: CancelResult) -> _
     return outcome
 
 
-def _notify_attendee_of_cancellation(registration, outcome: _Ended, *, reason, by_staff) -> None:
+def _notify_attendee_of_cancellation(
+    registration: Registration, outcome: _Ended, *, reason: str, by_staff: bool
+) -> None:
     from notifications.services import notify
     from notifications.types import NotificationType
 
@@ -187,7 +201,7 @@ def _notify_attendee_of_cancellation(registration, outcome: _Ended, *, reason, b
     )
 
 
-def _notify_coach_of_cancellation(result: CancelResult, *, reason, by_staff) -> None:
+def _notify_coach_of_cancellation(result: CancelResult, *, reason: str, by_staff: bool) -> None:
     from notifications.services import notify
     from notifications.types import NotificationType
 

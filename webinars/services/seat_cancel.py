@@ -92,7 +92,9 @@ def _preview(registration: Registration, now: datetime) -> SeatCancelPreview:
     return SeatCancelPreview(registration, refund, starts_at)
 
 
-def seat_cancel_preview(*, webinar_id: int, user: User, now: datetime | None = None):
+def seat_cancel_preview(
+    *, webinar_id: int, user: User, now: datetime | None = None
+) -> SeatCancelPreview:
     """What cancelling the user's seat would refund now (GET /webinars/<id>/cancel-seat/)."""
     registration = _attendee_seat(webinar_id=webinar_id, user=user)
     return _preview(registration, now or timezone.now())

@@ -106,7 +106,7 @@ def webinar_register(*, webinar_id: int, user: User, now: datetime | None = None
     return RegisterResult(attached, payment, reused=reused)
 
 
-def check_not_suspended(webinar: Webinar, user) -> None:
+def check_not_suspended(webinar: Webinar, user: User) -> None:
     """A suspended person takes no seat (hold, free seat, waitlist place); a suspended
     coach's webinar takes no new attendees (accounts.suspension)."""
     if suspension.is_suspended(user):
@@ -151,7 +151,7 @@ def _hold_seat(
     from webinars.services.waitlist import seats_offer
 
     expire_stale_holds(webinar=webinar, now=now)
-    for offer in seats_offer(webinar=webinar, now=now):  # the waitlist before newcomers
+    for offer in seats_offer(webinar=webinar, now=now, starts_at=starts_at):  # line first
         if offer.user_id == user.pk:  # first in line themselves: the offer is their hold
             offer.registration.webinar = webinar
             if offer.registration.amount == 0:
@@ -160,7 +160,7 @@ def _hold_seat(
     if live_seat_count(webinar_id=webinar.pk) >= webinar.max_attendees:
         return (OfferExpired() if _offer_ran_out(webinar, user) else WebinarFull()), False
     quote = pricing.quote(webinar, now=now)
-    if not quote.is_set:
+    if quote.amount is None:  # not quote.is_set
         raise PriceNotSet()
     pricing.breakdown(webinar, amount=quote.amount, reason=quote.reason)  # validates the price
     if not quote.is_free and not coach_can_take_payments(webinar.coach):
@@ -226,7 +226,10 @@ def _attach_payment(*, registration_id: int, payment: Payment) -> Registration |
 def webinar_starts_at(webinar_id: int) -> datetime | None:
     """The first slot's start, counted from the slots (right after a slot change in the same
     transaction, where an instance's stored `starts_at` may be older)."""
-    return WebinarSlot.objects.filter(webinar_id=webinar_id).aggregate(start=Min("start"))["start"]
+    start: datetime | None = WebinarSlot.objects.filter(webinar_id=webinar_id).aggregate(
+        start=Min("start")
+    )["start"]
+    return start
 
 
 def live_seat_count(*, webinar_id: int, exclude_id: int | None = None) -> int:
@@ -277,7 +280,7 @@ def holds_expire(*, now: datetime | None = None) -> int:
 
 @transaction.atomic
 def registration_release(
-    *, registration_id: int, status: str = Registration.Status.CANCELLED, user=None
+    *, registration_id: int, status: str = Registration.Status.CANCELLED, user: User | None = None
 ) -> Registration:
     """End a hold now (the user's "Cancel", or a failed payment set-up) and free the seat.
     Its PaymentIntent, if any, is cancelled after commit."""
@@ -303,7 +306,8 @@ def registration_release(
 
 def after_confirm(*, webinar: Webinar, registration: Registration) -> None:
     """A seat was confirmed (caller holds the webinar lock): minimum-attendees transition,
-    notifications to the attendee and the coach, live updates. All effects after commit."""
+    notifications to the attendee and the coach, live updates. All effects after commit; the
+    notices are also built then (notifications.deferred), not under the lock."""
     from webinars.services.waitlist import waitlist_mark_booked
 
     confirmed = minimum_attendees_sync(webinar=webinar)
@@ -313,16 +317,17 @@ def after_confirm(*, webinar: Webinar, registration: Registration) -> None:
     # Registered first, so on commit the push tasks are queued ahead of the emails and the
     # worker updates the open pages before it sends mail.
     live_panels_push(webinar.pk, registration.pk)
-    from notifications.services import notify
+    from notifications.deferred import notify_after_commit
     from notifications.types import NotificationType
 
-    notify(
+    # Built after commit, outside the webinar lock (a row each here, nothing rendered).
+    notify_after_commit(
         recipient=registration.user,
         type=NotificationType.WEBINAR_BOOKING_CONFIRMED,
         target=registration,
         context={"join_url": webinar.join_url},
     )
-    notify(
+    notify_after_commit(
         recipient=webinar.coach.user,
         type=NotificationType.WEBINAR_NEW_ATTENDEE,
         target=registration,

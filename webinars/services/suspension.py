@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import AccountSanction, User
 from webinars.errors import WebinarError
 from webinars.models import Registration, WaitlistEntry, Webinar
 from webinars.services.cancellation import webinar_cancel
@@ -75,7 +76,9 @@ def webinars_end_for_suspension(*, user_id: int, reason: str = "") -> Suspension
     return outcome
 
 
-def on_user_suspended(sender, *, user, sanction, **kwargs) -> None:
+def on_user_suspended(
+    sender: object, *, user: User, sanction: AccountSanction, **kwargs: Any
+) -> None:
     """Receiver of accounts.suspension.user_suspended (connected in WebinarsConfig.ready):
     the work runs in a Celery task after the suspension commits."""
     from core.oncommit import enqueue_on_commit

@@ -148,24 +148,33 @@ def webinar_seats_offer(*, webinar_id: int, now: datetime | None = None) -> list
 # --- offering freed seats --------------------------------------------------------------------
 
 
-def seats_offer(*, webinar: Webinar, now: datetime) -> list[WaitlistEntry]:
+def seats_offer(
+    *, webinar: Webinar, now: datetime, starts_at: datetime | None = None
+) -> list[WaitlistEntry]:
     """Caller holds the webinar lock and has expired stale holds. Settle the offers whose hold
     ended (booked, ran out, declined), then give every free seat to the next person waiting.
-    Returns the new offers."""
-    _settle_offers(webinar, now)
-    if webinar.status not in Webinar.BOOKABLE_STATUSES:
+    Returns the new offers. `starts_at`: the first slot's start when the caller has just read
+    it from the locked row (a seat hold), else it is counted from the slots.
+
+    One locked read of the line (offers and people waiting); with nobody waiting, as for most
+    seat holds, nothing more is read."""
+    line = locks.lock_waitlist(webinar_id=webinar.pk, status__in=_ACTIVE)
+    _settle_offers([entry for entry in line if entry.status == WaitlistEntry.Status.OFFERED], now)
+    waiting = [entry for entry in line if entry.status == WaitlistEntry.Status.WAITING]
+    if not waiting or webinar.status not in Webinar.BOOKABLE_STATUSES:
         return []
-    starts_at = webinar_starts_at(webinar.pk)
+    if starts_at is None:
+        starts_at = webinar_starts_at(webinar.pk)
     if starts_at is None or starts_at <= now:
         return []
     free = webinar.max_attendees - live_seat_count(webinar_id=webinar.pk)
     if free <= 0:
         return []
     quote = pricing.quote(webinar, now=now)
-    if not quote.is_set or (not quote.is_free and not coach_can_take_payments(webinar.coach)):
+    if quote.amount is None or (not quote.is_free and not coach_can_take_payments(webinar.coach)):
         return []  # nobody could pay for the seat now; the line keeps its order
     offers: list[WaitlistEntry] = []
-    for entry in locks.lock_waitlist(webinar_id=webinar.pk, status=WaitlistEntry.Status.WAITING):
+    for entry in waiting:
         if free <= 0:
             break
         if _drop_if_ineligible(entry, webinar, now):
@@ -183,7 +192,7 @@ def seats_offer(*, webinar: Webinar, now: datetime) -> list[WaitlistEntry]:
         entry.offered_at = now
         entry.offer_expires_at = entry.registration.hold_expires_at
         entry.save(update_fields=["status", "registration", "offered_at", "offer_expires_at"])
-        _notify_offer(entry)
+        _notify_offer(entry, entry.registration)
         live_panels_push(None, entry.registration.pk)
         offers.append(entry)
         free -= 1
@@ -210,7 +219,7 @@ def _drop_if_ineligible(entry: WaitlistEntry, webinar: Webinar, now: datetime) -
     return True
 
 
-_ENDED_BY = {
+_ENDED_BY: dict[str, str] = {
     Registration.Status.CONFIRMED: WaitlistEntry.Status.BOOKED,
     Registration.Status.EXPIRED: WaitlistEntry.Status.EXPIRED,
     Registration.Status.REFUNDED: WaitlistEntry.Status.EXPIRED,
@@ -219,8 +228,7 @@ _ENDED_BY = {
 }
 
 
-def _settle_offers(webinar: Webinar, now: datetime) -> None:
-    offered = locks.lock_waitlist(webinar_id=webinar.pk, status=WaitlistEntry.Status.OFFERED)
+def _settle_offers(offered: list[WaitlistEntry], now: datetime) -> None:
     for entry in offered:
         registration = entry.registration
         if registration is None or registration.status not in _ENDED_BY:
@@ -249,11 +257,11 @@ def waitlist_end(*, webinar: Webinar, now: datetime) -> int:
     )
 
 
-def _notify_offer(entry: WaitlistEntry) -> None:
+def _notify_offer(entry: WaitlistEntry, registration: Registration) -> None:
+    """`registration`: the hold just offered (entry.registration)."""
     from notifications.services import notify
     from notifications.types import NotificationType
 
-    registration = entry.registration
     notify(
         recipient=entry.user,
         type=NotificationType.WEBINAR_WAITLIST_OFFER,

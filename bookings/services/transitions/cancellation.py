@@ -25,6 +25,7 @@ from bookings.services.transitions.common import require_client, require_status,
 
 if TYPE_CHECKING:
     from accounts.models import User
+    from bookings.guest_links import GuestActor
 
 
 # --- cancellation and reschedule --------------------------------------------------------------
@@ -41,7 +42,7 @@ class CancelPreview:
 
 
 def cancel_preview(
-    *, user: User, booking: Booking, now: dt.datetime | None = None
+    *, user: User | GuestActor, booking: Booking, now: dt.datetime | None = None
 ) -> CancelPreview:
     """What a cancellation by `user` would refund now (shown before they confirm)."""
     now = now or timezone.now()
@@ -65,7 +66,7 @@ def cancel_preview(
 
 
 def booking_cancel(
-    *, user, booking_id: int, reason: str = "", now: dt.datetime | None = None
+    *, user: User | GuestActor, booking_id: int, reason: str = "", now: dt.datetime | None = None
 ) -> CancelPreview:
     preview = _cancel(user=user, booking_id=booking_id, reason=reason, now=now or timezone.now())
     if preview.refund.amount > 0 and preview.settle_now:
@@ -74,7 +75,9 @@ def booking_cancel(
 
 
 @transaction.atomic(durable=True)  # its caller calls Stripe next: no outer lock
-def _cancel(*, user: User, booking_id: int, reason: str, now: dt.datetime) -> CancelPreview:
+def _cancel(
+    *, user: User | GuestActor, booking_id: int, reason: str, now: dt.datetime
+) -> CancelPreview:
     booking = lock_booking_with_coach(booking_id)
     preview = cancel_preview(user=user, booking=booking, now=now)
     # Read under the coach lock: a capture finalizing now waits for this lock in
@@ -114,7 +117,7 @@ def _payment_captured(booking: Booking) -> bool:
 
 @transaction.atomic
 def booking_reschedule(
-    *, user, booking_id: int, start: dt.datetime, now: dt.datetime | None = None
+    *, user: User | GuestActor, booking_id: int, start: dt.datetime, now: dt.datetime | None = None
 ) -> Booking:
     """Move a confirmed session to another free time, same duration, no second payment. Only
     while a cancellation would still be fully refunded, and only at an unchanged price."""
@@ -158,7 +161,7 @@ def booking_reschedule(
     return booking
 
 
-def _covering_slots_excluding(booking: Booking, start, end) -> None:
+def _covering_slots_excluding(booking: Booking, start: dt.datetime, end: dt.datetime) -> None:
     """The new time must be free availability, or the booking's own current time."""
     own = [
         (dt.datetime.fromisoformat(p["start"]), dt.datetime.fromisoformat(p["end"]))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
@@ -19,6 +19,7 @@ from bookings.services.notify import booking_event
 
 if TYPE_CHECKING:
     from accounts.models import User
+    from bookings.guest_links import GuestActor
 
 
 logger = logging.getLogger(__name__)
@@ -30,7 +31,7 @@ def require_coach(booking: Booking, user: User) -> None:
         raise NotAllowed("Only the coach of this booking can do that.")
 
 
-def require_client(booking: Booking, user) -> None:
+def require_client(booking: Booking, user: User | GuestActor) -> None:
     """The booking's client account, or the holder of its guest link (a GuestActor, which the
     guest views make only from a valid signed link) for a booking without an account."""
     from bookings.guest_links import GuestActor
@@ -112,7 +113,7 @@ def settle_refund(booking_id: int) -> Decimal:
 
 
 @transaction.atomic
-def after_confirmation(booking_id: int, event: str, **context) -> Booking:
+def after_confirmation(booking_id: int, event: str, **context: Any) -> Booking:
     """Under the booking lock, so a cancellation's notice cannot be written between our check
     and ours: if the booking was cancelled while Stripe captured, its "cancelled" notice
     already went out and an "accepted" one now would contradict it."""

@@ -116,7 +116,7 @@ def _decline(*, user: User, booking_id: int, message: str) -> Booking:
 
 @transaction.atomic
 def booking_suggest(
-    *, user, booking_id: int, starts: list[dt.datetime], message: str = ""
+    *, user: User, booking_id: int, starts: list[dt.datetime], message: str = ""
 ) -> Booking:
     """Offer other times (same duration). The requested time goes back on the calendar until
     the client picks one of the suggestions."""

@@ -1,6 +1,13 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from django.core.management.base import BaseCommand
 
 from payments.services import payments_reconcile
+
+if TYPE_CHECKING:
+    from django.core.management.base import CommandParser
 
 
 class Command(BaseCommand):
@@ -9,9 +16,9 @@ class Command(BaseCommand):
         "retry refunds still owed; cancel abandoned intents. Also runs from Celery beat."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--limit", type=int, default=500)
 
-    def handle(self, *args, limit, **options):
+    def handle(self, *args: Any, limit: int, **options: Any) -> None:
         report = payments_reconcile(limit=limit)
         self.stdout.write(f"reconcile_payments: {report}")

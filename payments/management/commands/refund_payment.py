@@ -1,4 +1,7 @@
+from __future__ import annotations
+
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -6,6 +9,9 @@ from payments.errors import PaymentError
 from payments.models import Payment
 from payments.refunds.models import RefundPolicy
 from payments.refunds.service import refund_issue
+
+if TYPE_CHECKING:
+    from django.core.management.base import CommandParser
 
 
 class Command(BaseCommand):
@@ -15,14 +21,23 @@ class Command(BaseCommand):
         "Refuses (non-zero exit) an amount above what is refundable."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--payment", type=int, required=True)
         parser.add_argument("--amount", help="Decimal in the currency's unit; default: all.")
         parser.add_argument("--policy", choices=RefundPolicy.values, required=True)
         parser.add_argument("--note", required=True, help="Why (kept on the ledger row).")
         parser.add_argument("--no-notify", action="store_true", help="Do not tell the client.")
 
-    def handle(self, *args, payment, amount, policy, note, no_notify, **options):
+    def handle(
+        self,
+        *args: Any,
+        payment: int,
+        amount: str | None,
+        policy: str,
+        note: str,
+        no_notify: bool,
+        **options: Any,
+    ) -> None:
         if not note.strip():
             raise CommandError("--note must say why.")
         if not Payment.objects.filter(pk=payment).exists():

@@ -1,19 +1,26 @@
 """Re-fetch coaches' Connect accounts from Stripe (repairs a lost account.updated)."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import Coach
 from payments.errors import PaymentError
 from payments.payouts.connect import connect_account_sync
 
+if TYPE_CHECKING:
+    from django.core.management.base import CommandParser
+
 
 class Command(BaseCommand):
     help = "Re-fetch every (or one) coach's Stripe Connect account and store its readiness."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--coach", type=int, help="Only this Coach id.")
 
-    def handle(self, *args, coach=None, **options):
+    def handle(self, *args: Any, coach: int | None = None, **options: Any) -> None:
         coaches = Coach.objects.exclude(stripe_account_id="").select_related("user")
         if coach is not None:
             coaches = coaches.filter(pk=coach)

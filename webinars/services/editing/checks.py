@@ -5,10 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import os
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+
+if TYPE_CHECKING:
+    from django.core.files.base import File
 
 EDITABLE_FIELDS = (
     "title",
@@ -71,7 +75,7 @@ class SlotChange:
 @dataclass
 class NewMaterial:
     title: str
-    file: object | None = None  # an UploadedFile / django File
+    file: File[Any] | None = None  # an UploadedFile / django File
     url: str = ""
 
 
@@ -79,7 +83,7 @@ class NewMaterial:
 class Edit:
     """What `webinar_update` applies, all at once under one lock."""
 
-    fields: dict = field(default_factory=dict)
+    fields: dict[str, Any] = field(default_factory=dict)
     slots: list[SlotChange] = field(default_factory=list)
     materials_add: list[NewMaterial] = field(default_factory=list)
     materials_remove: list[int] = field(default_factory=list)
@@ -89,7 +93,12 @@ class Edit:
 
 
 def field_errors(
-    *, values: dict, live_seats: int, any_seats: bool, starts_at, current: dict | None = None
+    *,
+    values: dict[str, Any],
+    live_seats: int,
+    any_seats: bool,
+    starts_at: dt.datetime | None,
+    current: dict[str, Any] | None = None,
 ) -> dict[str, list[str]]:
     """The invariants of the webinar's own fields. `values` are the fields after the edit,
     `current` the stored ones (None when creating)."""
@@ -142,7 +151,11 @@ def field_errors(
 
 
 def slot_errors(
-    *, start, end, now: dt.datetime, deadline: dt.datetime | None = None
+    *,
+    start: dt.datetime | None,
+    end: dt.datetime | None,
+    now: dt.datetime,
+    deadline: dt.datetime | None = None,
 ) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if start is None or end is None:
@@ -158,7 +171,7 @@ def slot_errors(
     return errors
 
 
-def material_file_errors(upload) -> list[str]:
+def material_file_errors(upload: File[Any] | None) -> list[str]:
     """Type (extension and first bytes) and size of an uploaded material."""
     if upload is None:
         return []

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
 
 @transaction.atomic
 def webinar_create(
-    *, coach: Coach, by: User, fields: dict, slots: list[SlotChange] = ()
+    *, coach: Coach, by: User, fields: dict[str, Any], slots: Sequence[SlotChange] = ()
 ) -> Webinar:
     """A new webinar, always a draft (publish it with `webinar_publish`)."""
     if not (getattr(by, "sees_everything", False) or coach.user_id == by.pk):

@@ -42,7 +42,9 @@ def seat_counts(webinar_id: int) -> tuple[int, bool]:
 
 def starts_after(webinar_id: int, slots: list[SlotChange]) -> dt.datetime | None:
     """The webinar's first start once `slots` are applied (None without any slot)."""
-    starts = dict(WebinarSlot.objects.filter(webinar_id=webinar_id).values_list("pk", "start"))
+    starts: dict[int | str, dt.datetime] = dict(
+        WebinarSlot.objects.filter(webinar_id=webinar_id).values_list("pk", "start")
+    )
     for change in slots:
         if change.slot_id is None:
             if change.start is not None:

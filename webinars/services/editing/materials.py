@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
@@ -14,6 +14,8 @@ from webinars.services.editing.checks import NewMaterial, material_errors
 from webinars.services.editing.guards import locked_for_edit
 
 if TYPE_CHECKING:
+    from django.core.files.base import File
+
     from accounts.models import User
 
 
@@ -28,6 +30,7 @@ def add_material(webinar: Webinar, material: NewMaterial) -> Material:
     if material.file:
         # Through the configured storage (FileField.save): local disk in development, any
         # Django storage backend in production. The name is the storage's (made unique).
+        assert material.file.name is not None  # an upload has a name
         row.file.save(os.path.basename(material.file.name), material.file, save=False)
     row.save()
     return row
@@ -59,7 +62,13 @@ def webinar_material_remove(*, material_id: int, by: User) -> None:
 
 @transaction.atomic
 def webinar_material_update(
-    *, material_id: int, by, title: str, url: str = "", position: int = 0, file=None
+    *,
+    material_id: int,
+    by: User,
+    title: str,
+    url: str = "",
+    position: int = 0,
+    file: File[Any] | None = None,
 ) -> Material:
     """Rename, re-link, re-order, or replace the file of a material (the admin's inline)."""
     webinar_id = Material.objects.filter(pk=material_id).values_list("webinar_id", flat=True)
@@ -75,6 +84,7 @@ def webinar_material_update(
     old_name = ""
     if file is not None:
         old_name = row.file.name
+        assert file.name is not None  # an upload has a name
         row.file.save(os.path.basename(file.name), file, save=False)
     row.save()
     if old_name:

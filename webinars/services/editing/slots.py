@@ -26,7 +26,9 @@ def apply_slots(
     webinar: Webinar, slots: list[SlotChange], *, now: dt.datetime, live_seats: int = 0
 ) -> None:
     """Caller holds the webinar lock."""
-    existing = {s.pk: s for s in WebinarSlot.objects.filter(webinar_id=webinar.pk)}
+    existing: dict[int | None, WebinarSlot] = {
+        s.pk: s for s in WebinarSlot.objects.filter(webinar_id=webinar.pk)
+    }
     remaining = len(existing)
     moved: list[tuple[WebinarSlot, dt.datetime]] = []
     for change in slots:
@@ -44,6 +46,8 @@ def apply_slots(
         errors = slot_errors(
             start=change.start, end=change.end, now=now, deadline=webinar.early_bird_deadline
         )
+        if change.start is None or change.end is None:
+            raise WebinarInvalid(errors)  # slot_errors asked for both
         if change.slot_id is None:
             slot = WebinarSlot(webinar=webinar, start=change.start, end=change.end)
         else:
@@ -96,14 +100,18 @@ def _notify_rescheduled(webinar: Webinar, moved: list[tuple[WebinarSlot, dt.date
 
 
 @transaction.atomic
-def webinar_slot_add(*, webinar_id: int, by: User, start, end) -> WebinarSlot:
+def webinar_slot_add(
+    *, webinar_id: int, by: User, start: dt.datetime, end: dt.datetime
+) -> WebinarSlot:
     webinar = locked_for_edit(webinar_id, by)
     apply_slots(webinar, [SlotChange(start=start, end=end)], now=timezone.now())
     return WebinarSlot.objects.filter(webinar=webinar, start=start, end=end).latest("pk")
 
 
 @transaction.atomic
-def webinar_slot_reschedule(*, slot_id: int, by: User, start, end) -> WebinarSlot:
+def webinar_slot_reschedule(
+    *, slot_id: int, by: User, start: dt.datetime, end: dt.datetime
+) -> WebinarSlot:
     """Move a slot; its attendees are told (WEBINAR_RESCHEDULED)."""
     webinar_id = WebinarSlot.objects.filter(pk=slot_id).values_list("webinar_id", flat=True)
     webinar = locked_for_edit(webinar_id.first() or 0, by)
