@@ -33,7 +33,7 @@ def _onboard_on_standin(coach: Coach) -> str:
             return_url=f"{settings.SITE_URL}/coach/payouts/return/",
         )
         requests.post(link["url"], data={"action": "complete"}, allow_redirects=False, timeout=10)
-        account = connect_account_sync(coach=coach)
+        account = connect_account_sync(coach=coach) or account
     return f"{coach.user.email}: {account.stripe_account_id} ({account.state})"
 
 

@@ -107,6 +107,21 @@ class Payment(models.Model):
     def refundable_amount(self) -> Decimal:
         return self.charged_amount - self.amount_refunded
 
+    @property
+    def intent_id(self) -> str:
+        """The Stripe PaymentIntent's id, for the calls that act on it. Every payment our code
+        records has one (payment_open creates the intent first); the column is nullable for
+        rows made by hand (admin, imports), and for those there is nothing at Stripe to
+        capture, cancel or refund."""
+        if not self.stripe_payment_intent_id:
+            from payments.errors import PaymentNotPayable
+
+            raise PaymentNotPayable(
+                "This payment never reached Stripe, so there is nothing there to act on.",
+                code="no_intent",
+            )
+        return self.stripe_payment_intent_id
+
 
 class Transaction(models.Model):
     """Append-only ledger: every charge, refund and fee as its own row. Never updated."""

@@ -183,13 +183,17 @@ def _reserve(
     and overlap constraint. A guest may only book a session whose quote is 0.00."""
     coach = selectors.coach_for_booking(coach_id)
     session_type = selectors.session_type_for(coach, session_type_id)
-    if guest is None:
+    if client is not None:
         access = _client_may_book(client, coach)
-    else:
+        booker_timezone = client.timezone
+    elif guest is not None:
         from bookings.services.guest import guest_may_book
 
         _coach_not_suspended(coach)
         access = guest_may_book(guest, coach, session_type)
+        booker_timezone = guest.timezone
+    else:
+        raise TypeError("A booking is made by a client account or by a guest.")
     end = selectors.validate_time_rules(
         session_type=session_type, start=start, duration=duration, now=now
     )
@@ -199,20 +203,20 @@ def _reserve(
         require_free(coach=coach, session_type=session_type, start=start, end=end)
 
     coach = lock_coach(coach.pk)
-    if guest is None:
+    if client is not None:
         lock_client(client.pk)
         release_own_unpaid_attempts(
             client=client, coach=coach, session_type=session_type, start=start, end=end
         )
     check_free(coach, session_type, start, end)
     slots = covering_slots(coach, session_type, start, end)
-    if guest is None:
+    if client is not None:
         _check_unpaid_limit(client, now)
     discount = (
         selectors.discount_code_lookup(
             coach=coach, code=code, session_type=session_type, client=client, now=now
         )
-        if guest is None and code and code.strip()
+        if client is not None and code and code.strip()
         else None
     )
     quote = selectors.quote_session(
@@ -237,7 +241,7 @@ def _reserve(
         start=start,
         end=end,
         title=booking_title(title, session_type),
-        timezone=guest.timezone if guest else client.timezone,
+        timezone=booker_timezone,
         booking_type=booking_type,
         buffer_before_minutes=session_type.buffer_before_minutes,
         buffer_after_minutes=session_type.buffer_after_minutes,
@@ -376,8 +380,11 @@ def _open_payment(booking: Booking) -> Payment:
     from payments.models import Payment
     from payments.services import payment_open
 
+    payer = booking.client
+    if payer is None:  # a guest books free sessions only (guest.require_free)
+        raise NotAllowed("Guests can only book free sessions.", code="guest_paid")
     return payment_open(
-        payer=booking.client,
+        payer=payer,
         coach=booking.coach,
         purpose=Payment.Purpose.SESSION_BOOKING,
         breakdown=session_breakdown(booking),

@@ -210,6 +210,8 @@ def dispute_retransfers_process() -> int:
         "payment__payout_item", "coach__connect_account"
     )
     for dispute in pending:
+        if dispute.payment is None:  # not matched to a payment: nothing was taken back
+            continue
         item = dispute.payment.payout_item
         account = getattr(dispute.coach, "connect_account", None)
         if account is None:

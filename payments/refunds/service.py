@@ -176,7 +176,7 @@ def refund_attempt(*, refund_id: int) -> Refund:
     Refund.objects.filter(pk=refund.pk).update(attempts=refund.attempts + 1)
     try:
         result = gateway.refund_create(
-            payment_intent_id=payment.stripe_payment_intent_id,
+            payment_intent_id=payment.intent_id,
             amount=refund.amount,
             currency=refund.currency,
             reason=refund.reason,

@@ -197,7 +197,7 @@ def payment_capture(*, payment_id: int, amount: Decimal | None = None) -> Paymen
         else to_minor_units(quantize(amount, payment.currency), payment.currency)
     )
     intent = gateway.payment_intent_capture(
-        payment_intent_id=payment.stripe_payment_intent_id,
+        payment_intent_id=payment.intent_id,
         amount_minor=amount_minor,
         idempotency_key=f"capture-{payment.pk}",
     )
@@ -216,15 +216,18 @@ def payment_cancel(*, payment_id: int, reason: str = "") -> Payment:
         raise PaymentNotPayable("This payment was made; refund it instead.", code="already_paid")
     if payment.status == Payment.Status.CANCELLED:
         return payment
+    if not payment.stripe_payment_intent_id:  # Stripe never made the intent: nothing to cancel
+        logger.info("payment %s cancelled before it reached Stripe: %s", payment.pk, reason)
+        return finalize.in_transaction(finalize.cancelled, payment_id=payment.pk)
     try:
         gateway.payment_intent_cancel(
-            payment_intent_id=payment.stripe_payment_intent_id,
+            payment_intent_id=payment.intent_id,
             idempotency_key=f"cancel-{payment.pk}",
         )
     except GatewayUnavailable:
         raise
     except PaymentError:
-        intent = gateway.payment_intent_retrieve(payment.stripe_payment_intent_id)
+        intent = gateway.payment_intent_retrieve(payment.intent_id)
         if intent.status != "canceled":
             logger.info("payment %s not cancelled: intent is %s", payment.pk, intent.status)
             return payment

@@ -80,7 +80,7 @@ def payments_reconcile(*, now: datetime | None = None, limit: int = 500) -> Reco
 
 
 def _reconcile_one(payment: Payment, abandoned_before: datetime, report: ReconcileReport) -> None:
-    intent = gateway.payment_intent_retrieve(payment.stripe_payment_intent_id)
+    intent = gateway.payment_intent_retrieve(payment.intent_id)
     status = intent.status
     if status == "succeeded":
         finalize.in_transaction(finalize.succeeded, intent=intent.raw)

@@ -226,3 +226,19 @@ def test_a_stripe_refusal_fails_the_attempt_and_frees_its_amount(paid, monkeypat
     refund_issue(payment_id=paid.pk, policy="standard", initiator="staff", reason="x", notify=False)
     paid.refresh_from_db()
     assert paid.status == Payment.Status.REFUNDED
+
+
+def test_a_payment_recorded_without_an_intent_fails_its_refund_attempt_and_keeps_its_books(paid):
+    # A row made by hand (admin, import) with no PaymentIntent: nothing at Stripe to refund.
+    Payment.objects.filter(pk=paid.pk).update(stripe_payment_intent_id=None)
+
+    with pytest.raises(PaymentError) as refused:
+        refund_issue(payment_id=paid.pk, policy="standard", initiator="staff", reason="x")
+
+    assert refused.value.code == "no_intent"
+    assert Refund.objects.get().status == Refund.Status.FAILED
+    assert Refund.objects.get().last_error.startswith("no_intent:")
+    paid.refresh_from_db()
+    assert paid.amount_refunded == Decimal("0.00")
+    assert paid.status == Payment.Status.COMPLETED
+    assert _refund_rows(paid) == []

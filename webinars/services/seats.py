@@ -152,11 +152,12 @@ def _hold_seat(
 
     expire_stale_holds(webinar=webinar, now=now)
     for offer in seats_offer(webinar=webinar, now=now, starts_at=starts_at):  # line first
-        if offer.user_id == user.pk:  # first in line themselves: the offer is their hold
-            offer.registration.webinar = webinar
-            if offer.registration.amount == 0:
-                _confirm_free_hold(webinar, offer.registration, now)
-            return offer.registration, True
+        held = offer.registration  # every offer comes with its hold
+        if offer.user_id == user.pk and held is not None:  # first in line: the offer is theirs
+            held.webinar = webinar
+            if held.amount == 0:
+                _confirm_free_hold(webinar, held, now)
+            return held, True
     if live_seat_count(webinar_id=webinar.pk) >= webinar.max_attendees:
         return (OfferExpired() if _offer_ran_out(webinar, user) else WebinarFull()), False
     quote = pricing.quote(webinar, now=now)
@@ -292,15 +293,16 @@ def registration_release(
     registration.webinar = webinar
     if registration.status != Registration.Status.HELD:
         return registration
+    now = timezone.now()
     registration.status = status
-    registration.ended_at = timezone.now()
+    registration.ended_at = now
     registration.save(update_fields=["status", "ended_at", "updated_at"])
     if registration.payment_id:
         cancel_payment_after_commit(registration.payment_id, "seat released")
     live_panels_push(webinar.pk, registration.pk)
     from webinars.services.waitlist import seats_offer
 
-    seats_offer(webinar=webinar, now=registration.ended_at)
+    seats_offer(webinar=webinar, now=now)
     return registration
 
 
@@ -310,10 +312,11 @@ def after_confirm(*, webinar: Webinar, registration: Registration) -> None:
     notices are also built then (notifications.deferred), not under the lock."""
     from webinars.services.waitlist import waitlist_mark_booked
 
+    confirmed_at = registration.confirmed_at
+    if confirmed_at is None:
+        raise ValueError(f"registration {registration.pk} is not confirmed")
     confirmed = minimum_attendees_sync(webinar=webinar)
-    waitlist_mark_booked(
-        webinar=webinar, user_id=registration.user_id, now=registration.confirmed_at
-    )
+    waitlist_mark_booked(webinar=webinar, user_id=registration.user_id, now=confirmed_at)
     # Registered first, so on commit the push tasks are queued ahead of the emails and the
     # worker updates the open pages before it sends mail.
     live_panels_push(webinar.pk, registration.pk)
