@@ -103,8 +103,10 @@ def configure(args) -> str:
 
 def seed(webinars_wanted: int, bookings_wanted: int, calendar_bookings: int) -> dict:
     """Flush and seed one data size; returns the URLs and the session cookies."""
+    from importlib import import_module
+
+    from django.conf import settings as django_settings
     from django.contrib.auth.hashers import make_password
-    from django.contrib.sessions.backends.db import SessionStore
     from django.core.management import call_command
     from django.utils import timezone
 
@@ -183,7 +185,7 @@ def seed(webinars_wanted: int, bookings_wanted: int, calendar_bookings: int) -> 
         cursor.execute("ANALYZE")  # as autovacuum would after a bulk load
 
     def cookie(u) -> str:
-        store = SessionStore()
+        store = import_module(django_settings.SESSION_ENGINE).SessionStore()
         store["_auth_user_id"] = str(u.pk)
         store["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
         store["_auth_user_hash"] = u.get_session_auth_hash()

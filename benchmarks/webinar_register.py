@@ -152,11 +152,13 @@ class Browser:
     """One logged-in client: a session cookie, a CSRF token and a keep-alive connection."""
 
     def __init__(self, port: int, user):
+        from importlib import import_module
+
+        from django.conf import settings as django_settings
         from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-        from django.contrib.sessions.backends.db import SessionStore
         from django.middleware.csrf import _get_new_csrf_string
 
-        session = SessionStore()
+        session = import_module(django_settings.SESSION_ENGINE).SessionStore()
         session[SESSION_KEY] = str(user.pk)
         session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()

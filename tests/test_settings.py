@@ -115,6 +115,7 @@ def load_settings(env: dict[str, str], tmp_path) -> dict:
         "celery_eager": settings.CELERY_TASK_ALWAYS_EAGER,
         "celery_broker": settings.CELERY_BROKER_URL,
         "cache": settings.CACHES["default"]["BACKEND"],
+        "session_engine": settings.SESSION_ENGINE,
         "email_backend": settings.EMAIL_BACKEND,
         "email_file_path": str(getattr(settings, "EMAIL_FILE_PATH", "")),
         "stripe_api_base": settings.STRIPE_API_BASE,
@@ -149,6 +150,8 @@ def test_no_environment_uses_embedded_defaults(tmp_path):
     assert loaded["celery_eager"] is True
     assert loaded["celery_broker"] == "memory://"
     assert loaded["cache"].endswith("LocMemCache")
+    # per-process memory is no place for sessions: a logout would not reach the other workers
+    assert loaded["session_engine"] == "django.contrib.sessions.backends.db"
     assert loaded["email_backend"] == "django.core.mail.backends.filebased.EmailBackend"
     assert loaded["email_file_path"] == str(tmp_path / "var" / "mail")
     assert (tmp_path / "var" / "mail").is_dir()
@@ -183,6 +186,7 @@ def test_database_and_redis_urls_switch_to_postgresql_redis_layer_and_real_broke
     assert loaded["celery_eager"] is False
     assert loaded["celery_broker"] == "redis://127.0.0.1:6379/5"
     assert loaded["cache"].endswith("RedisCache")
+    assert loaded["session_engine"] == "django.contrib.sessions.backends.cached_db"
 
 
 def test_localstripe_port_moves_the_local_stripe_base(tmp_path):

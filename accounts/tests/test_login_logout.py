@@ -73,3 +73,26 @@ def test_profile_requires_login(client):
 
     assert response.status_code == 302
     assert response.url.startswith(reverse("accounts:login"))
+
+
+@pytest.mark.realservices  # the shared cache is Redis
+def test_signed_in_pages_read_the_session_from_redis_and_a_logout_ends_it_there_too(client):
+    from django.conf import settings
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.cached_db"
+    UserFactory(email="ada@example.com")
+    client.post(reverse("accounts:login"), {"username": "ada@example.com", "password": PASSWORD})
+    session_key = client.cookies[settings.SESSION_COOKIE_NAME].value
+
+    with CaptureQueriesContext(connection) as page:
+        assert client.get(reverse("core:home")).context["user"].is_authenticated
+    assert not [q for q in page.captured_queries if "django_session" in q["sql"]]
+
+    stolen = client.cookies[settings.SESSION_COOKIE_NAME].value
+    client.post(reverse("accounts:logout"))
+    assert cache.get(f"django.contrib.sessions.cached_db{session_key}") is None
+    client.cookies[settings.SESSION_COOKIE_NAME] = stolen  # the old cookie, replayed
+    assert not client.get(reverse("core:home")).context["user"].is_authenticated
