@@ -89,7 +89,8 @@ class CoachProfileForm(SingleLineInputsMixin, forms.ModelForm):
 
     class Meta:
         model = Coach
-        fields = (
+        # A name list, or "__all__" in CoachAdminForm (which keeps the widgets and labels).
+        fields: tuple[str, ...] | str = (
             "headline",
             "bio",
             "languages",

@@ -40,8 +40,8 @@ def coach_photo_process(upload) -> ContentFile:
         with Image.open(io.BytesIO(data)) as image:
             if image.width * image.height > MAX_PIXELS:
                 raise ValidationError("The image has too many pixels; upload a smaller one.")
-            image = ImageOps.exif_transpose(image)
-            square = ImageOps.fit(image.convert("RGB"), PHOTO_SIZE, Image.Resampling.LANCZOS)
+            upright = ImageOps.exif_transpose(image)
+            square = ImageOps.fit(upright.convert("RGB"), PHOTO_SIZE, Image.Resampling.LANCZOS)
     except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as exc:
         raise ValidationError("Upload a JPEG, PNG or WebP image.") from exc
     out = io.BytesIO()

@@ -3,6 +3,9 @@
 same services as the calendar page, so weekly series are generated in the coach's zone and
 touching slots are merged."""
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.contrib import admin
 from django.db import models
 
@@ -28,7 +31,9 @@ from bookings.models import (
 from bookings.services import availability
 from core.admin import ReadOnlyRecordAdminMixin, SingleLineInputsAdminMixin
 
-URL_FIELDS_HTTPS = {models.URLField: {"assume_scheme": "https"}}
+URL_FIELDS_HTTPS: Mapping[type[models.Field], Mapping[str, Any]] = {
+    models.URLField: {"assume_scheme": "https"}
+}
 
 
 class CoachDefaultMixin(SingleLineInputsAdminMixin, OwnedByCoachAdminMixin):

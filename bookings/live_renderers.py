@@ -26,6 +26,8 @@ def render_booking_status(booking: Booking) -> str:
     if booking.status == Booking.Status.PAYMENT_PENDING:
         return ""
     client = booking.client
+    if client is None:  # a guest (no account) has no page to push to; the caller skips them
+        return ""
     with timezone.override(client.tzinfo):
         context = {**push_context(client), **status_panel_context(booking)}
         return oob(render_to_string(BOOKING_STATUS_TEMPLATE, context))

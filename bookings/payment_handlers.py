@@ -26,9 +26,8 @@ def _booking_for(payment, intent) -> Booking | None:
     booking_id = (intent.get("metadata") or {}).get("booking_id")
     if not booking_id:
         booking_id = Booking.objects.filter(payment=payment).values_list("pk", flat=True).first()
-    try:
-        booking = lock_booking_with_coach(int(booking_id))
-    except (BookingError, TypeError, ValueError):
+    booking = _lock_named_booking(booking_id)
+    if booking is None:
         logger.error(
             "STAFF ATTENTION: payment %s names no booking we know (%r)", payment.pk, booking_id
         )
@@ -36,6 +35,17 @@ def _booking_for(payment, intent) -> Booking | None:
     if booking.payment_id is None:
         booking.payment = payment  # the intent was paid before payment_open returned
     return booking
+
+
+def _lock_named_booking(booking_id: int | str | None) -> Booking | None:
+    """The booking locked with its coach, or None when nothing names one, the id is junk
+    (metadata is free text) or no such booking exists."""
+    if booking_id is None:
+        return None
+    try:
+        return lock_booking_with_coach(int(booking_id))
+    except (BookingError, TypeError, ValueError):
+        return None
 
 
 def _give_back(payment, booking: Booking, why: str) -> None:

@@ -15,10 +15,7 @@ class SessionPriceBreakdown(PriceBreakdown):
     discount: dict | None = None
 
     def as_snapshot(self) -> dict:
-        snapshot = super().as_snapshot()
-        snapshot["lines"] = list(self.lines)
-        snapshot["discount"] = self.discount
-        return snapshot
+        return {**super().as_snapshot(), "lines": list(self.lines), "discount": self.discount}
 
     @classmethod
     def from_snapshot(cls, snapshot: dict, *, reason: str = "session") -> SessionPriceBreakdown:

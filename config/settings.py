@@ -261,12 +261,16 @@ SESSION_ENGINE = (
 
 # --- Email ----------------------------------------------------------------------------------
 if env.str("EMAIL_URL", default=""):
-    vars().update(env.email_url("EMAIL_URL"))
-    if EMAIL_BACKEND == "django.core.mail.backends.filebased.EmailBackend":  # noqa: F821
+    # email_url always holds EMAIL_BACKEND and EMAIL_FILE_PATH; the two are read from the dict
+    # (not from the names vars().update makes) so that type checkers and linters can see them.
+    _email_config = env.email_url("EMAIL_URL")
+    vars().update(_email_config)
+    EMAIL_BACKEND: str = _email_config["EMAIL_BACKEND"]
+    if EMAIL_BACKEND == "django.core.mail.backends.filebased.EmailBackend":
         # Like sqlite URLs, django-environ reads filemail:///var/mail as the relative path
         # "var/mail" (taken from the project folder here, not the cwd) and needs four slashes
         # for an absolute one: filemail:////srv/mail.
-        EMAIL_FILE_PATH = str(BASE_DIR / EMAIL_FILE_PATH)  # noqa: F821
+        EMAIL_FILE_PATH = str(BASE_DIR / _email_config["EMAIL_FILE_PATH"])
         Path(EMAIL_FILE_PATH).mkdir(parents=True, exist_ok=True)
 else:
     # Embedded default: every email is written as a file under var/mail/.

@@ -149,6 +149,8 @@ def earnings_by_month(coach, *, now: dt.datetime, months: int = 12) -> list[Mont
     )
     by_month = {start: Month(start, Money(), Money()) for start in starts}
     for purpose, completed_at, total, refunded, share, currency in rows:
+        if completed_at is None:  # excluded by completed_at__gte; the column is nullable
+            continue
         local = completed_at.astimezone(tz).date().replace(day=1)
         month = by_month.get(local)
         if month is None:
@@ -169,8 +171,8 @@ def chart_bars(months: list[Month]) -> list[dict]:
     usable = CHART_HEIGHT - CHART_PAD
     bars = []
     for index, month in enumerate(months):
-        sessions_h = float(max(month.sessions.net, 0) / top) * usable
-        webinars_h = float(max(month.webinars.net, 0) / top) * usable
+        sessions_h = float(max(month.sessions.net, Decimal(0)) / top) * usable
+        webinars_h = float(max(month.webinars.net, Decimal(0)) / top) * usable
         x = CHART_PAD + index * slot + slot * 0.15
         bars.append(
             {

@@ -14,15 +14,23 @@ from django.db.models import F, Q, QuerySet
 MAX_PAGE_NUMBER = 100_000
 
 
-def paginate(request, queryset, *, per_page: int, param: str = "page") -> Page:
+class ParamPage(Page):
+    """A Paginator page that knows its query parameter: the pager include builds its links
+    with `param`. Wraps the page Paginator made (same rows, no further query)."""
+
+    def __init__(self, page: Page, *, param: str) -> None:
+        super().__init__(page.object_list, page.number, page.paginator)
+        self.param = param
+
+
+def paginate(request, queryset, *, per_page: int, param: str = "page") -> ParamPage:
     """A Paginator page of `queryset` (one COUNT plus one LIMIT/OFFSET query); junk or
     out-of-range page numbers give the first or the last page. Used where the order is not
     a unique key or the list is bounded per owner (a coach's webinars, a client's history)."""
     raw = request.GET.get(param, "1")
     number = int(raw) if raw.isdigit() and len(raw) < 7 else 1
     page = Paginator(queryset, per_page).get_page(min(number, MAX_PAGE_NUMBER))
-    page.param = param  # the pager include builds its links with it
-    return page
+    return ParamPage(page, param=param)
 
 
 @dataclass

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db import connection
 from django.db.models import (
@@ -36,6 +37,9 @@ from discovery import search_vectors
 from reviews.selectors import average_rating_subquery
 from webinars.models import Webinar, WebinarSlot
 from webinars.selectors import with_counts
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 MAX_QUERY_CHARS = 200
 KINDS = ("coach", "webinar", "session_type", "booking")
@@ -88,7 +92,13 @@ def _session_price() -> ExpressionWrapper:
     )
 
 
-def visible_session_types(viewer) -> QuerySet[SessionType]:
+class SessionPrice(TypedDict):
+    """What `visible_session_types` annotates: the default session's price."""
+
+    base_price: Decimal
+
+
+def visible_session_types(viewer) -> QuerySet[WithAnnotations[SessionType, SessionPrice]]:
     qs = SessionType.objects.filter(
         shown_in_search_q("coach__user__"),
         is_active=True,

@@ -50,7 +50,8 @@ class SmtpSink:
             writer.write(line.encode() + b"\r\n")
 
         reply("220 sink.local ESMTP ready")
-        mail_from, rcpt_to = "", []
+        mail_from = ""
+        rcpt_to: list[str] = []
         try:
             while True:
                 raw = await reader.readline()

@@ -9,6 +9,9 @@ check and the save (a seat sold meanwhile) rolls the whole save back with an err
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
@@ -121,7 +124,9 @@ class WebinarAdminForm(forms.ModelForm):
 
 
 # Links typed without a scheme are https (Django 6's default; silences the 5.x warning).
-URL_FIELDS_HTTPS = {models.URLField: {"assume_scheme": "https"}}
+URL_FIELDS_HTTPS: Mapping[type[models.Field], Mapping[str, Any]] = {
+    models.URLField: {"assume_scheme": "https"}
+}
 
 
 class MaterialInline(SingleLineInputsAdminMixin, admin.TabularInline):

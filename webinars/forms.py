@@ -39,6 +39,13 @@ def add_service_errors(exc, *forms_by_field: tuple[forms.BaseForm, tuple[str, ..
                 target.add_error(name, message)
 
 
+class HttpsURLField(forms.URLField):
+    """A URL field that reads a URL typed without a scheme as https:// (Django 6's default)."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(assume_scheme="https", **kwargs)
+
+
 class WebinarEditorForm(forms.ModelForm):
     """The webinar's own fields on the coach's editor. Times are in the coach's zone (the
     user's timezone is active, accounts.middleware)."""
@@ -71,11 +78,11 @@ class WebinarEditorForm(forms.ModelForm):
             "join_link": "Video-call link",
         }
         widgets = {"description": forms.Textarea(attrs={"rows": 5})}
+        field_classes = {"join_link": HttpsURLField}
 
     def __init__(self, *args, live_seats: int = 0, **kwargs):
         super().__init__(*args, **kwargs)
         self.live_seats = live_seats
-        self.fields["join_link"].assume_scheme = "https"
         self.fields[
             "price"
         ].help_text = "0 for a free webinar. Seats already held or sold keep their price."

@@ -116,6 +116,8 @@ def webinar_register(request, webinar_id: int):
         if result.free_booking:
             return JsonResponse({"free_booking": True, "registration_id": registration.pk})
         payment = result.payment
+        if payment is None:  # webinar_register returns one with every seat that is not free
+            raise RuntimeError(f"Registration {registration.pk} is on hold without a payment.")
         return JsonResponse(
             {
                 "client_secret": payment.stripe_client_secret,
@@ -236,7 +238,7 @@ def seat_cancel(request, webinar_id: int):
         if wants_json(request, html_wins=False):
             return json_error(exc)
         error, status = exc.message, exc.status_code
-    if request.method == "POST" and not error:
+    if request.method == "POST" and preview is not None:  # None: the service raised (error)
         refund = preview.refund
         currency = preview.registration.currency
         if wants_json(request, html_wins=False):
@@ -249,7 +251,7 @@ def seat_cancel(request, webinar_id: int):
         )
         messages.success(request, text)
         return redirect(safe_next(request, reverse("webinars:detail", args=[webinar.pk])))
-    if request.method == "GET" and wants_json(request, html_wins=False):
+    if request.method == "GET" and preview is not None and wants_json(request, html_wins=False):
         return JsonResponse(
             {
                 "refund_amount": str(preview.refund.amount),

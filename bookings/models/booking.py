@@ -178,13 +178,15 @@ class Booking(models.Model):
     @property
     def person_name(self) -> str:
         """Who the session is with, from the coach's side: the client's name, or the guest's."""
-        if self.client_id:
-            return self.client.get_full_name() or self.client.email
+        client = self.client  # no query for a guest booking (client_id is None)
+        if client is not None:
+            return client.get_full_name() or client.email
         return self.guest_name or self.guest_email
 
     @property
     def person_email(self) -> str:
-        return self.client.email if self.client_id else self.guest_email
+        client = self.client  # no query for a guest booking (client_id is None)
+        return client.email if client is not None else self.guest_email
 
     @property
     def duration_minutes(self) -> int:

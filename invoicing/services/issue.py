@@ -197,6 +197,8 @@ def negated(document: Document, *, amount: Decimal | None = None) -> list[LineDa
             for line in document.lines.all()
         ]
     first = document.lines.first()
+    if first is None:  # document_issue refuses a document without lines
+        raise ValueError(f"Document {document.pk} has no lines.")
     return [
         LineData(
             description=f"Partial refund: {first.description}",

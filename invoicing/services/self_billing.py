@@ -71,12 +71,13 @@ def coach_party(coach) -> tuple[Party, bool]:
     name = coach.user.get_full_name() or coach.user.display_name
     if details is not None and details.legal_name:
         name = details.legal_name
-    registered = bool(details and details.vat_registered and details.vat_number.strip())
+    vat_number = details.vat_number.strip() if details is not None else ""
+    registered = bool(details and details.vat_registered and vat_number)
     return (
         Party(
             name=name,
             address=details.address if details else "",
-            vat_number=details.vat_number.strip() if registered else "",
+            vat_number=vat_number if registered else "",
             email=coach.user.email,
         ),
         registered,
@@ -154,7 +155,7 @@ def contest_resolve(*, contest_id: int) -> Document:
     (MWSTG Art. 27 para. 4). A corrected invoice, if any, is issued with the next payout."""
     with transaction.atomic():
         contest = DocumentContest.objects.select_for_update().get(pk=contest_id)
-        if contest.resolution_id is not None:
+        if contest.resolution is not None:  # no query while resolution_id is None
             return contest.resolution
         original = contest.document
         credit = document_issue(

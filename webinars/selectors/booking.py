@@ -4,18 +4,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from webinars import pricing
 from webinars.models import Registration, WaitlistEntry, Webinar
 from webinars.selectors.counts import Status
 from webinars.selectors.waitlist import waitlist_place
 
+if TYPE_CHECKING:
+    from webinars.selectors.counts import CountedWebinar
+
 
 @dataclass
 class BookingState:
     """Everything the detail page and the booking panel decide for one viewer."""
 
-    webinar: Webinar
+    webinar: CountedWebinar
     quote: pricing.Quote
     registration: Registration | None
     is_coach: bool
@@ -110,7 +114,7 @@ class BookingState:
             return "coach"
         if self.is_attendee:
             return "booked"
-        if self.is_holding:
+        if r is not None and self.is_holding:  # holding implies a registration
             payment = r.payment
             if payment is None or payment.status in ("pending", "failed", "draft"):
                 return "pay"
@@ -121,7 +125,7 @@ class BookingState:
 FULL = "Webinar full."
 
 
-def _closed_reason(webinar: Webinar, quote: pricing.Quote, now: datetime) -> str:
+def _closed_reason(webinar: CountedWebinar, quote: pricing.Quote, now: datetime) -> str:
     if webinar.status == Webinar.Status.CANCELLED:
         return "This webinar has been cancelled."
     if webinar.status not in Webinar.BOOKABLE_STATUSES:
@@ -137,7 +141,7 @@ def _closed_reason(webinar: Webinar, quote: pricing.Quote, now: datetime) -> str
     return ""
 
 
-def booking_state(*, webinar: Webinar, user, now: datetime) -> BookingState:
+def booking_state(*, webinar: CountedWebinar, user, now: datetime) -> BookingState:
     """`webinar` comes from `with_counts` with coach__user selected."""
     registration = None
     authenticated = user is not None and user.is_authenticated

@@ -4,11 +4,15 @@ row (webinars/stored_counts.py)."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, When
 from django.db.models.functions import Coalesce
 
 from webinars.models import Registration, Webinar
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 Status = Registration.Status
 REFUNDABLE_PAYMENT_STATUSES = ("completed", "partially_refunded")
@@ -30,7 +34,20 @@ def _count(filter_q: Q) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
-def with_counts(queryset: QuerySet[Webinar], *, now: datetime) -> QuerySet[Webinar]:
+class SeatCounts(TypedDict):
+    """What `with_counts` annotates."""
+
+    live_count: int
+    confirmed_count: int
+
+
+if TYPE_CHECKING:
+    CountedWebinar = WithAnnotations[Webinar, SeatCounts]  # a webinar loaded by with_counts
+
+
+def with_counts(
+    queryset: QuerySet[Webinar], *, now: datetime
+) -> QuerySet[WithAnnotations[Webinar, SeatCounts]]:
     """Annotate live_count (held + confirmed) and confirmed_count from the stored columns
     (webinars/stored_counts.py; `starts_at`/`ends_at` are stored too). Only a row whose
     earliest hold deadline has passed without the sweep counts its live seats again."""

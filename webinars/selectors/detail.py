@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.urls import reverse
 from django.utils import timezone
@@ -12,8 +13,11 @@ from webinars.selectors.booking import booking_state
 from webinars.selectors.counts import Status, with_counts
 from webinars.selectors.waitlist import waitlist_count
 
+if TYPE_CHECKING:
+    from webinars.selectors.counts import CountedWebinar
 
-def visible_webinar(*, webinar_id: int, user, now: datetime) -> Webinar | None:
+
+def visible_webinar(*, webinar_id: int, user, now: datetime) -> CountedWebinar | None:
     """The webinar with counts, or None if it does not exist or is a draft the viewer may
     not see (drafts: the coach and staff only), or hidden by moderation (the coach, staff
     and attendees only)."""
@@ -46,7 +50,7 @@ def visible_webinar(*, webinar_id: int, user, now: datetime) -> Webinar | None:
     return webinar
 
 
-def webinar_detail_context(*, webinar: Webinar, user, now: datetime | None = None) -> dict:
+def webinar_detail_context(*, webinar: CountedWebinar, user, now: datetime | None = None) -> dict:
     """Context of webinars/detail.html and all its partials for one viewer."""
     now = now or timezone.now()
     state = booking_state(webinar=webinar, user=user, now=now)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 
@@ -12,6 +13,9 @@ from core.pagination import KeysetPage, keyset_page
 from webinars import pricing
 from webinars.models import Registration, Webinar
 from webinars.selectors.counts import Status, with_counts
+
+if TYPE_CHECKING:
+    from webinars.selectors.counts import CountedWebinar
 
 
 @dataclass
@@ -28,7 +32,7 @@ ATTENDEES_PAGE_SIZE = 50
 PAST_PAGE_SIZE = 20
 
 
-def _open_webinars(*, now: datetime, viewer) -> QuerySet[Webinar]:
+def _open_webinars(*, now: datetime, viewer) -> QuerySet[CountedWebinar]:
     """Open webinars not ended yet, with counts: ordered by `starts_at` it is a LIMIT over the
     partial index `webinar_open_starts_at` (closed and completed webinars are not in it)."""
     return with_counts(
@@ -45,7 +49,7 @@ def _open_webinars(*, now: datetime, viewer) -> QuerySet[Webinar]:
     )
 
 
-def _list_item(w: Webinar, now: datetime) -> ListItem:
+def _list_item(w: CountedWebinar, now: datetime) -> ListItem:
     return ListItem(
         webinar=w,
         quote=pricing.quote(w, now=now),

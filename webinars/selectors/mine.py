@@ -105,21 +105,19 @@ def _past_q(now: datetime) -> Q:
 
 
 def _my_webinar(registration: Registration, now: datetime) -> MyWebinar:
+    """Start and end from the registration's stored copies (what `_my_registrations`
+    annotates as `starts_at`/`ends_at` for its filters and order)."""
     confirmed = registration.status == Status.CONFIRMED
+    starts_at, ends_at = registration.webinar_starts_at, registration.webinar_ends_at
     item = MyWebinar(
         registration=registration,
         webinar=registration.webinar,
-        starts_at=registration.starts_at,
-        ends_at=registration.ends_at,
+        starts_at=starts_at,
+        ends_at=ends_at,
         materials=list(registration.webinar.materials.all()) if confirmed else [],
     )
-    over = registration.ends_at is not None and registration.ends_at < now
-    item.live = (
-        not over
-        and confirmed
-        and registration.starts_at is not None
-        and registration.starts_at <= now
-    )
+    over = ends_at is not None and ends_at < now
+    item.live = not over and confirmed and starts_at is not None and starts_at <= now
     return item
 
 
