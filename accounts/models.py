@@ -3,17 +3,13 @@ from decimal import Decimal
 from typing import ClassVar
 
 from django.conf import settings
-from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
-from django.contrib.auth.models import PermissionsMixin
+from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
-from django.utils import timezone as django_timezone
 from django.utils.text import slugify
-from django.utils.translation import gettext_lazy as _
 
 
 def validate_timezone(value: str) -> None:
@@ -45,35 +41,15 @@ class UserManager(BaseUserManager):
         return self.get(email__iexact=username)
 
 
-class User(AbstractBaseUser, PermissionsMixin):
-    """A person on the platform. Signs in with their email address.
-
-    AbstractUser's fields and methods without its `username` (Django's pattern for a login by
-    email: AbstractBaseUser + PermissionsMixin), so that the model's type is what it has."""
+class User(AbstractUser):
+    """A person on the platform. Signs in with their email address."""
 
     class Role(models.TextChoices):
         CLIENT = "client", "Client"
         COACH = "coach", "Coach"
         STAFF = "staff", "Staff"
 
-    # As AbstractUser declares them.
-    first_name = models.CharField(_("first name"), max_length=150, blank=True)
-    last_name = models.CharField(_("last name"), max_length=150, blank=True)
-    is_staff = models.BooleanField(
-        _("staff status"),
-        default=False,
-        help_text=_("Designates whether the user can log into this admin site."),
-    )
-    is_active = models.BooleanField(
-        _("active"),
-        default=True,
-        help_text=_(
-            "Designates whether this user should be treated as active. "
-            "Unselect this instead of deleting accounts."
-        ),
-    )
-    date_joined = models.DateTimeField(_("date joined"), default=django_timezone.now)
-
+    username = None
     email = models.EmailField("email address", unique=True)
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.CLIENT)
     timezone = models.CharField(
@@ -118,20 +94,6 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.email
-
-    # AbstractUser's methods.
-    def clean(self) -> None:
-        super().clean()
-        self.email = self.__class__.objects.normalize_email(self.email)
-
-    def get_full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}".strip()
-
-    def get_short_name(self) -> str:
-        return self.first_name
-
-    def email_user(self, subject, message, from_email=None, **kwargs) -> None:
-        send_mail(subject, message, from_email, [self.email], **kwargs)
 
     @property
     def display_name(self) -> str:
