@@ -35,14 +35,14 @@ def notify_after_commit(
     """`notify(recipient=..., type=..., target=..., context=...)` once the current
     transaction commits. Context values are stored as JSON (numbers, strings, booleans;
     anything else, e.g. a Decimal amount, as its string)."""
-    from notifications.services import _json_safe
+    from notifications.services import json_safe
 
     row = DeferredNotification.objects.create(
         recipient=recipient,
         type=NotificationType(type),  # an unknown type fails here, in the caller's transaction
         target_model=target._meta.label_lower if target is not None else "",
         target_id=target.pk if target is not None else None,
-        context=_json_safe(dict(context or {})),
+        context=json_safe(dict(context or {})),
     )
     from notifications.tasks import build_deferred_notification
 

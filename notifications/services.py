@@ -61,11 +61,13 @@ def notifications_resolve(*, target, types) -> int:
     return updated
 
 
-def _json_safe(value):
+def json_safe(value):
+    """`value` as JSON can store it (a notification's metadata, a deferred notice's context):
+    mappings and sequences recursively, other objects as their string."""
     if isinstance(value, dict):
-        return {str(k): _json_safe(v) for k, v in value.items()}
+        return {str(k): json_safe(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_json_safe(v) for v in value]
+        return [json_safe(v) for v in value]
     if isinstance(value, (str, int, float, bool)) or value is None:
         return value
     return str(value)
@@ -108,7 +110,7 @@ def notify(
         content = spec.build(recipient, info, context)
     if context.get("link"):
         content.link = str(context["link"])  # the producer knows the best page (e.g. a tab)
-    metadata = _json_safe(
+    metadata = json_safe(
         {
             **{k: v for k, v in context.items() if k not in {"message"}},
             "target": _target_key(target) if target is not None else "",

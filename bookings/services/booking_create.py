@@ -104,7 +104,7 @@ def booking_create(
     """Book `duration` minutes at `start`. Prices are computed here; nothing the client sends
     about money is read. Raises a BookingError subclass and writes nothing on any problem."""
     now = now or timezone.now()
-    booking = _reserve(
+    booking = booking_reserve(
         client=client,
         coach_id=coach_id,
         session_type_id=session_type_id,
@@ -165,7 +165,7 @@ def _cancel_payment(payment_id: int, reason: str) -> None:
 
 
 @transaction.atomic(durable=True)  # its caller calls Stripe next: no outer lock
-def _reserve(
+def booking_reserve(
     *,
     client: User | None,
     coach_id: int,

@@ -1,7 +1,7 @@
 """Booking a free session without an account (issue 17 #3), and what the guest's signed link
 allows afterwards: view, cancel, reschedule, and claim by an account holder.
 
-Creation goes through booking_create's one path (`_reserve` with a GuestContact): the same
+Creation goes through booking_create's one path (`booking_reserve` with a GuestContact): the same
 time rules, availability, buffers, limits, coach lock and overlap constraint as any booking.
 Here only the guest's own rules: the session type takes guests (on by default), its quote is
 0.00 at that time (the server's pricing engine decides, never the form), and the address is
@@ -25,7 +25,7 @@ from bookings.errors import GuestBookingRefused, InvalidTransition, NotAllowed
 from bookings.guest_links import GuestActor
 from bookings.locks import lock_booking_with_coach
 from bookings.models import Booking
-from bookings.services.booking_create import GuestContact, _reserve
+from bookings.services.booking_create import GuestContact, booking_reserve
 from bookings.services.transitions import booking_cancel, booking_reschedule, booking_withdraw
 
 if TYPE_CHECKING:
@@ -95,7 +95,7 @@ def guest_booking_create(
     (GuestBookingRefused for a paid type, guests switched off or a refused address;
     SlotUnavailable when the time is taken) and writes nothing on any problem."""
     guest = GuestContact(name=name.strip(), email=email.strip().lower(), timezone=timezone_name)
-    return _reserve(
+    return booking_reserve(
         client=None,
         guest=guest,
         coach_id=coach_id,
