@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest, JsonResponse
 from django.utils.http import url_has_allowed_host_and_scheme
+
+from core.errors import DomainError
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -43,10 +46,18 @@ def wants_json(request, *, html_wins: bool = True) -> bool:
     return not (html_wins and "text/html" in accept)
 
 
-def json_body(request, *, invalid: Exception | None = None) -> dict | None:
+class InvalidRequestBody(DomainError):
+    """An application/json request whose body is not JSON: answered 400 by
+    core.middleware.InvalidRequestBodyMiddleware wherever the view reads it."""
+
+    code = "invalid_json"
+    default_message = "The request body is not valid JSON."
+
+
+def json_body(request) -> dict | None:
     """The JSON object in the body of an application/json request ({} for a non-object), or
     None when the request is not JSON (callers then read request.POST). Invalid JSON raises
-    `invalid` when given, else reads as {}."""
+    InvalidRequestBody (a 400 answer, never a silently empty body)."""
     if request.content_type != "application/json":
         return None
     import json
@@ -54,10 +65,15 @@ def json_body(request, *, invalid: Exception | None = None) -> dict | None:
     try:
         data = json.loads(request.body or b"{}")
     except ValueError:
-        if invalid is not None:
-            raise invalid from None
-        return {}
+        raise InvalidRequestBody() from None
     return data if isinstance(data, dict) else {}
+
+
+def request_data(request) -> Mapping[str, Any]:
+    """The request's fields: the JSON object of an application/json body (see json_body),
+    else the form fields."""
+    data = json_body(request)
+    return request.POST if data is None else data
 
 
 def json_error(exc) -> JsonResponse:

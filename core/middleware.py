@@ -44,3 +44,21 @@ class RejectNulMiddleware:
                 return JsonResponse({"message": MESSAGE, "code": "invalid"}, status=400)
             return HttpResponseBadRequest(MESSAGE, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
+
+
+class InvalidRequestBodyMiddleware:
+    """A JSON body that is not JSON is the client's mistake wherever a view reads it
+    (core.http.json_body raises InvalidRequestBody): 400 with the error's JSON, never a 500."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from core.http import InvalidRequestBody, json_error
+
+        if isinstance(exception, InvalidRequestBody):
+            return json_error(exception)
+        return None

@@ -16,7 +16,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from core.decorators import ViewFunc
-from core.http import AuthenticatedRequest, json_body, json_error
+from core.http import AuthenticatedRequest, json_error, request_data
 from payments import methods as methods_core
 from payments import selectors, services
 from payments.errors import InvalidWebhook, PaymentError
@@ -39,11 +39,6 @@ def login_required_json(view: ViewFunc) -> ViewFunc:
         return view(request, *args, **kwargs)
 
     return wrapper
-
-
-def _body(request: HttpRequest) -> dict[str, Any]:
-    data = json_body(request)
-    return request.POST.dict() if data is None else data
 
 
 def _error(exc: PaymentError) -> JsonResponse:
@@ -78,7 +73,7 @@ def stripe_webhook(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required_json
 def confirm(request: AuthenticatedRequest) -> HttpResponse:
-    data = _body(request)
+    data = request_data(request)
     payment_intent_id = str(data.get("payment_intent_id") or data.get("paymentIntentId") or "")
     payment_method_id = str(data.get("payment_method_id") or data.get("paymentMethodId") or "")
     if not payment_intent_id or not payment_method_id:
@@ -152,7 +147,7 @@ def methods_setup(request: AuthenticatedRequest) -> HttpResponse:
 @require_POST
 @login_required_json
 def methods_save(request: AuthenticatedRequest) -> HttpResponse:
-    setup_intent_id = str(_body(request).get("setup_intent_id") or "")
+    setup_intent_id = str(request_data(request).get("setup_intent_id") or "")
     if not setup_intent_id:
         return JsonResponse({"message": "Missing setup_intent_id."}, status=400)
     try:

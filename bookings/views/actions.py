@@ -30,7 +30,7 @@ from bookings.policy import reschedule_deadline
 from bookings.services import transitions
 from bookings.views.booking import panel_context
 from bookings.views.no_show import no_show_allowed
-from core.http import json_body
+from core.http import request_data
 
 
 def _visible_booking(request, booking_id: int) -> Booking:
@@ -108,11 +108,6 @@ def _fail(request, exc: BookingError, booking_id: int):
     )
 
 
-def _body(request):
-    data = json_body(request)
-    return request.POST if data is None else data
-
-
 @login_required
 @require_POST
 def accept(request, booking_id: int):
@@ -120,7 +115,7 @@ def accept(request, booking_id: int):
         booking = transitions.booking_accept(
             user=request.user,
             booking_id=booking_id,
-            message=str(_body(request).get("message") or ""),
+            message=str(request_data(request).get("message") or ""),
         )
     except BookingError as exc:
         return _fail(request, exc, booking_id)
@@ -134,7 +129,7 @@ def decline(request, booking_id: int):
         booking = transitions.booking_decline(
             user=request.user,
             booking_id=booking_id,
-            message=str(_body(request).get("message") or ""),
+            message=str(request_data(request).get("message") or ""),
         )
     except BookingError as exc:
         return _fail(request, exc, booking_id)
@@ -165,7 +160,7 @@ def _suggested_starts(data) -> list[dt.datetime]:
 @login_required
 @require_POST
 def suggest(request, booking_id: int):
-    data = _body(request)
+    data = request_data(request)
     try:
         booking = transitions.booking_suggest(
             user=request.user,
@@ -181,7 +176,7 @@ def suggest(request, booking_id: int):
 @login_required
 @require_POST
 def pick(request, booking_id: int):
-    data = _body(request)
+    data = request_data(request)
     try:
         booking = transitions.booking_pick_suggestion(
             user=request.user,
@@ -202,7 +197,7 @@ def decline_suggestion(request, booking_id: int):
         booking = transitions.booking_decline_suggestion(
             user=request.user,
             booking_id=booking_id,
-            message=str(_body(request).get("message") or ""),
+            message=str(request_data(request).get("message") or ""),
         )
     except BookingError as exc:
         return _fail(request, exc, booking_id)
@@ -218,7 +213,7 @@ def withdraw(request, booking_id: int):
         booking = transitions.booking_withdraw(
             user=request.user,
             booking_id=booking_id,
-            message=str(_body(request).get("message") or ""),
+            message=str(request_data(request).get("message") or ""),
         )
     except BookingError as exc:
         return _fail(request, exc, booking_id)
@@ -250,7 +245,9 @@ def cancel(request, booking_id: int):
         return render(request, template, {"booking": booking, "preview": preview})
     try:
         preview = transitions.booking_cancel(
-            user=request.user, booking_id=booking_id, reason=str(_body(request).get("reason") or "")
+            user=request.user,
+            booking_id=booking_id,
+            reason=str(request_data(request).get("reason") or ""),
         )
     except BookingError as exc:
         return _fail(request, exc, booking_id)
@@ -283,7 +280,7 @@ def reschedule(request, booking_id: int):
             booking = transitions.booking_reschedule(
                 user=request.user,
                 booking_id=booking_id,
-                start=parse_instant(_body(request).get("start")),
+                start=parse_instant(request_data(request).get("start")),
             )
         except BookingError as exc:
             return _fail(request, exc, booking_id)

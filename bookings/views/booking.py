@@ -32,7 +32,7 @@ from bookings.services.booking_create import (
     booking_create,
     check_time_free,
 )
-from core.http import json_body
+from core.http import request_data
 
 
 def _login_then_calendar(coach_id: str) -> str:
@@ -154,11 +154,6 @@ def _quote(request):
     )
 
 
-def _body(request) -> dict:
-    data = json_body(request, invalid=BookingError("The request body is not valid JSON."))
-    return request.POST if data is None else data
-
-
 @require_POST
 def create(request):
     """POST /bookings/ (coach, session_type, start, duration, code[, title, message]).
@@ -171,7 +166,7 @@ def create(request):
         return redirect(_login_then_calendar(request.POST.get("coach", "")))
     coach = None
     try:
-        data = _body(request)
+        data = request_data(request)
         coach = selectors.coach_for_booking(data.get("coach"))
         if str(data.get("code") or "").strip():
             check_code_allowed(request)

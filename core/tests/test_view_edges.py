@@ -66,3 +66,41 @@ def test_the_fragment_and_the_page_differ_so_the_vary_is_needed(client, client_u
 def test_a_view_that_never_asks_about_htmx_does_not_vary_on_it(client):
     response = client.get(reverse("core:healthz"))
     assert "HX-Request" not in response.get("Vary", "")
+
+
+# Every view that reads a JSON body: a body that is not JSON is answered 400, the same way
+# everywhere (it used to read as {} in most views and as a 400 in one).
+JSON_ENDPOINTS = [
+    ("bookings:create", []),
+    ("bookings:guest_create", []),
+    ("bookings:accept", [1]),
+    ("bookings:suggest", [1]),
+    ("bookings:cancel", [1]),
+    ("payments:confirm", []),
+    ("payments:methods_save", []),
+    ("payments:refund_request_create", []),
+    ("payments:refund_request_message", [1]),
+    ("reviews:create", ["coach"]),  # these two look up their object first (404 before 400)
+    ("reviews:reply", ["review"]),
+    ("moderation:flag_create", []),
+]
+
+
+@pytest.mark.parametrize(("name", "args"), JSON_ENDPOINTS)
+def test_a_json_body_that_is_not_json_is_a_400_everywhere(client, client_user, name, args):
+    from reviews.tests.factories import ReviewFactory
+
+    made = {"coach": lambda: CoachFactory().pk, "review": lambda: ReviewFactory().pk}
+    args = [made[arg]() if arg in made else arg for arg in args]
+    response = client.post(
+        reverse(name, args=args),
+        data=b'{"message": "unterminated',
+        content_type="application/json",
+        HTTP_ACCEPT="application/json",
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "message": "The request body is not valid JSON.",
+        "code": "invalid_json",
+    }

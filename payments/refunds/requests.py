@@ -6,6 +6,7 @@ through the refund service (payments.refunds.service)."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
@@ -120,7 +121,7 @@ def request_as_dict(request: RefundRequest) -> dict[str, Any]:
     }
 
 
-def payment_for_request(*, user: User, data: dict[str, Any]) -> Payment:
+def payment_for_request(*, user: User, data: Mapping[str, Any]) -> Payment:
     """The user's payment named by `payment_intent_id`, `registration_id` or `booking_id`."""
     intent = str(data.get("payment_intent_id") or "").strip()
     if intent:

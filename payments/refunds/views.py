@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.decorators import ViewFunc, coach_required
-from core.http import AuthenticatedRequest, json_body, json_error, wants_json
+from core.http import AuthenticatedRequest, json_error, request_data, wants_json
 from payments.errors import PaymentError
 from payments.refunds import requests as service
 from payments.refunds.models import RefundRequest
@@ -30,12 +30,6 @@ if TYPE_CHECKING:
 def _wants_json(request: HttpRequest) -> bool:
     # Any Accept naming application/json gets JSON, as the contract says (docs/refunds.md).
     return wants_json(request, html_wins=False)
-
-
-def _body(request: HttpRequest) -> dict[str, Any]:
-    """The request's fields: a JSON object body, else the form fields."""
-    data = json_body(request)
-    return request.POST.dict() if data is None else data
 
 
 def _login_required(view: ViewFunc) -> ViewFunc:
@@ -65,7 +59,7 @@ def _refused(
 @require_POST
 @_login_required
 def create(request: AuthenticatedRequest) -> HttpResponse:
-    data = _body(request)
+    data = request_data(request)
     try:
         payment = service.payment_for_request(user=request.user, data=data)
         refund_request = service.refund_request_open(
@@ -145,7 +139,7 @@ def _action(
 @require_POST
 @_login_required
 def approve(request: AuthenticatedRequest, request_id: int) -> HttpResponse:
-    data = _body(request)
+    data = request_data(request)
     return _action(
         request,
         request_id,
@@ -159,7 +153,7 @@ def approve(request: AuthenticatedRequest, request_id: int) -> HttpResponse:
 @require_POST
 @_login_required
 def decline(request: AuthenticatedRequest, request_id: int) -> HttpResponse:
-    data = _body(request)
+    data = request_data(request)
     return _action(
         request,
         request_id,
@@ -184,7 +178,7 @@ def escalate(request: AuthenticatedRequest, request_id: int) -> HttpResponse:
 @require_POST
 @_login_required
 def message(request: AuthenticatedRequest, request_id: int) -> HttpResponse:
-    data = _body(request)
+    data = request_data(request)
     return _action(
         request,
         request_id,
