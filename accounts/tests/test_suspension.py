@@ -39,7 +39,7 @@ from webinars.tests.factories import RegistrationFactory, WebinarFactory
 from webinars.tests.payment_helpers import deliver, paid
 
 pytestmark = pytest.mark.django_db
-S = Booking.Status
+BookingStatus = Booking.Status
 JSON = {"HTTP_ACCEPT": "application/json"}
 
 
@@ -165,7 +165,10 @@ def test_suspended_coach_cannot_publish_a_webinar(client):
 def test_suspended_coach_cannot_accept_a_request(client):
     coach, session_type = coach_with_offer()
     booking = BookingFactory(
-        coach=coach, session_type=session_type, status=S.REQUESTED, booking_type="REQUEST"
+        coach=coach,
+        session_type=session_type,
+        status=BookingStatus.REQUESTED,
+        booking_type="REQUEST",
     )
     coach.user.suspended_until = timezone.now() + dt.timedelta(days=2)  # as the row says
     coach.user.save(update_fields=["suspended_until"])
@@ -175,13 +178,13 @@ def test_suspended_coach_cannot_accept_a_request(client):
     response = client.post(reverse("bookings:accept", args=[booking.pk]), **JSON)
     assert response.status_code == 403
     booking.refresh_from_db()
-    assert booking.status == S.REQUESTED
+    assert booking.status == BookingStatus.REQUESTED
 
 
 def test_suspended_client_cannot_confirm_a_suggested_time():
     from bookings.models import SuggestedTime
 
-    booking = BookingFactory(status=S.TIME_SUGGESTED, booking_type="REQUEST")
+    booking = BookingFactory(status=BookingStatus.TIME_SUGGESTED, booking_type="REQUEST")
     suggestion = SuggestedTime.objects.create(
         booking=booking,
         start=booking.start + dt.timedelta(days=1),
@@ -193,7 +196,7 @@ def test_suspended_client_cannot_confirm_a_suggested_time():
             user=booking.client, booking_id=booking.pk, suggestion_id=suggestion.pk
         )
     booking.refresh_from_db()
-    assert booking.status == S.TIME_SUGGESTED
+    assert booking.status == BookingStatus.TIME_SUGGESTED
 
 
 def test_suspended_user_cannot_join_a_waitlist():
@@ -218,7 +221,7 @@ def test_suspending_a_client_releases_their_open_hold_and_request(client, locals
     hold = _post_booking(client, coach, session_type, at(day, 10)).json()
     request = _post_booking(client, other_coach, other_type, at(day, 11)).json()
     _pay(client, user, request)  # authorized, waiting for the coach
-    assert Booking.objects.get(pk=request["booking_id"]).status == S.REQUESTED
+    assert Booking.objects.get(pk=request["booking_id"]).status == BookingStatus.REQUESTED
     webinar = WebinarFactory()
     seat = webinar_register(webinar_id=webinar.pk, user=user).registration
 
@@ -227,8 +230,8 @@ def test_suspending_a_client_releases_their_open_hold_and_request(client, locals
 
     held = Booking.objects.get(pk=hold["booking_id"])
     asked = Booking.objects.get(pk=request["booking_id"])
-    assert held.status == S.EXPIRED and held.payment.status == Payment.Status.CANCELLED
-    assert asked.status == S.WITHDRAWN
+    assert held.status == BookingStatus.EXPIRED and held.payment.status == Payment.Status.CANCELLED
+    assert asked.status == BookingStatus.WITHDRAWN
     assert gateway.payment_intent_retrieve(request["payment_intent_id"]).status == "canceled"
     assert not Transaction.objects.filter(payment__payer=user, kind="charge").exists()
     seat.refresh_from_db()
@@ -253,9 +256,9 @@ def test_suspending_a_coach_cancels_future_paid_sessions_with_full_refunds(
     with committed():
         post_event(client, event)
     booking = Booking.objects.get(pk=data["booking_id"])
-    assert booking.status == S.CONFIRMED
+    assert booking.status == BookingStatus.CONFIRMED
     pending = BookingFactory(
-        coach=coach, session_type=session_type, status=S.REQUESTED, start=at(day, 14)
+        coach=coach, session_type=session_type, status=BookingStatus.REQUESTED, start=at(day, 14)
     )
     pending.end = pending.start + dt.timedelta(hours=1)
     pending.save()
@@ -265,7 +268,7 @@ def test_suspending_a_coach_cancels_future_paid_sessions_with_full_refunds(
 
     booking.refresh_from_db()
     payment = booking.payment
-    assert booking.status == S.CANCELLED_BY_COACH
+    assert booking.status == BookingStatus.CANCELLED_BY_COACH
     assert booking.refund_amount == Decimal("150.00")
     assert payment.status == Payment.Status.REFUNDED
     assert payment.amount_refunded == Decimal("150.00")
@@ -274,7 +277,7 @@ def test_suspending_a_coach_cancels_future_paid_sessions_with_full_refunds(
     assert Notification.objects.filter(recipient=user, type="payment_refunded").exists()
     assert Notification.objects.filter(recipient=user, type="booking_cancelled_by_coach").exists()
     pending.refresh_from_db()
-    assert pending.status == S.DECLINED
+    assert pending.status == BookingStatus.DECLINED
 
 
 def test_suspending_a_coach_cancels_their_webinars_and_refunds_every_seat(

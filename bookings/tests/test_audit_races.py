@@ -28,7 +28,7 @@ from payments.tests.stripe_helpers import saved_card
 from tests.concurrency import race
 
 pytestmark = [pytest.mark.realservices, pytest.mark.django_db(transaction=True)]
-S = Booking.Status
+BookingStatus = Booking.Status
 PRICE = Decimal("150.00")
 HALF = Decimal("75.00")
 
@@ -62,7 +62,7 @@ def _authorized_request():
         payment_method_id=saved_card(client),
     )
     booking = Booking.objects.get(pk=started.booking.pk)
-    assert booking.status == S.REQUESTED
+    assert booking.status == BookingStatus.REQUESTED
     return coach, client, booking
 
 
@@ -92,13 +92,13 @@ def _assert_one_outcome(localstripe, coach, client, booking, results):
     types = _client_types(client)
     if isinstance(cancel_result, InvalidTransition):
         # The cancel came first and found a request (nothing to cancel yet): accepted, paid.
-        assert booking.status == S.CONFIRMED
+        assert booking.status == BookingStatus.CONFIRMED
         assert payment.status == Payment.Status.COMPLETED
         assert _refunds_at_stripe(localstripe, intent_id) == []
         return "accepted"
     assert not isinstance(cancel_result, Exception), cancel_result
     assert cancel_result.refund.amount == HALF  # what the client was promised
-    assert booking.status == S.CANCELLED_BY_CLIENT
+    assert booking.status == BookingStatus.CANCELLED_BY_CLIENT
     assert booking.refund_amount == HALF
     assert _refunds_at_stripe(localstripe, intent_id) == [7500]
     assert payment.amount_refunded == HALF
@@ -173,7 +173,9 @@ def test_a_booking_released_while_stripe_opens_its_payment_gets_no_payment(
 
             try:
                 module.booking_release_unpaid(
-                    booking_id=booking.pk, reason="client cancelled", status=S.CANCELLED_BY_CLIENT
+                    booking_id=booking.pk,
+                    reason="client cancelled",
+                    status=BookingStatus.CANCELLED_BY_CLIENT,
                 )
             finally:
                 connections.close_all()
@@ -193,6 +195,6 @@ def test_a_booking_released_while_stripe_opens_its_payment_gets_no_payment(
             duration=60,
         )
     booking = Booking.objects.get(client=client)
-    assert booking.status == S.CANCELLED_BY_CLIENT
+    assert booking.status == BookingStatus.CANCELLED_BY_CLIENT
     assert booking.payment_id is None
     assert gateway.payment_intent_retrieve(opened["intent"]).status == "canceled"

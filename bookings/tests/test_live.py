@@ -28,7 +28,7 @@ pytestmark = [
     pytest.mark.asyncio,
     pytest.mark.django_db(transaction=True),
 ]
-S = Booking.Status
+BookingStatus = Booking.Status
 
 
 async def receive_containing(communicator, needle: str, max_messages: int = 6) -> str:
@@ -176,7 +176,10 @@ async def test_a_booking_awaiting_payment_is_not_pushed_over_the_payment_step():
     @database_sync_to_async
     def pending_booking():
         return BookingFactory(
-            coach=coach, session_type=session_type, client=client, status=S.PAYMENT_PENDING
+            coach=coach,
+            session_type=session_type,
+            client=client,
+            status=BookingStatus.PAYMENT_PENDING,
         )
 
     booking = await pending_booking()

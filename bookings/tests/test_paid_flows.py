@@ -24,7 +24,7 @@ from payments.models import Payment, Transaction
 from payments.tests.stripe_helpers import localstripe_events, post_event, saved_card
 
 pytestmark = pytest.mark.django_db
-S = Booking.Status
+BookingStatus = Booking.Status
 
 
 def _offer(instant: bool):
@@ -89,7 +89,7 @@ def test_firm_booking_is_paid_and_confirmed_by_the_webhook(
         _deliver_succeeded(client, localstripe, data["payment_intent_id"])
 
     booking = Booking.objects.get(pk=data["booking_id"])
-    assert booking.status == S.CONFIRMED
+    assert booking.status == BookingStatus.CONFIRMED
     payment = booking.payment
     assert payment.status == Payment.Status.COMPLETED and payment.amount_total == Decimal("150.00")
     assert payment.price_snapshot["lines"][0]["kind"] == "base"
@@ -124,7 +124,7 @@ def test_request_is_authorized_then_captured_when_the_coach_accepts(
     with django_capture_on_commit_callbacks(execute=True):
         assert _pay(client, user, data)["status"] == "requires_capture"
     booking = Booking.objects.get(pk=data["booking_id"])
-    assert booking.status == S.REQUESTED
+    assert booking.status == BookingStatus.REQUESTED
     assert Notification.objects.filter(recipient=coach.user, type="booking_requested").exists()
     assert not Transaction.objects.filter(
         payment=booking.payment, kind="charge"
@@ -133,7 +133,7 @@ def test_request_is_authorized_then_captured_when_the_coach_accepts(
     with django_capture_on_commit_callbacks(execute=True):
         transitions.booking_accept(user=coach.user, booking_id=booking.pk)
     booking.refresh_from_db()
-    assert booking.status == S.CONFIRMED
+    assert booking.status == BookingStatus.CONFIRMED
     assert booking.payment.status == Payment.Status.COMPLETED
     assert gateway.payment_intent_retrieve(data["payment_intent_id"]).status == "succeeded"
     assert Transaction.objects.filter(
@@ -150,7 +150,10 @@ def test_declined_request_is_never_charged(client, localstripe):
     _pay(client, user, data)
     transitions.booking_decline(user=coach.user, booking_id=data["booking_id"], message="Sorry")
     booking = Booking.objects.get(pk=data["booking_id"])
-    assert booking.status == S.DECLINED and booking.payment.status == Payment.Status.CANCELLED
+    assert (
+        booking.status == BookingStatus.DECLINED
+        and booking.payment.status == Payment.Status.CANCELLED
+    )
     assert gateway.payment_intent_retrieve(data["payment_intent_id"]).status == "canceled"
     assert not Transaction.objects.filter(payment=booking.payment).exists()
     assert AvailabilitySlot.objects.filter(coach=coach, start=at(day, 9), end=at(day, 17)).exists()
@@ -165,7 +168,7 @@ def test_expired_request_cancels_the_authorization(client, localstripe):
     booking = Booking.objects.get(pk=data["booking_id"])
     transitions.bookings_expire(now=booking.request_expires_at + dt.timedelta(seconds=1))
     booking.refresh_from_db()
-    assert booking.status == S.EXPIRED
+    assert booking.status == BookingStatus.EXPIRED
     assert gateway.payment_intent_retrieve(data["payment_intent_id"]).status == "canceled"
 
 
@@ -176,7 +179,10 @@ def test_unpaid_hold_expires_and_the_time_comes_back(client, localstripe):
     booking = Booking.objects.get(pk=data["booking_id"])
     transitions.bookings_expire(now=booking.hold_expires_at + dt.timedelta(seconds=1))
     booking.refresh_from_db()
-    assert booking.status == S.EXPIRED and booking.payment.status == Payment.Status.CANCELLED
+    assert (
+        booking.status == BookingStatus.EXPIRED
+        and booking.payment.status == Payment.Status.CANCELLED
+    )
     assert AvailabilitySlot.objects.filter(coach=coach, start=at(day, 9), end=at(day, 17)).exists()
 
 
@@ -194,7 +200,7 @@ def test_payment_after_the_hold_expired_keeps_the_booking_if_the_time_is_still_f
     transitions.bookings_expire()  # ...which releases the hold (its cancel finds the intent paid)
     _deliver_succeeded(client, localstripe, data["payment_intent_id"])
     booking = Booking.objects.get(pk=data["booking_id"])
-    assert booking.status == S.CONFIRMED
+    assert booking.status == BookingStatus.CONFIRMED
     assert not AvailabilitySlot.objects.filter(
         coach=coach, start__lt=at(day, 11), end__gt=at(day, 10)
     ).exists()
@@ -222,7 +228,9 @@ def test_client_cancellation_refunds_per_policy(
     assert preview.refund.amount == Decimal(refund)
     booking.refresh_from_db()
     payment = booking.payment
-    assert booking.status == S.CANCELLED_BY_CLIENT and booking.refund_amount == Decimal(refund)
+    assert booking.status == BookingStatus.CANCELLED_BY_CLIENT and booking.refund_amount == Decimal(
+        refund
+    )
     assert payment.amount_refunded == Decimal(refund)
     refunds = Transaction.objects.filter(payment=payment, kind="refund")
     assert sum((t.amount for t in refunds), Decimal(0)) == Decimal(refund)
@@ -266,7 +274,7 @@ def test_picking_a_cheaper_suggested_time_refunds_the_difference(client, localst
         user=user, booking_id=booking.pk, suggestion_id=booking.suggested_times.get().pk
     )
     booking.refresh_from_db()
-    assert booking.status == S.CONFIRMED and booking.amount_total == Decimal("100.00")
+    assert booking.status == BookingStatus.CONFIRMED and booking.amount_total == Decimal("100.00")
     assert booking.payment.amount_refunded == Decimal("50.00")
 
 
@@ -335,4 +343,4 @@ def test_accept_when_stripe_is_down_keeps_the_request_in_the_inbox(client, local
     with pytest.raises(PaymentProblem) as caught:
         transitions.booking_accept(user=coach.user, booking_id=data["booking_id"])
     assert caught.value.status_code == 503
-    assert Booking.objects.get(pk=data["booking_id"]).status == S.REQUESTED
+    assert Booking.objects.get(pk=data["booking_id"]).status == BookingStatus.REQUESTED

@@ -30,7 +30,7 @@ from bookings.tests.factories import (
 from notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
-S = Booking.Status
+BookingStatus = Booking.Status
 
 
 @pytest.fixture
@@ -64,12 +64,12 @@ def _slots(coach):
 def test_accept_confirms_and_tells_the_client(setup):
     coach, _, _, client = setup
     booking = _request(setup)
-    assert booking.status == S.REQUESTED
+    assert booking.status == BookingStatus.REQUESTED
     assert Notification.objects.filter(recipient=coach.user, type="booking_requested").exists()
     transitions.booking_accept(user=coach.user, booking_id=booking.pk, message="See you then")
     booking.refresh_from_db()
     assert (
-        booking.status == S.CONFIRMED
+        booking.status == BookingStatus.CONFIRMED
         and booking.confirmed_at
         and booking.coach_message == "See you then"
     )
@@ -93,7 +93,7 @@ def test_accepting_someone_elses_request_is_forbidden(setup):
     with pytest.raises(NotAllowed):
         transitions.booking_accept(user=booking.client, booking_id=booking.pk)
     booking.refresh_from_db()
-    assert booking.status == S.REQUESTED
+    assert booking.status == BookingStatus.REQUESTED
 
 
 def test_decline_restores_the_time_and_tells_the_client_why(setup):
@@ -102,7 +102,7 @@ def test_decline_restores_the_time_and_tells_the_client_why(setup):
     assert _slots(coach) == [(at(day, 9), at(day, 10)), (at(day, 11), at(day, 17))]
     transitions.booking_decline(user=coach.user, booking_id=booking.pk, message="Away that day")
     booking.refresh_from_db()
-    assert booking.status == S.DECLINED
+    assert booking.status == BookingStatus.DECLINED
     assert _slots(coach) == [(at(day, 9), at(day, 17))]
     note = Notification.objects.get(recipient=client, type="booking_declined")
     assert "Away that day" in note.body
@@ -116,13 +116,13 @@ def test_suggest_frees_the_requested_time_and_the_client_picks_one(setup):
         user=coach.user, booking_id=booking.pk, starts=[at(tuesday, 14), at(tuesday, 16)]
     )
     booking.refresh_from_db()
-    assert booking.status == S.TIME_SUGGESTED
+    assert booking.status == BookingStatus.TIME_SUGGESTED
     assert _slots(coach) == [(at(day, 9), at(day, 17))]  # the requested time is free again
     assert Notification.objects.filter(recipient=client, type="booking_time_suggested").exists()
     chosen = booking.suggested_times.get(start=at(tuesday, 16))
     transitions.booking_pick_suggestion(user=client, booking_id=booking.pk, suggestion_id=chosen.pk)
     booking.refresh_from_db()
-    assert booking.status == S.CONFIRMED
+    assert booking.status == BookingStatus.CONFIRMED
     assert (booking.start, booking.end) == (at(tuesday, 16), at(tuesday, 17))
 
 
@@ -134,7 +134,7 @@ def test_client_declines_the_suggestion(setup):
     )
     transitions.booking_decline_suggestion(user=booking.client, booking_id=booking.pk)
     booking.refresh_from_db()
-    assert booking.status == S.DECLINED
+    assert booking.status == BookingStatus.DECLINED
     assert Notification.objects.filter(recipient=coach.user, type="booking_declined").exists()
 
 
@@ -148,7 +148,7 @@ def test_suggesting_a_time_that_is_taken_is_refused(setup):
             user=coach.user, booking_id=booking.pk, starts=[at(day, 14, 30)]
         )
     booking.refresh_from_db()
-    assert booking.status == S.REQUESTED and not booking.suggested_times.exists()
+    assert booking.status == BookingStatus.REQUESTED and not booking.suggested_times.exists()
 
 
 def test_a_confirmed_booking_cannot_be_declined(setup):
@@ -165,7 +165,7 @@ def test_client_cancels_restores_the_time_and_cancelling_twice_is_a_409(setup):
     transitions.booking_accept(user=coach.user, booking_id=booking.pk)
     transitions.booking_cancel(user=client, booking_id=booking.pk, reason="Sick")
     booking.refresh_from_db()
-    assert booking.status == S.CANCELLED_BY_CLIENT and booking.cancelled_at
+    assert booking.status == BookingStatus.CANCELLED_BY_CLIENT and booking.cancelled_at
     assert _slots(coach) == [(at(day, 9), at(day, 17))]
     assert Notification.objects.filter(
         recipient=coach.user, type="booking_cancelled_by_client"
@@ -180,7 +180,7 @@ def test_coach_cancels(setup):
     transitions.booking_accept(user=coach.user, booking_id=booking.pk)
     preview = transitions.booking_cancel(user=coach.user, booking_id=booking.pk, reason="Ill")
     booking.refresh_from_db()
-    assert booking.status == S.CANCELLED_BY_COACH and preview.by_coach
+    assert booking.status == BookingStatus.CANCELLED_BY_COACH and preview.by_coach
     assert Notification.objects.filter(recipient=client, type="booking_cancelled_by_coach").exists()
 
 
@@ -201,7 +201,7 @@ def test_reschedule_moves_the_booking_and_the_availability(setup):
     assert (booking.start, booking.end) == (
         at(day, 14),
         at(day, 15),
-    ) and booking.status == S.CONFIRMED
+    ) and booking.status == BookingStatus.CONFIRMED
     assert _slots(coach) == [(at(day, 9), at(day, 14)), (at(day, 15), at(day, 17))]
     assert Notification.objects.filter(recipient=coach.user, type="booking_rescheduled").exists()
 
@@ -230,7 +230,7 @@ def test_reschedule_to_a_different_price_is_refused(setup):
         start=at(day, 10),
         end=at(day, 11),
         timezone="UTC",
-        status=S.CONFIRMED,
+        status=BookingStatus.CONFIRMED,
         booking_type="FIRM",
         currency="CHF",
         amount_total=Decimal("100.00"),
@@ -257,7 +257,7 @@ def test_unanswered_requests_expire_and_give_the_time_back(setup):
     booking = _request(setup)
     expired = transitions.bookings_expire(now=booking.request_expires_at + dt.timedelta(minutes=1))
     booking.refresh_from_db()
-    assert expired == 1 and booking.status == S.EXPIRED
+    assert expired == 1 and booking.status == BookingStatus.EXPIRED
     assert _slots(coach) == [(at(day, 9), at(day, 17))]
     assert Notification.objects.filter(recipient=client, type="booking_declined").exists()
 
@@ -268,7 +268,7 @@ def test_past_confirmed_sessions_become_completed(setup):
     transitions.booking_accept(user=coach.user, booking_id=booking.pk)
     assert transitions.bookings_complete_past(now=booking.end + dt.timedelta(minutes=1)) == 1
     booking.refresh_from_db()
-    assert booking.status == S.COMPLETED
+    assert booking.status == BookingStatus.COMPLETED
 
 
 class TestRefundPolicyBoundaries:

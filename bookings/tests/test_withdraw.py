@@ -20,7 +20,7 @@ from payments.services import payment_confirm
 from payments.tests.stripe_helpers import saved_card
 
 pytestmark = pytest.mark.django_db
-S = Booking.Status
+BookingStatus = Booking.Status
 
 
 def authorized_request():
@@ -42,7 +42,9 @@ def authorized_request():
         payment_method_id=saved_card(client),
     )
     booking = Booking.objects.get(pk=started.booking.pk)
-    assert booking.status == S.REQUESTED and booking.booking_type == Booking.Type.REQUEST
+    assert (
+        booking.status == BookingStatus.REQUESTED and booking.booking_type == Booking.Type.REQUEST
+    )
     return coach, client, booking, day
 
 
@@ -66,7 +68,7 @@ def test_withdrawing_a_request_cancels_the_authorization_frees_the_time_and_tell
     response = client.post(reverse("bookings:withdraw", args=[booking.pk]))
     assert response.status_code == 302
     booking.refresh_from_db()
-    assert booking.status == S.WITHDRAWN
+    assert booking.status == BookingStatus.WITHDRAWN
     payment = Payment.objects.get(pk=booking.payment_id)
     assert payment.status == Payment.Status.CANCELLED and payment.amount_refunded == 0
     assert _intent_status(booking) == "canceled"  # released at Stripe, never captured
@@ -83,7 +85,7 @@ def test_withdrawing_a_request_cancels_the_authorization_frees_the_time_and_tell
         start=at(day, 10),
         duration=60,
     )
-    assert other.booking.status == S.PAYMENT_PENDING
+    assert other.booking.status == BookingStatus.PAYMENT_PENDING
 
 
 def test_withdrawing_a_request_with_suggested_times(localstripe):
@@ -91,7 +93,7 @@ def test_withdrawing_a_request_with_suggested_times(localstripe):
     transitions.booking_suggest(user=coach.user, booking_id=booking.pk, starts=[at(day, 14)])
     transitions.booking_withdraw(user=person, booking_id=booking.pk)
     booking.refresh_from_db()
-    assert booking.status == S.WITHDRAWN
+    assert booking.status == BookingStatus.WITHDRAWN
     assert Payment.objects.get(pk=booking.payment_id).status == Payment.Status.CANCELLED
     assert _slots(coach) == [(at(day, 9), at(day, 17))]  # the suggestion had freed it already
 
@@ -106,7 +108,7 @@ def test_an_accepted_booking_cannot_be_withdrawn(client, localstripe):
     assert response.status_code == 409
     assert "Cancel it instead" in response.json()["message"]
     booking.refresh_from_db()
-    assert booking.status == S.CONFIRMED
+    assert booking.status == BookingStatus.CONFIRMED
     assert Payment.objects.get(pk=booking.payment_id).status == Payment.Status.COMPLETED
     with pytest.raises(InvalidTransition):
         transitions.booking_withdraw(user=person, booking_id=booking.pk)
@@ -127,7 +129,7 @@ def test_a_stranger_gets_404_and_the_coach_cannot_withdraw(client, localstripe):
     with pytest.raises(NotAllowed):
         transitions.booking_withdraw(user=coach.user, booking_id=booking.pk)
     booking.refresh_from_db()
-    assert booking.status == S.REQUESTED
+    assert booking.status == BookingStatus.REQUESTED
 
 
 def test_withdraw_needs_post_and_login(client, localstripe):
@@ -137,7 +139,7 @@ def test_withdraw_needs_post_and_login(client, localstripe):
     client.force_login(person)
     assert client.get(url).status_code == 405
     booking.refresh_from_db()
-    assert booking.status == S.REQUESTED
+    assert booking.status == BookingStatus.REQUESTED
 
 
 def test_the_booking_page_and_my_bookings_offer_withdraw_and_htmx_swaps_the_actions(

@@ -20,7 +20,7 @@ from payments.models import Payment
 from tests.concurrency import race
 
 pytestmark = [pytest.mark.realservices, pytest.mark.django_db(transaction=True)]
-S = Booking.Status
+BookingStatus = Booking.Status
 
 
 @pytest.fixture(autouse=True)
@@ -49,14 +49,14 @@ def _one_outcome(coach, client, booking, day, results) -> str:
     client_types = set(Notification.objects.filter(recipient=client).values_list("type", flat=True))
     if isinstance(withdraw_result, InvalidTransition):
         assert not isinstance(accept_result, Exception), accept_result
-        assert booking.status == S.CONFIRMED
+        assert booking.status == BookingStatus.CONFIRMED
         assert payment.status == Payment.Status.COMPLETED
         assert _intent_status(booking) == "succeeded"
         assert "booking_withdrawn" not in coach_types
         return "accepted"
     assert isinstance(accept_result, InvalidTransition), accept_result
     assert not isinstance(withdraw_result, Exception), withdraw_result
-    assert booking.status == S.WITHDRAWN
+    assert booking.status == BookingStatus.WITHDRAWN
     assert payment.status == Payment.Status.CANCELLED and payment.amount_refunded == 0
     assert _intent_status(booking) == "canceled"
     assert "booking_withdrawn" in coach_types and "booking_accepted" not in client_types

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 
 from django.conf import settings
@@ -13,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from bookings import scheduling, selectors
+from bookings import selectors
 from bookings.errors import BookingError, NotAllowed
 from bookings.http import (
     check_code_allowed,
@@ -231,11 +230,3 @@ def payment_cancel(request, booking_id: int):
     if request.htmx:
         return render(request, "bookings/status.html#panel", panel_context(booking))
     return redirect(booking.get_absolute_url())
-
-
-def day_navigation(day: dt.date) -> dict:
-    return {
-        "previous": day - dt.timedelta(days=1),
-        "next": day + dt.timedelta(days=1),
-        "week": scheduling.week_start(day),
-    }

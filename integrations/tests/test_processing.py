@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 
 START = dt.datetime(2027, 1, 15, 10, 0, tzinfo=dt.UTC)
 MOVED_TO = dt.datetime(2027, 1, 16, 14, 0, tzinfo=dt.UTC)
-S = Booking.Status
+BookingStatus = Booking.Status
 
 
 @pytest.fixture
@@ -55,7 +55,7 @@ def test_invitee_created_makes_a_confirmed_calendly_booking_with_calendlys_facts
     booking = Booking.objects.get()
     assert booking.coach == connected.coach
     assert booking.source == Booking.Source.CALENDLY
-    assert booking.status == S.CONFIRMED
+    assert booking.status == BookingStatus.CONFIRMED
     assert (booking.start, booking.end) == (START, START + dt.timedelta(minutes=15))
     assert (booking.guest_name, booking.guest_email) == ("John Doe", "test@example.com")
     assert booking.client is None
@@ -164,7 +164,7 @@ def test_invitee_cancels_cancelled_by_client_with_reason_and_time_given_back(del
     deliver("invitee_created", "invitee_canceled")
 
     booking = Booking.objects.get()
-    assert booking.status == S.CANCELLED_BY_CLIENT
+    assert booking.status == BookingStatus.CANCELLED_BY_CLIENT
     assert booking.client_message == "Something came up"
     assert booking.calendly.cancellation["canceler_type"] == "invitee"
     slots = AvailabilitySlot.objects.filter(coach=connected.coach)
@@ -176,7 +176,7 @@ def test_host_cancels_cancelled_by_coach(deliver):
     deliver("invitee_created", "invitee_canceled_by_host")
 
     booking = Booking.objects.get()
-    assert booking.status == S.CANCELLED_BY_COACH
+    assert booking.status == BookingStatus.CANCELLED_BY_COACH
     assert booking.coach_message == "I am ill"
 
 
@@ -192,7 +192,7 @@ def test_a_reschedule_pair_moves_the_one_booking_without_a_cancellation(deliver,
     deliver(*order)
 
     booking = Booking.objects.get()
-    assert booking.status == S.CONFIRMED
+    assert booking.status == BookingStatus.CONFIRMED
     assert (booking.start, booking.end) == (MOVED_TO, MOVED_TO + dt.timedelta(minutes=15))
     assert booking.calendly.invitee_uri.endswith("/invitees/BBBBBBBBBBBBBBBB")
     assert booking.calendly.reschedule_url.endswith("/BBBBBBBBBBBBBBBB")
@@ -206,7 +206,7 @@ def test_cancel_before_create_ends_cancelled_with_one_booking(deliver, connected
     deliver("invitee_canceled", "invitee_created")
 
     booking = Booking.objects.get()
-    assert booking.status == S.CANCELLED_BY_CLIENT
+    assert booking.status == BookingStatus.CANCELLED_BY_CLIENT
     assert booking.start == START
     assert NotificationType.CALENDLY_BOOKING_CREATED not in types_sent(connected.coach.user)
     assert list(CalendlyWebhookEvent.objects.values_list("status", flat=True)) == [
@@ -231,10 +231,10 @@ def test_a_calendly_booking_overlapping_ours_is_stored_and_flagged(deliver, conn
     deliver("invitee_created")
 
     theirs = Booking.objects.exclude(pk=ours.pk).get()
-    assert theirs.status == S.CONFLICT
+    assert theirs.status == BookingStatus.CONFLICT
     assert theirs.calendly.overlaps is True
     ours.refresh_from_db()
-    assert ours.status == S.CONFIRMED
+    assert ours.status == BookingStatus.CONFIRMED
     assert NotificationType.CALENDLY_BOOKING_CONFLICT in types_sent(connected.coach.user)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -110,7 +110,6 @@ class ConfirmResult:
     status: str  # processing | requires_action | requires_capture
     payment: Payment
     client_secret: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def payment_confirm(*, user: User, payment_intent_id: str, payment_method_id: str) -> ConfirmResult:

@@ -22,7 +22,7 @@ from webinars.tests.factories import RegistrationFactory, WebinarFactory
 from webinars.tests.payment_helpers import deliver, paid
 
 pytestmark = pytest.mark.django_db
-W = Webinar.Status
+WebinarStatus = Webinar.Status
 
 
 def _running_webinar(**kwargs):
@@ -45,11 +45,11 @@ def _ended_webinar(**kwargs):
 
 def test_complete_webinars_command_completes_only_webinars_whose_last_slot_ended():
     ended = _ended_webinar()
-    waiting = _ended_webinar(status=W.PENDING_MINIMUM)
+    waiting = _ended_webinar(status=WebinarStatus.PENDING_MINIMUM)
     running = _running_webinar()
     future = WebinarFactory()
-    draft = _ended_webinar(status=W.DRAFT)
-    cancelled = _ended_webinar(status=W.CANCELLED)
+    draft = _ended_webinar(status=WebinarStatus.DRAFT)
+    cancelled = _ended_webinar(status=WebinarStatus.CANCELLED)
     # Second slot still to come: not over although the first one ended.
     multi = WebinarFactory(slots=False)
     now = timezone.now()
@@ -68,13 +68,13 @@ def test_complete_webinars_command_completes_only_webinars_whose_last_slot_ended
         w.refresh_from_db()
         return w.status
 
-    assert status(ended) == W.COMPLETED
-    assert status(waiting) == W.COMPLETED
-    assert status(running) == W.SCHEDULED
-    assert status(future) == W.SCHEDULED
-    assert status(multi) == W.SCHEDULED
-    assert status(draft) == W.DRAFT
-    assert status(cancelled) == W.CANCELLED
+    assert status(ended) == WebinarStatus.COMPLETED
+    assert status(waiting) == WebinarStatus.COMPLETED
+    assert status(running) == WebinarStatus.SCHEDULED
+    assert status(future) == WebinarStatus.SCHEDULED
+    assert status(multi) == WebinarStatus.SCHEDULED
+    assert status(draft) == WebinarStatus.DRAFT
+    assert status(cancelled) == WebinarStatus.CANCELLED
 
 
 def test_completion_runs_on_celery_beat():
@@ -87,7 +87,7 @@ def test_completion_runs_on_celery_beat():
     ended = _ended_webinar()
     assert complete_webinars.delay().get() == 1
     ended.refresh_from_db()
-    assert ended.status == W.COMPLETED
+    assert ended.status == WebinarStatus.COMPLETED
 
 
 def test_a_completed_webinar_cannot_be_cancelled_and_nobody_is_refunded():
@@ -109,7 +109,7 @@ def test_the_service_refuses_to_cancel_a_webinar_that_started():
         webinar_cancel(webinar_id=webinar.pk, by=webinar.coach.user, reason="oops")
     assert "started" in caught.value.message
     webinar.refresh_from_db()
-    assert webinar.status == W.SCHEDULED
+    assert webinar.status == WebinarStatus.SCHEDULED
     assert Registration.objects.get().status == Registration.Status.CONFIRMED
 
 
@@ -120,7 +120,7 @@ def test_the_page_refuses_to_cancel_a_webinar_that_started(client):
     response = client.post(reverse("webinars:cancel", args=[webinar.pk]), {"reason": "oops"})
     assert 400 <= response.status_code < 500
     webinar.refresh_from_db()
-    assert webinar.status == W.SCHEDULED
+    assert webinar.status == WebinarStatus.SCHEDULED
 
 
 def test_the_admin_action_refuses_to_cancel_a_webinar_that_started(client):
@@ -140,7 +140,7 @@ def test_the_admin_action_refuses_to_cancel_a_webinar_that_started(client):
     )
     assert response.status_code == 200
     webinar.refresh_from_db()
-    assert webinar.status == W.SCHEDULED
+    assert webinar.status == WebinarStatus.SCHEDULED
     assert Registration.objects.get().status == Registration.Status.CONFIRMED
 
 
@@ -163,27 +163,27 @@ def test_a_webinar_in_progress_is_listed_as_live_now_not_under_upcoming(client):
 def test_minimum_attendees_status_follows_confirmed_seats_down_and_up(
     client, localstripe, django_capture_on_commit_callbacks
 ):
-    webinar = WebinarFactory(min_attendees=2, status=W.PENDING_MINIMUM)
+    webinar = WebinarFactory(min_attendees=2, status=WebinarStatus.PENDING_MINIMUM)
     first, first_payment, first_event = paid(localstripe, webinar)
     deliver(client, first_event, django_capture_on_commit_callbacks)
     webinar.refresh_from_db()
-    assert webinar.status == W.PENDING_MINIMUM
+    assert webinar.status == WebinarStatus.PENDING_MINIMUM
     second, second_payment, second_event = paid(localstripe, webinar)
     deliver(client, second_event, django_capture_on_commit_callbacks)
     webinar.refresh_from_db()
-    assert webinar.status == W.SCHEDULED
+    assert webinar.status == WebinarStatus.SCHEDULED
 
     with django_capture_on_commit_callbacks(execute=True):
         payment_refund(payment_id=second_payment.pk, reason="Attendee asked")
     assert Payment.objects.get(pk=second_payment.pk).status == Payment.Status.REFUNDED
     assert Registration.objects.get(pk=second.pk).status == Registration.Status.REFUNDED
     webinar.refresh_from_db()
-    assert webinar.status == W.PENDING_MINIMUM  # below the minimum again: "between"
+    assert webinar.status == WebinarStatus.PENDING_MINIMUM  # below the minimum again: "between"
 
     third, third_payment, third_event = paid(localstripe, webinar)
     deliver(client, third_event, django_capture_on_commit_callbacks)
     webinar.refresh_from_db()
-    assert webinar.status == W.SCHEDULED
+    assert webinar.status == WebinarStatus.SCHEDULED
 
 
 # --- the seat's payment is attached only to a live hold -----------------------------------

@@ -24,14 +24,14 @@ from webinars.tests.factories import RegistrationFactory, WebinarFactory
 from webinars.tests.payment_helpers import deliver, paid
 
 pytestmark = pytest.mark.django_db
-S = Registration.Status
+SeatStatus = Registration.Status
 
 
 def confirmed_paid(client, localstripe, webinar, capture, user=None):
     registration, payment, event = paid(localstripe, webinar, user or UserFactory())
     deliver(client, event, capture)
     registration.refresh_from_db()
-    assert registration.status == S.CONFIRMED
+    assert registration.status == SeatStatus.CONFIRMED
     return registration, Payment.objects.get(pk=payment.pk)
 
 
@@ -52,7 +52,7 @@ def test_cancelling_early_refunds_everything_frees_the_seat_and_tells_both(
     assert response.status_code == 302 and response["Location"] == webinar.get_absolute_url()
     registration.refresh_from_db()
     payment.refresh_from_db()
-    assert registration.status == S.CANCELLED and registration.cancelled_by_attendee
+    assert registration.status == SeatStatus.CANCELLED and registration.cancelled_by_attendee
     assert registration.refund_amount == Decimal("120.00")
     assert payment.status == Payment.Status.REFUNDED
     assert payment.amount_refunded == Decimal("120.00")
@@ -118,7 +118,9 @@ def test_late_cancellation_refunds_nothing_but_frees_the_seat(
     payment.refresh_from_db()
     registration.refresh_from_db()
     assert payment.status == Payment.Status.COMPLETED and payment.amount_refunded == 0
-    assert registration.status == S.CANCELLED and live_seat_count(webinar_id=webinar.pk) == 0
+    assert (
+        registration.status == SeatStatus.CANCELLED and live_seat_count(webinar_id=webinar.pk) == 0
+    )
     client.force_login(registration.user)
     mine = client.get("/bookings/mine/").content.decode()
     assert "You cancelled" in mine and "No refund (cancelled late)" in mine
@@ -162,7 +164,7 @@ def test_once_the_webinar_started_it_is_a_400(client):
     response = client.post(url)
     assert response.status_code == 400 and "already started" in response.content.decode()
     registration.refresh_from_db()
-    assert registration.status == S.CONFIRMED
+    assert registration.status == SeatStatus.CONFIRMED
     with pytest.raises(SeatCancelClosed):
         seat_cancel(webinar_id=webinar.pk, user=registration.user)
 
@@ -176,7 +178,7 @@ def test_a_free_seat_is_cancelled_without_a_refund(client):
     )
     assert response.json() == {"refund_amount": "0", "currency": "CHF"}
     registration.refresh_from_db()
-    assert registration.status == S.CANCELLED and registration.refund_amount == 0
+    assert registration.status == SeatStatus.CANCELLED and registration.refund_amount == 0
     with pytest.raises(SeatAlreadyCancelled):
         seat_cancel(webinar_id=webinar.pk, user=registration.user)
 
@@ -208,7 +210,9 @@ def test_a_refund_stripe_refuses_is_owed_and_the_sweep_settles_it(
     assert result.refund.amount == Decimal("120.00")
     payment.refresh_from_db()
     registration.refresh_from_db()
-    assert registration.status == S.CANCELLED and registration.refund_amount == Decimal("120.00")
+    assert registration.status == SeatStatus.CANCELLED and registration.refund_amount == Decimal(
+        "120.00"
+    )
     assert payment.status == Payment.Status.COMPLETED and payment.amount_refunded == 0
     settings.STRIPE_API_BASE = working
     assert seat_refunds_settle() == 1

@@ -28,7 +28,7 @@ from webinars.services import (
 from webinars.tests.factories import HeldRegistrationFactory, RegistrationFactory, WebinarFactory
 
 pytestmark = pytest.mark.django_db
-S = Registration.Status
+SeatStatus = Registration.Status
 
 
 def recount(webinar_id: int) -> dict:
@@ -39,11 +39,11 @@ def recount(webinar_id: int) -> dict:
     seats = Registration.objects.filter(webinar_id=webinar_id)
     return {
         **slots,
-        "seats_taken": seats.filter(status__in=[S.HELD, S.CONFIRMED]).count(),
-        "seats_confirmed": seats.filter(status=S.CONFIRMED).count(),
-        "next_hold_expires_at": seats.filter(status=S.HELD).aggregate(m=Min("hold_expires_at"))[
-            "m"
-        ],
+        "seats_taken": seats.filter(status__in=[SeatStatus.HELD, SeatStatus.CONFIRMED]).count(),
+        "seats_confirmed": seats.filter(status=SeatStatus.CONFIRMED).count(),
+        "next_hold_expires_at": seats.filter(status=SeatStatus.HELD).aggregate(
+            m=Min("hold_expires_at")
+        )["m"],
     }
 
 
@@ -74,7 +74,7 @@ def test_seat_operations_keep_the_stored_counts_equal_to_a_recount():
     assert stored(webinar.pk)["seats_taken"] == 2  # counted until the sweep expires it
     assert visible_webinar(webinar_id=webinar.pk, user=None, now=timezone.now()).live_count == 1
     holds_expire()
-    assert Registration.objects.get(pk=stale.pk).status == S.EXPIRED
+    assert Registration.objects.get(pk=stale.pk).status == SeatStatus.EXPIRED
     assert_reconciled(webinar.pk)
 
     webinar_register(webinar_id=webinar.pk, user=second)
@@ -82,7 +82,7 @@ def test_seat_operations_keep_the_stored_counts_equal_to_a_recount():
     assert stored(webinar.pk)["seats_taken"] == 3
     waitlist_join(webinar_id=webinar.pk, user=late)
     seat_cancel(webinar_id=webinar.pk, user=first)  # frees a seat: offered to `late`
-    assert Registration.objects.get(webinar=webinar, user=late).status == S.HELD
+    assert Registration.objects.get(webinar=webinar, user=late).status == SeatStatus.HELD
     assert_reconciled(webinar.pk)
 
     webinar_cancel(webinar_id=webinar.pk, by=webinar.coach.user, reason="Ill")
@@ -119,7 +119,7 @@ def test_writes_around_the_services_are_counted_too():
     webinar = WebinarFactory()
     RegistrationFactory.create_batch(3, webinar=webinar)
     assert_reconciled(webinar.pk)
-    Registration.objects.filter(webinar=webinar).update(status=S.REFUNDED)  # a bulk update
+    Registration.objects.filter(webinar=webinar).update(status=SeatStatus.REFUNDED)  # a bulk update
     WebinarSlot.objects.filter(webinar=webinar).update(  # fixtures moving a webinar
         start=timezone.now() - timedelta(days=2), end=timezone.now() - timedelta(days=1)
     )

@@ -40,8 +40,8 @@ from webinars.tests.factories import HeldRegistrationFactory, RegistrationFactor
 from webinars.tests.payment_helpers import deliver
 
 pytestmark = pytest.mark.django_db
-W = WaitlistEntry.Status
-S = Registration.Status
+WaitStatus = WaitlistEntry.Status
+SeatStatus = Registration.Status
 
 
 def full_webinar(seats=2, **kwargs):
@@ -122,13 +122,13 @@ def test_a_freed_seat_is_offered_to_the_first_in_line_told_in_app_and_by_email(
     with django_capture_on_commit_callbacks(execute=True):
         seat_cancel(webinar_id=webinar.pk, user=attendees[0].user)
     offer = WaitlistEntry.objects.get(user=first)
-    assert offer.status == W.OFFERED
+    assert offer.status == WaitStatus.OFFERED
     hold = offer.registration
-    assert hold.status == S.HELD and hold.user == first and hold.payment_id is None
+    assert hold.status == SeatStatus.HELD and hold.user == first and hold.payment_id is None
     assert hold.hold_expires_at == offer.offer_expires_at
     assert hold.hold_expires_at > timezone.now() + timedelta(hours=11)
     assert live_seat_count(webinar_id=webinar.pk) == webinar.max_attendees  # never oversold
-    assert WaitlistEntry.objects.get(user=second).status == W.WAITING
+    assert WaitlistEntry.objects.get(user=second).status == WaitStatus.WAITING
     assert waitlist_place(webinar_id=webinar.pk, user=second)[1] == 1
     note = Notification.objects.get(recipient=first, type="webinar_waitlist_offer")
     assert "held for you" in note.body and webinar.title in note.title
@@ -167,8 +167,8 @@ def test_the_offered_person_pays_through_the_normal_register_step(
     )
     deliver(client, event, django_capture_on_commit_callbacks)
     hold.refresh_from_db()
-    assert hold.status == S.CONFIRMED
-    assert WaitlistEntry.objects.get(user=person).status == W.BOOKED
+    assert hold.status == SeatStatus.CONFIRMED
+    assert WaitlistEntry.objects.get(user=person).status == WaitStatus.BOOKED
     assert live_seat_count(webinar_id=webinar.pk) == webinar.max_attendees
 
 
@@ -181,9 +181,11 @@ def test_an_unused_offer_passes_to_the_next_and_taking_it_late_is_refused_withou
     offer = WaitlistEntry.objects.get(user=first)
     holds_expire(now=offer.offer_expires_at + timedelta(minutes=1))
     offer.refresh_from_db()
-    assert offer.status == W.EXPIRED and offer.registration.status == S.EXPIRED
+    assert offer.status == WaitStatus.EXPIRED and offer.registration.status == SeatStatus.EXPIRED
     following = WaitlistEntry.objects.get(user=second)
-    assert following.status == W.OFFERED and following.registration.status == S.HELD
+    assert (
+        following.status == WaitStatus.OFFERED and following.registration.status == SeatStatus.HELD
+    )
     assert Notification.objects.filter(recipient=second, type="webinar_waitlist_offer").exists()
     client.force_login(first)
     response = client.post(
@@ -206,13 +208,13 @@ def test_leaving_the_waitlist_and_declining_an_offer_pass_the_seat_on(client):
         reverse("webinars:waitlist_leave", args=[webinar.pk]), HTTP_HX_REQUEST="true"
     )
     assert response.status_code == 200 and "Join the waitlist" in response.content.decode()
-    assert WaitlistEntry.objects.get(user=second).status == W.LEFT
+    assert WaitlistEntry.objects.get(user=second).status == WaitStatus.LEFT
     seat_cancel(webinar_id=webinar.pk, user=attendees[0].user)
-    assert WaitlistEntry.objects.get(user=first).status == W.OFFERED
+    assert WaitlistEntry.objects.get(user=first).status == WaitStatus.OFFERED
     waitlist_leave(webinar_id=webinar.pk, user=first)  # no thanks: to the next one
-    assert WaitlistEntry.objects.get(user=first).status == W.LEFT
-    assert WaitlistEntry.objects.get(user=first).registration.status == S.CANCELLED
-    assert WaitlistEntry.objects.get(user=third).status == W.OFFERED
+    assert WaitlistEntry.objects.get(user=first).status == WaitStatus.LEFT
+    assert WaitlistEntry.objects.get(user=first).registration.status == SeatStatus.CANCELLED
+    assert WaitlistEntry.objects.get(user=third).status == WaitStatus.OFFERED
     assert live_seat_count(webinar_id=webinar.pk) == webinar.max_attendees
     client.force_login(UserFactory())
     response = client.post(
@@ -229,8 +231,8 @@ def test_releasing_the_offered_hold_from_the_payment_step_offers_the_next(client
     seat_cancel(webinar_id=webinar.pk, user=attendees[0].user)
     hold = WaitlistEntry.objects.get(user=first).registration
     registration_release(registration_id=hold.pk, user=first)
-    assert WaitlistEntry.objects.get(user=first).status == W.LEFT
-    assert WaitlistEntry.objects.get(user=second).status == W.OFFERED
+    assert WaitlistEntry.objects.get(user=first).status == WaitStatus.LEFT
+    assert WaitlistEntry.objects.get(user=second).status == WaitStatus.OFFERED
 
 
 def test_a_newcomer_cannot_take_a_freed_seat_ahead_of_the_line():
@@ -245,7 +247,7 @@ def test_a_newcomer_cannot_take_a_freed_seat_ahead_of_the_line():
     )
     with pytest.raises(WebinarFull):
         webinar_register(webinar_id=webinar.pk, user=UserFactory())
-    assert WaitlistEntry.objects.get(user=waiting).status == W.OFFERED
+    assert WaitlistEntry.objects.get(user=waiting).status == WaitStatus.OFFERED
     assert live_seat_count(webinar_id=webinar.pk) == 2
 
 
@@ -259,8 +261,8 @@ def test_a_free_webinar_offer_is_confirmed_by_the_register_step(client):
         reverse("webinars:register", args=[webinar.pk]), HTTP_ACCEPT="application/json"
     )
     assert response.json()["free_booking"] is True
-    assert Registration.objects.get(webinar=webinar, user=person).status == S.CONFIRMED
-    assert WaitlistEntry.objects.get(user=person).status == W.BOOKED
+    assert Registration.objects.get(webinar=webinar, user=person).status == SeatStatus.CONFIRMED
+    assert WaitlistEntry.objects.get(user=person).status == WaitStatus.BOOKED
 
 
 def test_cancelling_the_webinar_ends_the_waitlist():
@@ -268,7 +270,7 @@ def test_cancelling_the_webinar_ends_the_waitlist():
     person = UserFactory()
     waitlist_join(webinar_id=webinar.pk, user=person)
     webinar_cancel(webinar_id=webinar.pk, by=webinar.coach.user, reason="Ill.")
-    assert WaitlistEntry.objects.get(user=person).status == W.ENDED
+    assert WaitlistEntry.objects.get(user=person).status == WaitStatus.ENDED
     with pytest.raises(NotBookable):
         waitlist_join(webinar_id=webinar.pk, user=UserFactory())
 
@@ -306,7 +308,7 @@ def test_raising_the_capacity_offers_the_new_seats_to_the_line_in_order():
     Webinar.objects.filter(pk=webinar.pk).update(max_attendees=4)
     offers = webinar_seats_offer(webinar_id=webinar.pk)
     assert [offer.user_id for offer in offers] == [people[0].pk, people[1].pk]
-    assert WaitlistEntry.objects.get(user=people[2]).status == W.WAITING
+    assert WaitlistEntry.objects.get(user=people[2]).status == WaitStatus.WAITING
     assert live_seat_count(webinar_id=webinar.pk) == 4
 
 

@@ -34,7 +34,7 @@ from webinars.tests.factories import RegistrationFactory, WebinarFactory
 from webinars.tests.payment_helpers import paid
 
 pytestmark = [pytest.mark.realservices, pytest.mark.django_db(transaction=True)]
-W = WaitlistEntry.Status
+WaitStatus = WaitlistEntry.Status
 
 
 @pytest.fixture(autouse=True)
@@ -78,10 +78,10 @@ def test_a_freed_seat_goes_to_exactly_one_person_in_line_and_is_never_oversold(l
     errors = [r for r in results if isinstance(r, Exception) and not isinstance(r, WebinarFull)]
     assert errors == []
     assert sum(isinstance(r, WebinarFull) for r in results[:6]) == 6  # no newcomer jumped in
-    offered = WaitlistEntry.objects.filter(webinar=webinar, status=W.OFFERED)
+    offered = WaitlistEntry.objects.filter(webinar=webinar, status=WaitStatus.OFFERED)
     assert [entry.pk for entry in offered] == [waiting[0].pk]  # the first in line, only
     assert _live(webinar) == 5
-    assert WaitlistEntry.objects.filter(webinar=webinar, status=W.WAITING).count() == 5
+    assert WaitlistEntry.objects.filter(webinar=webinar, status=WaitStatus.WAITING).count() == 5
 
 
 def test_control_without_the_webinar_lock_the_seat_is_offered_several_times(
