@@ -33,10 +33,13 @@ def customer_ensure(*, user: User) -> str:
     )
     # Two first requests at once: the first id stored wins (Stripe returns the same customer
     # for the same idempotency key anyway).
-    get_user_model().objects.filter(pk=user.pk, stripe_customer_id="").update(
+    stored = get_user_model().objects.filter(pk=user.pk, stripe_customer_id="").update(
         stripe_customer_id=customer["id"]
     )
-    user.refresh_from_db(fields=["stripe_customer_id"])
+    if stored:
+        user.stripe_customer_id = customer["id"]
+    else:  # another request stored its id first: that one is the user's
+        user.refresh_from_db(fields=["stripe_customer_id"])
     return user.stripe_customer_id
 
 

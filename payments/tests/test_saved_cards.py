@@ -246,3 +246,19 @@ def test_no_flag_when_no_card_expires_soon(client, localstripe):
     client.force_login(user)
     fragment = client.get(reverse("payments:methods_list")).content.decode()
     assert "data-card-expiry" not in fragment
+
+
+def test_a_users_first_stored_customer_id_wins_and_a_stale_copy_reads_it(localstripe):
+    from accounts.models import User
+    from payments.services import customer_ensure
+
+    user = UserFactory()
+    stale = User.objects.get(pk=user.pk)  # loaded by a request before any id was stored
+
+    first = customer_ensure(user=user)
+
+    assert first.startswith("cus_") and user.stripe_customer_id == first
+    assert User.objects.get(pk=user.pk).stripe_customer_id == first
+    User.objects.filter(pk=user.pk).update(stripe_customer_id="cus_stored_first")
+    assert customer_ensure(user=stale) == "cus_stored_first"
+    assert stale.stripe_customer_id == "cus_stored_first"
