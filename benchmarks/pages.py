@@ -421,10 +421,6 @@ def print_report(args, backing: str, report: list, writes: dict) -> None:
               f" ({register['p50']:.1f} ms)")  # fmt: skip
 
 
-if __name__ == "__main__":
-    main()
-
-
 FLOORS = ("floor (trivial)", "floor (hot row)", "login page (no query)")
 
 
@@ -450,3 +446,7 @@ def _page_targets(report: list) -> None:
             f"bytes {'same' if same_bytes else 'differ'} at both sizes",
         ]
         print(f"  {name}: " + "; ".join(verdicts))
+
+
+if __name__ == "__main__":
+    main()
