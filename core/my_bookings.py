@@ -142,8 +142,14 @@ def my_bookings(request):
         + [booking.payment_id for booking in past_sessions],
         now=now,
     )
-    # "Review" links of what may be reviewed now (reviews: 2 queries, any history)
-    review_links = review_links_for(user, now=now)
+    # "Review" links of the past rows on this page that may be reviewed now (2 queries,
+    # bounded by the page, not the history)
+    review_links = review_links_for(
+        user,
+        now=now,
+        booking_ids=[booking.pk for booking in past_sessions],
+        registration_ids=[item.registration.pk for item in past_webinars],
+    )
     _prepare_rows(
         upcoming_webinars + past_webinars,
         upcoming_sessions + past_sessions,

@@ -4,6 +4,7 @@ average, and the profile's review section in a fixed number of queries."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -82,10 +83,18 @@ class Reviewable:
         return f"{self.kind}:{self.pk}"
 
 
-def reviewable_items(*, author, coach=None, now: dt.datetime | None = None) -> list[Reviewable]:
+def reviewable_items(
+    *,
+    author,
+    coach=None,
+    now: dt.datetime | None = None,
+    booking_ids: Collection[int] | None = None,
+    registration_ids: Collection[int] | None = None,
+) -> list[Reviewable]:
     """What `author` may review now (of `coach`, or of anyone), newest end first. Two
     queries whatever the history: the 30-day window is a pre-filter in SQL over the author's
-    own (client, end) and (user, webinar_ends_at) indexes, `attendance_problem` decides."""
+    own (client, end) and (user, webinar_ends_at) indexes, `attendance_problem` decides.
+    `booking_ids` / `registration_ids`: only among these (the rows a page shows)."""
     now = now or timezone.now()
     if not getattr(author, "is_authenticated", False):
         return []
@@ -99,6 +108,10 @@ def reviewable_items(*, author, coach=None, now: dt.datetime | None = None) -> l
     if coach is not None:
         bookings = bookings.filter(coach=coach)
         registrations = registrations.filter(webinar__coach=coach)
+    if booking_ids is not None:
+        bookings = bookings.filter(pk__in=list(booking_ids))
+    if registration_ids is not None:
+        registrations = registrations.filter(pk__in=list(registration_ids))
     # Nobody reviews across a block (whoever blocked whom); no extra query for it.
     bookings = blocks.hide_blocked(bookings, author, user_field="coach__user")
     registrations = blocks.hide_blocked(registrations, author, user_field="webinar__coach__user")
@@ -130,13 +143,23 @@ def reviewable_items(*, author, coach=None, now: dt.datetime | None = None) -> l
     return sorted(items, key=lambda item: item.ended_at, reverse=True)
 
 
-def review_links_for(user, *, now: dt.datetime | None = None) -> dict[str, str]:
+def review_links_for(
+    user,
+    *,
+    now: dt.datetime | None = None,
+    booking_ids: Collection[int] | None = None,
+    registration_ids: Collection[int] | None = None,
+) -> dict[str, str]:
     """{"booking:<pk>" / "registration:<pk>": the coach's profile review form} for what `user`
-    may review now (My Bookings' "Review" links). Two queries whatever the history."""
+    may review now (My Bookings' "Review" links), among the given rows when they are given
+    (a page's rows: its cost does not grow with the history). Two queries."""
+    items = reviewable_items(
+        author=user, now=now, booking_ids=booking_ids, registration_ids=registration_ids
+    )
     return {
         item.value: reverse("discovery:coach_profile", kwargs={"slug": item.coach_slug})
         + "#write-review"
-        for item in reviewable_items(author=user, now=now)
+        for item in items
     }
 
 

@@ -240,3 +240,40 @@ def test_my_bookings_links_review_for_what_may_be_reviewed_now(client):
     assert f'Review<span class="visually-hidden"> {open_booking.title}' in html
     assert f'Review<span class="visually-hidden"> {registration.webinar.title}' in html
     assert f'Review<span class="visually-hidden"> {done.title}' not in html
+
+
+def test_my_bookings_review_links_follow_the_history_window(client):
+    # 23 reviewable sessions: 20 on the first window of the past list, 3 behind "Older".
+    import re
+    from html import unescape
+
+    coach = CoachFactory()
+    ada = UserFactory()
+    sessions = [past_booking(client=ada, coach=coach, title=f"Talk {n}") for n in range(23)]
+    link = f'href="{coach.get_absolute_url()}#write-review"'
+    client.force_login(ada)
+
+    first = client.get("/bookings/mine/").content.decode()
+    older = re.search(r'href="(\?[^"]*sessions_older=[^"]+)"', first)
+    second = client.get("/bookings/mine/" + unescape(older.group(1))).content.decode()
+
+    assert first.count(link) == 20 and second.count(link) == 3
+    for booking in sessions[:20]:  # newest first: the first 20 made ended most recently
+        assert f'Review<span class="visually-hidden"> {booking.title}<' in first
+    for booking in sessions[20:]:
+        assert f'Review<span class="visually-hidden"> {booking.title}<' in second
+
+
+def test_reviewable_items_among_given_rows_only():
+    from reviews.selectors import reviewable_items
+
+    coach = CoachFactory()
+    ada = UserFactory()
+    shown, other = (past_booking(client=ada, coach=coach) for _ in range(2))
+    seat = past_registration(user=ada, coach=coach)
+
+    among = reviewable_items(author=ada, booking_ids=[shown.pk], registration_ids=[])
+
+    assert [(item.kind, item.pk) for item in among] == [("booking", shown.pk)]
+    everything = {(item.kind, item.pk) for item in reviewable_items(author=ada)}
+    assert everything == {("booking", shown.pk), ("booking", other.pk), ("registration", seat.pk)}
