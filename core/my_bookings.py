@@ -14,12 +14,12 @@ from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
 from django.views.decorators.http import require_GET
 
 from bookings.selectors import my_past_sessions_page, my_upcoming_sessions
+from core.http import url_maker
 from core.pagination import KeysetPage
 from invoicing.selectors import documents_by_payment
 from payments.refunds.selectors import refund_links_for
@@ -64,17 +64,10 @@ def moment(value, names=None) -> Moment | None:
     )
 
 
-def _url_maker(name: str):
-    """pk -> URL of a one-integer route, reversed once per request instead of once a row."""
-    sentinel = 987654321
-    pattern = reverse(name, args=[sentinel])
-    return lambda pk: pattern.replace(str(sentinel), str(pk), 1)
-
-
 def _prepare_rows(webinars, sessions, *, documents, refund_links, review_links) -> None:
     """Per-row display values in one pass: times, the row's links, its documents and refund
     link (the includes render only for rows that have them)."""
-    detail_url, session_url = _url_maker("webinars:detail"), _url_maker("bookings:detail")
+    detail_url, session_url = url_maker("webinars:detail"), url_maker("bookings:detail")
     names = _names()
     for item in webinars:
         payment_id = item.registration.payment_id

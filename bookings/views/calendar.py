@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Block, Coach
@@ -22,6 +22,7 @@ from bookings.models import AvailabilitySeries
 from bookings.services import availability as availability_services
 from bookings.services import connections
 from core.decorators import coach_required
+from core.http import url_maker
 
 
 def _entry_json(entry) -> dict:
@@ -35,6 +36,28 @@ def _entry_json(entry) -> dict:
         if entry.booking is not None and entry.kind != "busy"
         else None,
     }
+
+
+def _prepare_week(days, *, tz, owner: bool) -> None:
+    """Display values of the week in one pass (the viewer's zone): each day's names and each
+    entry's times and links, formatted once here instead of by filters and `{% url %}` per
+    entry in the template."""
+    detail_url = url_maker("bookings:detail")
+    remove_url = url_maker("bookings:availability_remove")
+    for day in days:
+        day.iso = day.date.isoformat()
+        day.label = dateformat.format(day.date, "l j F")
+        day.head_day = dateformat.format(day.date, "D")
+        day.head_date = dateformat.format(day.date, "j M")
+        for entry in day.entries:
+            start, end = timezone.localtime(entry.start, tz), timezone.localtime(entry.end, tz)
+            entry.times = f"{start:%H:%M}–{end:%H:%M}"
+            entry.detail_url = detail_url(entry.booking.pk) if entry.booking is not None else ""
+            if owner and entry.slot_id:
+                entry.remove_url = remove_url(entry.slot_id)
+                entry.remove_label = (
+                    f"Remove availability {dateformat.format(start, 'D H:i')}–{end:%H:%M}"
+                )
 
 
 @require_GET
@@ -88,9 +111,11 @@ def _calendar_page(request, coach_id: int, *, bound_forms: dict | None = None, s
                 ],
             }
         )
+    _prepare_week(days, tz=tz, owner=access.is_owner)
     context = {
         "coach": coach,
         "access": access,
+        "book_url": reverse("bookings:book", args=[coach.pk]),
         "days": days,
         "week_of": week_of,
         "tz": tz,
