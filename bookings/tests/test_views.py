@@ -184,6 +184,30 @@ class TestCalendar:
         assert "Secretive" not in html and "Private topic" not in html
         assert f"/coaches/{coach.pk}/book/?date={day.isoformat()}" in html
 
+    def test_the_week_shows_each_entrys_local_times_links_and_the_owners_remove_forms(
+        self, client, offer
+    ):
+        coach, session_type, day = offer
+        slot = coach.availability.get()
+        mine = BookingFactory(
+            coach=coach, session_type=session_type, start=at(day, 12), end=at(day, 13)
+        )
+        client.force_login(mine.client)
+        week = {"week": day.isoformat()}
+        html = client.get(reverse("bookings:calendar", args=[coach.pk]), week).content.decode()
+        assert f'aria-label="{day:%A} {day.day} {day:%B}"' in html
+        assert f'<h3 class="day-head">{day:%a} <span>{day.day} {day:%b}</span></h3>' in html
+        assert (
+            f'<a href="/bookings/{mine.pk}/" class="entry-link">\n'
+            '            <span class="entry-time">12:00–13:00</span>'
+        ) in html
+
+        client.force_login(coach.user)
+        html = client.get(reverse("bookings:calendar", args=[coach.pk]), week).content.decode()
+        remove = reverse("bookings:availability_remove", args=[slot.pk])
+        assert f'<form method="post" action="{remove}" class="inline-form">' in html
+        assert f'aria-label="Remove availability {day:%a} 09:00–20:00">Remove</button>' in html
+
     def test_coach_sees_client_names_on_their_own_calendar(self, client, offer):
         coach, session_type, day = offer
         BookingFactory(
