@@ -162,8 +162,31 @@
     });
     stashed = [];
   }
-  document.addEventListener("htmx:oobBeforeSwap", function (e) { stashLiveRegions(e.detail.target); });
-  document.addEventListener("htmx:oobAfterSwap", restoreLiveRegions);
+  // A live push (an out-of-band swap over the websocket) that replaces the region holding
+  // focus, such as the booking panel just after its own button was pressed, puts focus back
+  // on the same control in the new content, else on the region's heading: the keyboard user
+  // is not thrown back to the top of the page.
+  var focusBeforePush = null;
+  document.addEventListener("htmx:oobBeforeSwap", function (e) {
+    var target = e.detail.target, active = document.activeElement;
+    focusBeforePush = null;
+    if (target && target.id && active && active !== document.body && target.contains(active)) {
+      focusBeforePush = { targetId: target.id, id: active.id };
+    }
+    stashLiveRegions(target);
+  });
+  document.addEventListener("htmx:oobAfterSwap", function () {
+    restoreLiveRegions();
+    var wanted = focusBeforePush;
+    focusBeforePush = null;
+    if (!wanted) return;
+    var active = document.activeElement;
+    if (active && active !== document.body && document.body.contains(active)) return;
+    var control = wanted.id && document.getElementById(wanted.id);
+    if (control && visible(control)) { control.focus(); return; }
+    var region = document.getElementById(wanted.targetId);
+    if (region) focusStart(region);
+  });
 
   // Toasts removed after a while; pushed ones arrive via hx-ws out-of-band swaps. A toast
   // whose link has keyboard focus stays until focus leaves it.

@@ -88,3 +88,33 @@ def test_booking_panel_falls_back_to_polling_when_websockets_cannot_connect(
 
     expect(page.get_by_text("You're booked!")).to_be_visible(timeout=LIVE_TIMEOUT)
     assert Registration.objects.get(webinar=webinar).status == Registration.Status.CONFIRMED
+
+
+def test_a_live_push_of_the_panel_in_use_keeps_keyboard_focus_in_it(page, live_stack, login):
+    # The booking panel is re-rendered by a push (another tab, a payment webhook) while the
+    # attendee's keyboard focus is on a control inside it: focus stays in the new panel.
+    import threading
+
+    from notifications.live import push_booking_panel_now
+    from webinars.tests.factories import RegistrationFactory
+
+    webinar = WebinarFactory(max_attendees=10, title="Leading remote teams")
+    registration = RegistrationFactory(webinar=webinar, status=Registration.Status.CONFIRMED)
+    login(page, registration.user)
+    page.goto(f"/webinars/{webinar.pk}/")
+    expect(page.locator("body")).to_have_attribute("data-live", "open")
+    panel = page.locator(f"#webinar-{webinar.pk}-panel")
+    expect(panel).to_contain_text("You're booked!")
+    panel.get_by_test_id("cancel-seat-link").focus()
+    panel.evaluate("el => { el.dataset.beforePush = '1'; }")
+
+    # the channel layer call from a thread of its own: this thread runs Playwright's loop
+    pusher = threading.Thread(target=push_booking_panel_now, args=[registration.pk])
+    pusher.start()
+    pusher.join(timeout=10)
+
+    replaced = page.locator(f"#webinar-{webinar.pk}-panel:not([data-before-push])")
+    expect(replaced).to_contain_text("You're booked!", timeout=LIVE_TIMEOUT)
+    assert page.evaluate(
+        f"document.getElementById('webinar-{webinar.pk}-panel').contains(document.activeElement)"
+    )
