@@ -33,8 +33,10 @@ def customer_ensure(*, user: User) -> str:
     )
     # Two first requests at once: the first id stored wins (Stripe returns the same customer
     # for the same idempotency key anyway).
-    stored = get_user_model().objects.filter(pk=user.pk, stripe_customer_id="").update(
-        stripe_customer_id=customer["id"]
+    stored = (
+        get_user_model()
+        .objects.filter(pk=user.pk, stripe_customer_id="")
+        .update(stripe_customer_id=customer["id"])
     )
     if stored:
         user.stripe_customer_id = customer["id"]
