@@ -18,15 +18,19 @@ def _pk(user) -> int | None:
     return user.pk
 
 
+def blocks_between(a: int, b: int) -> QuerySet[Block]:
+    """The blocks between two user ids, in either direction (for an `Exists()` inside a
+    query that reads other facts too)."""
+    return Block.objects.filter(Q(blocker_id=a, blocked_id=b) | Q(blocker_id=b, blocked_id=a))
+
+
 def is_blocked_between(user_a, user_b) -> bool:
     """True if either of the two (users or user ids) blocked the other."""
     a = user_a if isinstance(user_a, int) else _pk(user_a)
     b = user_b if isinstance(user_b, int) else _pk(user_b)
     if a is None or b is None or a == b:
         return False
-    return Block.objects.filter(
-        Q(blocker_id=a, blocked_id=b) | Q(blocker_id=b, blocked_id=a)
-    ).exists()
+    return blocks_between(a, b).exists()
 
 
 def hide_blocked(queryset: QuerySet, viewer, *, user_field: str) -> QuerySet:

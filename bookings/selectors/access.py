@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import Exists, Subquery
+
 from accounts import blocks
 from accounts.models import Coach, Connection
 from bookings.errors import NotAllowed, NotFound
@@ -33,18 +35,28 @@ def calendar_access(viewer, coach: Coach) -> CalendarAccess:
         return CalendarAccess(
             can_view=True, can_book=False, is_owner=True, reason="This is your own calendar."
         )
-    connection = None
+    status = None
     if viewer.is_authenticated:
-        if is_blocked_between(viewer.pk, coach.user_id):
+        # the block and the connection in one query
+        blocked, status = (
+            Coach.objects.filter(pk=coach.pk)
+            .annotate(
+                blocked=Exists(blocks.blocks_between(viewer.pk, coach.user_id)),
+                connection_status=Subquery(
+                    Connection.objects.filter(client=viewer, coach=coach).values("status")[:1]
+                ),
+            )
+            .values_list("blocked", "connection_status")
+            .first()
+        ) or (False, None)  # a coach removed meanwhile: nothing between them
+        if blocked:
             return CalendarAccess(
                 can_view=False,
                 can_book=False,
                 blocked=True,
                 reason="This calendar is not available to you.",
             )
-        connection = Connection.objects.filter(client=viewer, coach=coach).first()
-    connected = connection is not None and connection.status == Connection.Status.ACCEPTED
-    status = connection.status if connection else None
+    connected = status == Connection.Status.ACCEPTED
     visibility = coach.calendar_visibility
     if visibility == Coach.CalendarVisibility.PUBLIC or (
         visibility == Coach.CalendarVisibility.CONNECTED and connected

@@ -130,3 +130,38 @@ def test_the_booking_modal_and_create_share_the_throttle(client, offer):
         **JSON,
     )
     assert response.status_code == 429
+
+
+@pytest.mark.parametrize(
+    ("visibility", "connection", "blocked", "can_book"),
+    [
+        (Coach.CalendarVisibility.PUBLIC, None, False, True),
+        (Coach.CalendarVisibility.CONNECTED, None, False, False),
+        (Coach.CalendarVisibility.CONNECTED, Connection.Status.PENDING, False, False),
+        (Coach.CalendarVisibility.CONNECTED, Connection.Status.ACCEPTED, False, True),
+        (Coach.CalendarVisibility.PUBLIC, Connection.Status.ACCEPTED, True, False),
+    ],
+)
+def test_calendar_access_reads_the_block_and_the_connection_in_one_query(
+    django_assert_num_queries, visibility, connection, blocked, can_book
+):
+    from accounts.models import Block
+    from bookings.selectors import calendar_access
+
+    coach, _ = coach_with_offer()
+    Coach.objects.filter(pk=coach.pk).update(calendar_visibility=visibility)
+    coach.refresh_from_db()
+    client = UserFactory()
+    if connection:
+        Connection.objects.create(
+            client=client, coach=coach, requested_by=client, status=connection
+        )
+    if blocked:
+        Block.objects.create(blocker=coach.user, blocked=client)
+
+    with django_assert_num_queries(1):
+        access = calendar_access(client, coach)
+
+    assert access.blocked is blocked and access.can_book is can_book
+    assert access.connection_status == (None if blocked else connection)
+    assert access.connected is (connection == Connection.Status.ACCEPTED and not blocked)
