@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.support import ensure_database  # noqa: E402
+from benchmarks.support import bulk_webinars, ensure_database  # noqa: E402
 
 
 def configure(url: str) -> None:
@@ -60,7 +60,7 @@ def seed(n: int):
 
     from accounts.models import Coach, User
     from bookings.models import Booking, SessionType
-    from webinars.models import Registration, Webinar, WebinarSlot
+    from webinars.models import Registration
 
     call_command("flush", interactive=False, verbosity=0)
     now = timezone.now()
@@ -74,24 +74,8 @@ def seed(n: int):
     # a second client with the same history: the page must not scan other people's rows
     other = User.objects.create(email="other@mine.bench", first_name="Other", password=password)
 
-    def webinars(count: int, sign: int) -> list[Webinar]:
-        rows = Webinar.objects.bulk_create(
-            Webinar(
-                coach=coach, title=f"Bench webinar {sign} {i}", description="Bench.",
-                price=Decimal("120.00"), currency="CHF", max_attendees=100,
-                status=Webinar.Status.SCHEDULED if sign > 0 else Webinar.Status.COMPLETED,
-                vat_rate=Decimal("8.1"), platform_fee_percent=Decimal("15"),
-            )
-            for i in range(count)
-        )  # fmt: skip
-        slots = []
-        for i, w in enumerate(rows):
-            start = now + sign * dt.timedelta(days=3, minutes=37 * i)
-            slots.append(WebinarSlot(webinar=w, start=start, end=start + dt.timedelta(hours=2)))
-        WebinarSlot.objects.bulk_create(slots, batch_size=2000)
-        return rows
-
-    upcoming, ended = webinars(3, 1), webinars(n, -1)
+    upcoming = bulk_webinars(coach, 3, sign=1, offset_days=3, now=now, description="Bench.")
+    ended = bulk_webinars(coach, n, sign=-1, offset_days=3, now=now, description="Bench.")
     Registration.objects.bulk_create(
         (
             Registration(

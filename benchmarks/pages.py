@@ -49,7 +49,12 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks import pages_load, pages_writes  # noqa: E402
 from benchmarks.pages_load import HOT_TABLE  # noqa: E402
-from benchmarks.support import celery_worker_argv, ensure_database  # noqa: E402
+from benchmarks.support import (  # noqa: E402
+    bulk_webinars,
+    celery_worker_argv,
+    ensure_database,
+    signed_in_session_key,
+)
 
 # ---- data ----------------------------------------------------------------------------------
 
@@ -103,16 +108,14 @@ def configure(args) -> str:
 
 def seed(webinars_wanted: int, bookings_wanted: int, calendar_bookings: int) -> dict:
     """Flush and seed one data size; returns the URLs and the session cookies."""
-    from importlib import import_module
 
-    from django.conf import settings as django_settings
     from django.contrib.auth.hashers import make_password
     from django.core.management import call_command
     from django.utils import timezone
 
     from accounts.models import Coach, User
     from bookings.models import Booking, SessionType
-    from webinars.models import Registration, Webinar, WebinarSlot
+    from webinars.models import Registration
 
     call_command("flush", interactive=False, verbosity=0)
     now = timezone.now()
@@ -129,25 +132,18 @@ def seed(webinars_wanted: int, bookings_wanted: int, calendar_bookings: int) -> 
     many = user("many@pages.bench", "Many")
     attendee = user("attendee@pages.bench", "Attendee")
 
-    def webinars(n: int, sign: int, offset_days: float) -> list[Webinar]:
-        rows = Webinar.objects.bulk_create(
-            Webinar(
-                coach=coach, title=f"Bench webinar {sign} {i}", description="Bench. " * 40,
-                price=Decimal("120.00"), currency="CHF", max_attendees=100,
-                status=Webinar.Status.SCHEDULED if sign > 0 else Webinar.Status.COMPLETED,
-                vat_rate=Decimal("8.1"), platform_fee_percent=Decimal("15"),
-            )
-            for i in range(n)
-        )  # fmt: skip
-        slots = []
-        for i, w in enumerate(rows):
-            start = now + sign * dt.timedelta(days=offset_days, minutes=37 * i)
-            slots.append(WebinarSlot(webinar=w, start=start, end=start + dt.timedelta(hours=2)))
-        WebinarSlot.objects.bulk_create(slots)
-        return rows
-
-    upcoming = webinars(webinars_wanted, 1, 1)
-    ended = webinars(max(webinars_wanted, bookings_wanted), -1, 3)
+    description = "Bench. " * 40
+    upcoming = bulk_webinars(
+        coach, webinars_wanted, sign=1, offset_days=1, now=now, description=description
+    )
+    ended = bulk_webinars(
+        coach,
+        max(webinars_wanted, bookings_wanted),
+        sign=-1,
+        offset_days=3,
+        now=now,
+        description=description,
+    )
     popular = upcoming[0]
     people = User.objects.bulk_create(
         User(email=f"p{i}@pages.bench", first_name="P", last_name=str(i), password=password)
@@ -185,12 +181,7 @@ def seed(webinars_wanted: int, bookings_wanted: int, calendar_bookings: int) -> 
         cursor.execute("ANALYZE")  # as autovacuum would after a bulk load
 
     def cookie(u) -> str:
-        store = import_module(django_settings.SESSION_ENGINE).SessionStore()
-        store["_auth_user_id"] = str(u.pk)
-        store["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
-        store["_auth_user_hash"] = u.get_session_auth_hash()
-        store.create()
-        return f"sessionid={store.session_key}"
+        return f"sessionid={signed_in_session_key(u)}"
 
     calendar, quote = calendar_pages(calendar_bookings)
     from django.core.cache import cache

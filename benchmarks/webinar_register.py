@@ -39,7 +39,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.support import celery_worker_argv, ensure_database  # noqa: E402
+from benchmarks.support import (  # noqa: E402
+    celery_worker_argv,
+    ensure_database,
+    signed_in_session_key,
+)
 
 
 def configure(args) -> None:
@@ -152,20 +156,11 @@ class Browser:
     """One logged-in client: a session cookie, a CSRF token and a keep-alive connection."""
 
     def __init__(self, port: int, user):
-        from importlib import import_module
-
-        from django.conf import settings as django_settings
-        from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
         from django.middleware.csrf import _get_new_csrf_string
 
-        session = import_module(django_settings.SESSION_ENGINE).SessionStore()
-        session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        session.create()
         self.user = user
         self.csrf = _get_new_csrf_string()
-        self.cookie = f"sessionid={session.session_key}; csrftoken={self.csrf}"
+        self.cookie = f"sessionid={signed_in_session_key(user)}; csrftoken={self.csrf}"
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
 
     def post(self, path: str, body: dict | None = None) -> tuple[int, dict, float]:
