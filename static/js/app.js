@@ -47,12 +47,11 @@
   var opener = null;
   var focusAtRequest = {};  // target id -> what had focus when its request started
   document.addEventListener("htmx:beforeRequest", function (e) {
-    var target = e.detail.target, active = document.activeElement;
+    var target = e.detail.target;
     if (target && target.id === "modal-root") opener = e.detail.elt;
     // Recorded now: hx-disabled-elt disables (and so blurs) the button while the request runs.
-    if (target && target.id && active && active !== document.body && target.contains(active)) {
-      focusAtRequest[target.id] = { targetId: target.id, id: active.id };
-    }
+    var inside = focusInside(target);
+    if (inside) focusAtRequest[target.id] = inside;
   });
 
   function openModals(root) {
@@ -111,13 +110,31 @@
 
   // --- Focus after htmx swaps: when the element that had focus is replaced, focus goes to
   // the same control in the new content (same id), else to the new content's heading.
+  // `focusInside(region)`: what to put focus back on, if focus is in the region (by id).
+  function focusInside(target) {
+    var active = document.activeElement;
+    if (target && target.id && active && active !== document.body && target.contains(active)) {
+      return { targetId: target.id, id: active.id };
+    }
+    return null;
+  }
+  // `restoreFocus(wanted, fallback)`: unless focus already landed somewhere on the page, the
+  // same control, else the heading of the region (or of `fallback`, the swapped element).
+  function restoreFocus(wanted, fallback) {
+    var active = document.activeElement;
+    if (active && active !== document.body && document.body.contains(active)) return;
+    var control = wanted.id && document.getElementById(wanted.id);
+    if (control && visible(control)) { control.focus(); return; }
+    // The new content may carry another id (a booking panel replacing the booking form).
+    var region = document.getElementById(wanted.targetId) ||
+      (fallback && fallback !== document.body && document.body.contains(fallback) ? fallback : null);
+    if (region) focusStart(region);
+  }
   var focusBefore = null;
   document.addEventListener("htmx:beforeSwap", function (e) {
     var target = e.detail.target, active = document.activeElement;
-    focusBefore = null;
-    if (target && target.id && active && active !== document.body && target.contains(active)) {
-      focusBefore = { targetId: target.id, id: active.id };
-    } else if (target && target.id && focusAtRequest[target.id] && (!active || active === document.body)) {
+    focusBefore = focusInside(target);
+    if (!focusBefore && target && target.id && focusAtRequest[target.id] && (!active || active === document.body)) {
       focusBefore = focusAtRequest[target.id];
     }
     if (target && target.id) delete focusAtRequest[target.id];
@@ -131,14 +148,7 @@
     if (!focusBefore) return;
     var wanted = focusBefore;
     focusBefore = null;
-    var active = document.activeElement;
-    if (active && active !== document.body && document.body.contains(active)) return;
-    var control = wanted.id && document.getElementById(wanted.id);
-    if (control && visible(control)) { control.focus(); return; }
-    // The new content may carry another id (a booking panel replacing the booking form).
-    var region = document.getElementById(wanted.targetId) ||
-      (e.target && e.target !== document.body && document.body.contains(e.target) ? e.target : null);
-    if (region) focusStart(region);
+    restoreFocus(wanted, e.target);
   });
 
   // --- Live regions keep their node: a role=status / aria-live element that a swap replaces
@@ -168,24 +178,14 @@
   // is not thrown back to the top of the page.
   var focusBeforePush = null;
   document.addEventListener("htmx:oobBeforeSwap", function (e) {
-    var target = e.detail.target, active = document.activeElement;
-    focusBeforePush = null;
-    if (target && target.id && active && active !== document.body && target.contains(active)) {
-      focusBeforePush = { targetId: target.id, id: active.id };
-    }
-    stashLiveRegions(target);
+    focusBeforePush = focusInside(e.detail.target);
+    stashLiveRegions(e.detail.target);
   });
   document.addEventListener("htmx:oobAfterSwap", function () {
     restoreLiveRegions();
     var wanted = focusBeforePush;
     focusBeforePush = null;
-    if (!wanted) return;
-    var active = document.activeElement;
-    if (active && active !== document.body && document.body.contains(active)) return;
-    var control = wanted.id && document.getElementById(wanted.id);
-    if (control && visible(control)) { control.focus(); return; }
-    var region = document.getElementById(wanted.targetId);
-    if (region) focusStart(region);
+    if (wanted) restoreFocus(wanted, null);
   });
 
   // Toasts removed after a while; pushed ones arrive via hx-ws out-of-band swaps. A toast
